@@ -1,0 +1,121 @@
+"""The one door to case data: who may see or change which person (and, as they arrive,
+which referral and episode).
+
+Every view and API handler asks here. A record the user may not see is answered exactly as
+a record that does not exist (404), so the answer leaks nothing.
+"""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from enablement.accounts.roles import Role
+from enablement.people.models import Person
+
+NOTHING = Q(pk__in=[])
+
+
+def _staff(user):
+    return getattr(user, "staff", None) if user.is_authenticated else None
+
+
+def person_filter(user) -> Q:
+    """The people this user may see, as one filter. Roles add up."""
+    if not user.is_authenticated or not user.is_active:
+        return NOTHING
+    q = NOTHING
+    staff = _staff(user)
+    roles = user.roles
+    if Role.QUALITY_MANAGER in roles:
+        return Q()
+    if Role.PROVISION_MANAGER in roles and staff is not None:
+        q |= Q(registered_team__service__in=staff.services.all())
+    if roles & {Role.ADMIN, Role.WORKER, Role.SENIOR} and staff is not None and staff.team_id:
+        q |= Q(registered_team_id=staff.team_id)
+    if Role.REFERRER in roles:
+        q |= Q(created_by=user)
+    if Role.PERSON in roles:
+        q |= Q(portal_user=user)
+    if Role.CARER in roles:
+        q |= Q(carers__portal_user=user)
+    # System administrators and commissioners see no person's record (DESIGN.md section 1).
+    return q
+
+
+def visible_people(user) -> QuerySet[Person]:
+    return Person.objects.filter(person_filter(user)).distinct()
+
+
+def may_change_person(user, person: Person) -> bool:
+    if not user.has_perm("people.change_person"):
+        return False
+    staff = _staff(user)
+    if not (user.roles & {Role.ADMIN, Role.WORKER, Role.SENIOR}) or staff is None:
+        return False
+    return visible_people(user).filter(pk=person.pk).exists()
+
+
+def get_person(user, pk, *, change: bool = False) -> Person:
+    """The person with this id if the user may see it (or change it), else 404."""
+    if not user.has_perm("people.view_person"):
+        # Portal users have no model permission but may see their own record.
+        if not user.is_authenticated or not user.roles & {Role.PERSON, Role.CARER}:
+            raise Http404
+    try:
+        person = visible_people(user).get(pk=pk)
+    except (Person.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    if change and not may_change_person(user, person):
+        raise Http404
+    return person
+
+
+def services_overseen(user):
+    """Services whose configuration and performance this user may see in full."""
+    from enablement.catalogue.models import Service
+
+    if not user.is_authenticated:
+        return Service.objects.none()
+    if user.roles & {Role.QUALITY_MANAGER, Role.SYSADMIN, Role.COMMISSIONER}:
+        return Service.objects.all()
+    staff = _staff(user)
+    if staff is None:
+        return Service.objects.none()
+    q = Q(pk__in=staff.services.all())
+    if staff.team_id:
+        q |= Q(pk=staff.team.service_id)
+    return Service.objects.filter(q).distinct()
+
+
+def may_change_service(user, service) -> bool:
+    if not user.has_perm("catalogue.change_service"):
+        return False
+    if Role.SYSADMIN in user.roles:
+        return True
+    staff = _staff(user)
+    return staff is not None and staff.services.filter(pk=service.pk).exists()
+
+
+def may_manage_staff_of(user, team) -> bool:
+    """Seniors keep their own team's hours, skills and leave; system administrators all."""
+    if Role.SYSADMIN in user.roles:
+        return True
+    staff = _staff(user)
+    return Role.SENIOR in user.roles and staff is not None and staff.team_id == team.pk
+
+
+def teams_visible(user):
+    from enablement.catalogue.models import Team
+
+    if not user.is_authenticated:
+        return Team.objects.none()
+    if user.roles & {Role.SYSADMIN, Role.QUALITY_MANAGER}:
+        return Team.objects.all()
+    staff = _staff(user)
+    if staff is None:
+        return Team.objects.none()
+    q = NOTHING
+    if Role.PROVISION_MANAGER in user.roles:
+        q |= Q(service__in=staff.services.all())
+    if user.roles & {Role.ADMIN, Role.WORKER, Role.SENIOR} and staff.team_id:
+        q |= Q(pk=staff.team_id)
+    return Team.objects.filter(q).distinct()

@@ -1,0 +1,44 @@
+from django.conf import settings
+from django.urls import reverse
+
+from enablement.accounts.roles import Role
+
+# (label, url name, roles that see it). Order is the order in the navigation.
+NAVIGATION = (
+    ("Home", "accounts:home", None),
+    ("People", "people:search", {Role.ADMIN, Role.WORKER, Role.SENIOR, Role.REFERRER,
+                                  Role.PROVISION_MANAGER, Role.QUALITY_MANAGER}),
+    ("Teams", "catalogue:teams", {Role.ADMIN, Role.WORKER, Role.SENIOR, Role.PROVISION_MANAGER,
+                                   Role.QUALITY_MANAGER, Role.SYSADMIN}),
+    ("Services", "catalogue:services", {Role.ADMIN, Role.WORKER, Role.SENIOR,
+                                         Role.PROVISION_MANAGER, Role.QUALITY_MANAGER,
+                                         Role.COMMISSIONER, Role.SYSADMIN, Role.REFERRER}),
+    ("Resources", "catalogue:resources", {Role.ADMIN, Role.WORKER, Role.SENIOR,
+                                           Role.PROVISION_MANAGER, Role.QUALITY_MANAGER}),
+    ("Access log", "governance:access-log", {Role.PROVISION_MANAGER, Role.QUALITY_MANAGER}),
+    ("API tokens", "accounts:tokens", {Role.ADMIN, Role.WORKER, Role.SENIOR, Role.REFERRER,
+                                        Role.PROVISION_MANAGER, Role.QUALITY_MANAGER,
+                                        Role.COMMISSIONER, Role.SYSADMIN}),
+)
+
+
+def nav_items_for(user, path: str) -> list[dict]:
+    if not user.is_authenticated:
+        return []
+    items = []
+    for label, name, roles in NAVIGATION:
+        if roles is not None and not (user.roles & roles):
+            continue
+        url = reverse(name)
+        current = path == url if url == "/" else path.startswith(url)
+        items.append({"label": label, "url": url, "current": current})
+    return items
+
+
+def navigation(request):
+    user = request.user
+    return {
+        "service_name": settings.ENABLEMENT_SERVICE_NAME,
+        "nav_items": nav_items_for(user, request.path),
+        "user_role_label": user.role_label if user.is_authenticated else "",
+    }

@@ -1,0 +1,114 @@
+"""The page each role lands on after signing in."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count
+from django.shortcuts import render
+
+from enablement.accounts import access
+from enablement.accounts.decorators import role_required
+from enablement.accounts.roles import ROLES, Role
+from enablement.catalogue.models import Service, Team
+from enablement.catalogue.rules import caseload_capacity
+from enablement.catalogue.selectors import services_with_figures, team_staff
+from enablement.catalogue.vocab import DiagnosisCategory
+from enablement.core import clock
+from enablement.governance.models import Event
+
+SMALL_NUMBER = 5  # counts below this are shown as "fewer than 5" to commissioners
+
+
+def _team(request):
+    staff = getattr(request.user, "staff", None)
+    return staff.team if staff and staff.team_id else None
+
+
+@role_required(Role.WORKER)
+def worker(request):
+    staff = request.user.staff if hasattr(request.user, "staff") else None
+    team = _team(request)
+    capacity = None
+    if team and staff:
+        capacity = caseload_capacity(team.service.current_settings.caseload_per_fte, staff.fte)
+    people = access.visible_people(request.user).order_by("family_name")[:50]
+    return render(request, "home/worker.html", {
+        "staff": staff, "team": team, "capacity": capacity, "people": people,
+    })
+
+
+@role_required(Role.ADMIN)
+def admin(request):
+    team = _team(request)
+    people = access.visible_people(request.user)
+    recent = (
+        Event.objects.filter(person__in=people).select_related("person", "actor")[:20]
+    )
+    return render(request, "home/admin.html", {
+        "team": team, "people_count": people.count(), "recent": recent,
+    })
+
+
+@role_required(Role.SENIOR)
+def senior(request):
+    team = _team(request)
+    rows = team_staff(team, on=clock.today()) if team else []
+    return render(request, "home/senior.html", {
+        "team": team, "rows": rows,
+        "room": sum(r.capacity or 0 for r in rows if not r.on_leave),
+        "people_count": access.visible_people(request.user).count(),
+    })
+
+
+def _suppress(n: int, suppress: bool) -> str:
+    return f"fewer than {SMALL_NUMBER}" if suppress and 0 < n < SMALL_NUMBER else str(n)
+
+
+@role_required(Role.PROVISION_MANAGER, Role.QUALITY_MANAGER, Role.COMMISSIONER)
+def dashboard(request):
+    from enablement.people.models import Person
+
+    services = services_with_figures(access.services_overseen(request.user))
+    commissioner_only = request.user.primary_role == Role.COMMISSIONER
+    # Aggregates only: commissioners never reach a person's record, and small counts are
+    # suppressed so no one can be singled out.
+    counts = (
+        Person.objects.filter(registered_team__service__in=services)
+        .values("registered_team__service__name", "primary_diagnosis")
+        .annotate(n=Count("id")).order_by("registered_team__service__name", "primary_diagnosis")
+    )
+    labels = dict(DiagnosisCategory.choices)
+    table = [
+        {"service": c["registered_team__service__name"],
+         "category": labels.get(c["primary_diagnosis"], c["primary_diagnosis"]),
+         "count": _suppress(c["n"], commissioner_only)}
+        for c in counts
+    ]
+    return render(request, "home/dashboard.html", {
+        "services": services, "table": table, "commissioner_only": commissioner_only,
+    })
+
+
+@role_required(Role.REFERRER)
+def referrer(request):
+    people = access.visible_people(request.user).order_by("family_name")
+    return render(request, "home/referrer.html", {"people": people})
+
+
+@role_required(Role.PERSON, Role.CARER)
+def portal(request):
+    people = access.visible_people(request.user).prefetch_related("carers")
+    return render(request, "home/portal.html", {"people": people})
+
+
+@role_required(Role.SYSADMIN)
+def sysadmin(request):
+    user_model = get_user_model()
+    by_group = dict(
+        user_model.objects.filter(is_active=True).values_list("groups__name")
+        .annotate(n=Count("id")).values_list("groups__name", "n")
+    )
+    roles = [(info.label, by_group.get(info.group, 0)) for info in ROLES.values()]
+    return render(request, "home/sysadmin.html", {
+        "services": services_with_figures(Service.objects.all()),
+        "teams": Team.objects.select_related("service"),
+        "roles": roles,
+    })

@@ -1,0 +1,17 @@
+from ninja import Schema
+
+
+class FieldError(Schema):
+    field: str
+    message: str
+
+
+class ErrorOut(Schema):
+    """Every 4xx: a sentence for people and a list of field errors for programs."""
+
+    detail: str
+    errors: list[FieldError] = []
+
+
+def responses(ok: dict) -> dict:
+    return {**ok, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}

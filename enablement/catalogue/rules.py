@@ -1,0 +1,153 @@
+"""Pure checks of a service's settings and of staff records.
+
+They take plain values and return problems keyed by field name, so the same messages are
+shown beside a form field and returned by the API. No database, no clock.
+"""
+
+from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+MAX_LENGTH_WEEKS = 104
+
+
+def _int(v: Any) -> int | None:
+    return v if isinstance(v, int) and not isinstance(v, bool) else None
+
+
+def settings_problems(v: Mapping[str, Any]) -> dict[str, str]:
+    """Every problem with one set of service settings, keyed by field name."""
+    p: dict[str, str] = {}
+    length = _int(v.get("length_weeks"))
+    if length is None or length < 1:
+        p["length_weeks"] = "Length of enablement must be at least 1 week"
+    elif length > MAX_LENGTH_WEEKS:
+        p["length_weeks"] = f"Length of enablement must be {MAX_LENGTH_WEEKS} weeks or fewer"
+
+    reviews = list(v.get("review_weeks") or [])
+    if any(_int(w) is None or w < 1 for w in reviews):
+        p["review_weeks"] = "Review weeks must be whole weeks, 1 or more"
+    elif len(set(reviews)) != len(reviews):
+        p["review_weeks"] = "Each review week must be given only once"
+    elif length and "length_weeks" not in p and any(w > length for w in reviews):
+        late = max(reviews)
+        p["review_weeks"] = (
+            f"Review in week {late} is after the end of the service length ({length} weeks)"
+        )
+
+    ext = _int(v.get("extension_max_weeks"))
+    if ext is None or ext < 0:
+        p["extension_max_weeks"] = "Extension must be 0 weeks or more"
+    elif ext > 0 and v.get("extension_rule") in (None, "", "none"):
+        p["extension_rule"] = "Say who decides an extension, or set the extension to 0 weeks"
+
+    caseload = _int(v.get("caseload_per_fte"))
+    if caseload is None or caseload < 1:
+        p["caseload_per_fte"] = "Caseload per full-time worker must be 1 or more"
+    elif caseload > 200:
+        p["caseload_per_fte"] = "Caseload per full-time worker must be 200 or fewer"
+
+    min_age, max_age = _int(v.get("min_age")), v.get("max_age")
+    if min_age is None or min_age < 0 or min_age > 120:
+        p["min_age"] = "Minimum age must be between 0 and 120"
+    elif max_age is not None and (_int(max_age) is None or max_age < min_age):
+        p["max_age"] = "Maximum age must be the same as or more than the minimum age"
+    if v.get("over_max_age_exception") and max_age is None:
+        p["over_max_age_exception"] = "An over-age exception needs a maximum age"
+
+    if not v.get("diagnosis_categories"):
+        p["diagnosis_categories"] = "Select at least one diagnosis category the service accepts"
+    overlap = set(v.get("diagnosis_categories") or []) & set(v.get("excluded_categories") or [])
+    if overlap:
+        p["excluded_categories"] = "A category cannot be both accepted and excluded"
+
+    sources = list(v.get("referral_sources") or [])
+    if not sources:
+        p["referral_sources"] = "Select at least one source the service accepts referrals from"
+    if bool(v.get("self_referral_allowed")) != ("self" in sources):
+        p["self_referral_allowed"] = (
+            "Self-referral must match the referral sources: add or remove "
+            "'The person themself' there too"
+        )
+
+    screening = v.get("screening_working_days")
+    if screening is not None and (_int(screening) is None or screening < 1):
+        p["screening_working_days"] = "Screening clock must be 1 working day or more, or empty"
+
+    if v.get("complex_risk_hold"):
+        hold = _int(v.get("hold_timeout_working_days"))
+        if hold is None or hold < 1:
+            p["hold_timeout_working_days"] = (
+                "A complex-risk hold needs a timeout of 1 working day or more"
+            )
+
+    threshold = v.get("missed_visits_threshold")
+    before = v.get("missed_visits_before_planning")
+    if threshold is not None and (_int(threshold) is None or threshold < 1):
+        p["missed_visits_threshold"] = "Missed-visit threshold must be 1 or more, or empty"
+    if before is not None:
+        if _int(before) is None or before < 1:
+            p["missed_visits_before_planning"] = "Must be 1 or more, or empty"
+        elif threshold is None:
+            p["missed_visits_before_planning"] = "Set the missed-visit threshold first"
+        elif _int(threshold) is not None and before > threshold:
+            p["missed_visits_before_planning"] = (
+                "Cannot be more than the missed-visit threshold after the planning meeting"
+            )
+
+    window = v.get("re_referral_window_months")
+    if window is not None and (_int(window) is None or window < 0):
+        p["re_referral_window_months"] = "Re-referral window must be 0 months or more, or empty"
+
+    current = v.get("risk_current_days")
+    if current is not None and (_int(current) is None or current < 1):
+        p["risk_current_days"] = "Risk information must be current for 1 day or more, or empty"
+
+    hours = v.get("weekly_hours")
+    if hours is not None and not (Decimal(0) < Decimal(hours) <= Decimal(168)):
+        p["weekly_hours"] = "Weekly hours must be more than 0 and no more than 168, or empty"
+
+    total = v.get("total_support_weeks")
+    chargeable = v.get("chargeable_after_weeks")
+    if total is not None and length and "length_weeks" not in p and total < length:
+        p["total_support_weeks"] = (
+            "Total support cannot be shorter than the enablement length"
+        )
+    if chargeable is not None:
+        if _int(chargeable) is None or chargeable < 0:
+            p["chargeable_after_weeks"] = "Must be 0 weeks or more, or empty"
+        elif total is None:
+            p["chargeable_after_weeks"] = "Charging after a number of weeks needs a total support length"
+        elif chargeable > total:
+            p["chargeable_after_weeks"] = "Cannot start charging after support has ended"
+
+    routing = v.get("routing")
+    if routing == "panel" and not v.get("route_destinations"):
+        p["route_destinations"] = "A triage panel needs at least one service to route to"
+    if routing == "hub" and not v.get("levels"):
+        p["levels"] = "A hub service needs the levels its assessment can assign"
+    if routing != "panel" and v.get("route_destinations"):
+        p["route_destinations"] = "Only a triage-panel service routes to other services"
+    return p
+
+
+def fte_problem(fte: Decimal | None) -> str | None:
+    """A worker's full-time equivalent: more than 0 and at most 1."""
+    if fte is None:
+        return "Enter the full-time equivalent, for example 0.6"
+    if fte <= 0:
+        return "Full-time equivalent must be more than 0"
+    if fte > 1:
+        return "Full-time equivalent must be 1 or less (1 is full time)"
+    return None
+
+
+def leave_problem(start, end) -> str | None:
+    if start and end and end < start:
+        return "The last day of leave must be the same as or after the first day"
+    return None
+
+
+def caseload_capacity(caseload_per_fte: int, fte: Decimal) -> int:
+    """round(caseload per full-time worker x FTE), halves up: a 0.6 FTE worker at 15 holds 9."""
+    return int((Decimal(caseload_per_fte) * fte).quantize(Decimal(1), rounding=ROUND_HALF_UP))

@@ -1,0 +1,125 @@
+"""Actions on the catalogue: services and their versioned settings, staff and leave."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from enablement.catalogue import rules
+from enablement.catalogue.models import LeavePeriod, Service, ServiceSettings, StaffMember
+from enablement.governance.services import record_event
+
+
+def _checked_settings(values: dict) -> dict:
+    unknown = set(values) - set(ServiceSettings.RULE_FIELDS)
+    if unknown:
+        raise ValidationError({k: "Not a service setting" for k in unknown})
+    problems = rules.settings_problems(values)
+    if problems:
+        raise ValidationError(problems)
+    return values
+
+
+def service_create(
+    *, code: str, name: str, organisation: str, description: str = "", values: dict,
+    sources: dict | None = None, actor, now: datetime,
+) -> Service:
+    """A new service with version 1 of its settings: no code change needed."""
+    problems = {}
+    if not code:
+        problems["code"] = "Enter a short code for the service"
+    elif Service.objects.filter(code__iexact=code).exists():
+        problems["code"] = "A service with this code already exists"
+    if not name:
+        problems["name"] = "Enter the service's name"
+    elif Service.objects.filter(name__iexact=name).exists():
+        problems["name"] = "A service with this name already exists"
+    if not organisation:
+        problems["organisation"] = "Enter the organisation that runs the service"
+    problems |= rules.settings_problems(values)
+    if problems:
+        raise ValidationError(problems)
+    _checked_settings(values)
+    try:
+        with transaction.atomic():
+            service = Service.objects.create(
+                code=code, name=name, organisation=organisation, description=description
+            )
+            ServiceSettings.objects.create(
+                service=service, version=1, created_at=now, created_by=actor,
+                change_note="First version", sources=sources or {}, **values,
+            )
+            record_event(
+                kind="service.created", summary=f"Service {name} set up", actor=actor,
+                now=now, service=service,
+            )
+    except IntegrityError as exc:
+        raise ValidationError({"code": "A service with this code or name already exists"}) from exc
+    return service
+
+
+def service_settings_change(
+    *, service: Service, values: dict, note: str, actor, now: datetime,
+    sources: dict | None = None,
+) -> ServiceSettings:
+    """Write the next version. Cases under way keep the version they started under."""
+    if not (note or "").strip():
+        raise ValidationError({"change_note": "Say why the settings are changing"})
+    with transaction.atomic():
+        # Lock the service row so two managers saving at once get versions n+1 and n+2.
+        Service.objects.select_for_update().get(pk=service.pk)
+        current = service.current_settings
+        merged = current.rule_values() | values
+        _checked_settings(merged)
+        changed = [k for k in ServiceSettings.RULE_FIELDS if merged[k] != getattr(current, k)]
+        if not changed:
+            raise ValidationError({"__all__": "Nothing has changed"})
+        merged_sources = dict(current.sources)
+        for k in changed:
+            merged_sources[k] = (sources or {}).get(k) or f"changed in v{current.version + 1}: {note}"
+        new = ServiceSettings.objects.create(
+            service=service, version=current.version + 1, created_at=now, created_by=actor,
+            change_note=note.strip(), sources=merged_sources, **merged,
+        )
+        record_event(
+            kind="service.settings_changed",
+            summary=f"{service.code} settings v{new.version}: " + ", ".join(changed),
+            actor=actor, now=now, service=service,
+            data={"version": new.version, "changed": changed, "note": note},
+        )
+    return new
+
+
+def staff_update(*, staff: StaffMember, fte: Decimal, skills, actor, now: datetime) -> StaffMember:
+    problem = rules.fte_problem(fte)
+    if problem:
+        raise ValidationError({"fte": problem})
+    with transaction.atomic():
+        before = staff.fte
+        staff.fte = fte
+        staff.save(update_fields=["fte"])
+        staff.skills.set(skills)
+        record_event(
+            kind="staff.updated", summary=f"{staff}: FTE {before} → {fte}; skills updated",
+            actor=actor, now=now, service=staff.team.service if staff.team else None,
+            data={"staff": staff.pk, "fte": str(fte), "skills": [s.code for s in skills]},
+        )
+    return staff
+
+
+def leave_add(
+    *, staff: StaffMember, start: date, end: date, kind: str, actor, now: datetime
+) -> LeavePeriod:
+    problem = rules.leave_problem(start, end)
+    if problem:
+        raise ValidationError({"end": problem})
+    with transaction.atomic():
+        leave = LeavePeriod.objects.create(staff=staff, start=start, end=end, kind=kind)
+        record_event(
+            kind="staff.leave_added", summary=f"{staff}: {leave.get_kind_display()} {start} to {end}",
+            actor=actor, now=now, service=staff.team.service if staff.team else None,
+            data={"staff": staff.pk},
+        )
+    return leave
+

@@ -1,0 +1,296 @@
+"""The four seed services as configuration, each value with the seed section it comes from.
+
+Seeds (../shared/seeds): 000 KERS operational protocol; 001 Kent autism "one front door";
+003 Barnet Enablement Pathway; 004 Kent STR cabinet paper. Where a seed gives no number the
+value is marked "demo assumption" so nobody mistakes it for policy.
+"""
+
+from decimal import Decimal
+
+KERS = {
+    "code": "KERS",
+    "name": "Kent Enablement and Recovery Service",
+    "organisation": "Kent County Council",
+    "description": "Free, short-term enablement and recovery for people with mental-health "
+    "difficulties who are open to community mental-health social work.",
+    "values": {
+        "referral_sources": ["community_mh_social_work"],
+        "self_referral_allowed": False,
+        "min_age": 18, "max_age": 65, "over_max_age_exception": True,
+        "needs_basis": "care_act",
+        "diagnosis_categories": ["mental_health"],
+        "excluded_categories": [],
+        "not_appropriate_factors": [],
+        "new_people_only": False,
+        "routing": "direct", "route_destinations": [], "levels": [],
+        "screening_working_days": 2,
+        "length_weeks": 12, "total_support_weeks": None, "chargeable_after_weeks": None,
+        "weekly_hours": None,
+        "extension_max_weeks": 2, "extension_rule": "senior_then_pm",
+        "review_weeks": [6], "final_review_at_closure": True,
+        "caseload_per_fte": 15,
+        "missed_visits_threshold": 3, "missed_visits_before_planning": 2,
+        "complex_risk_hold": True, "hold_timeout_working_days": 5,
+        "risk_current_days": 90,
+        "re_referral_window_months": 12,
+    },
+    "sources": {
+        "referral_sources": "seed 000 §6: only from Community Mental Health Social Work teams",
+        "self_referral_allowed": "seed 000 §6",
+        "min_age": "seed 000 §5: between 18 and 65",
+        "max_age": "seed 000 §5: between 18 and 65",
+        "over_max_age_exception": "seed 000 §5: over 65 with ongoing CMH social work involvement",
+        "needs_basis": "seed 000 §5: unmet eligible needs (National Eligibility Criteria)",
+        "diagnosis_categories": "seed 000 §5: primary mental health diagnosis",
+        "routing": "seed 000 process overview: direct to KERS admin",
+        "screening_working_days": "seed 000 process overview: within 2 full working days",
+        "length_weeks": "seed 000 §1, §7.1: up to 12 calendar weeks",
+        "extension_max_weeks": "seed 000 §7.1: extensions of up to 2 weeks",
+        "extension_rule": "seed 000 §7.1: senior discusses, provision manager decides",
+        "review_weeks": "seed 000 §7.1: mid-point review no later than week 6",
+        "final_review_at_closure": "seed 000 §7.1",
+        "caseload_per_fte": "seed 000 §7.2: about 15 per full-time worker",
+        "missed_visits_threshold": "seed 000 §8: 3 visits cancelled or not engaged",
+        "missed_visits_before_planning": "seed 000 §8: 2 before the initial meeting",
+        "complex_risk_hold": "seed 000 §6.2",
+        "hold_timeout_working_days": "seed 000 §6.2: no response within 5 working days",
+        "risk_current_days": "seed 000 §6 says 'current'; 90 days is a demo assumption",
+        "re_referral_window_months": "seed 000 §9: only after 12 months",
+    },
+}
+
+_AUTISM_VALUES = {
+    "referral_sources": ["social_work_team"],
+    "self_referral_allowed": False,
+    "min_age": 18, "max_age": 65, "over_max_age_exception": False,
+    "needs_basis": "care_act",
+    "diagnosis_categories": ["autism"],
+    "excluded_categories": [],
+    "not_appropriate_factors": [
+        "There is no scope to increase the person's independence",
+        "The individual requires end of life palliative care",
+        "The individual has health needs",
+        "There are safeguarding concerns which prevent the service being provided",
+        "The individual requires specialist dementia care",
+        "The individual requires specialist assessment and support for deafness, sight "
+        "impairment or deaf blindness and the expertise is not available",
+        "The level of violence in the individual's home cannot be satisfactorily addressed "
+        "to carry out the support safely",
+    ],
+    "new_people_only": False,
+    "routing": "direct", "route_destinations": [], "levels": [],
+    "screening_working_days": None,
+    "length_weeks": 16, "total_support_weeks": None, "chargeable_after_weeks": None,
+    "weekly_hours": None,
+    "extension_max_weeks": 2, "extension_rule": "pm_with_ot",
+    "review_weeks": [3, 6, 9], "final_review_at_closure": True,
+    "caseload_per_fte": 15,
+    "missed_visits_threshold": 3, "missed_visits_before_planning": 2,
+    "complex_risk_hold": True, "hold_timeout_working_days": 5,
+    "risk_current_days": 90,
+    "re_referral_window_months": 12,
+}
+_AUTISM_SOURCES = {
+    "referral_sources": "seed 001 §8: submitted by Social Work teams",
+    "min_age": "seed 001 §1, §5: aged 18-65",
+    "max_age": "seed 001 §1, §5: aged 18-65",
+    "needs_basis": "seed 001 §5: unmet eligible needs",
+    "diagnosis_categories": "seed 001 §5: primary diagnosis of autism",
+    "not_appropriate_factors": "seed 001 §7: the seven reasons",
+    "screening_working_days": "seed 001: the panel decides; no clock is given",
+    "length_weeks": "seed 001 §3, §11: up to 16 calendar weeks",
+    "extension_max_weeks": "seed 001 §14: 2 weeks maximum",
+    "extension_rule": "seed 001 §14: provision manager with the OT assessment manager",
+    "review_weeks": "seed 001 §11: reviews at 3, 6 and 9 weeks",
+    "final_review_at_closure": "seed 001 §11",
+    "caseload_per_fte": "seed 001 §12: about 15 per full-time worker",
+    "missed_visits_threshold": "seed 001 §13: 3 visits",
+    "missed_visits_before_planning": "seed 001 §13: 2 before the initial meeting",
+    "complex_risk_hold": "seed 001 §9",
+    "hold_timeout_working_days": "seed 001 §9: 5 working days",
+    "risk_current_days": "seed 001 §8 says 'current'; 90 days is a demo assumption",
+    "re_referral_window_months": "seed 001 §15: only after 12 months",
+}
+
+AUTISM_SPECIALIST = {
+    "code": "ASS",
+    "name": "Autism specialist support",
+    "organisation": "Kent County Council",
+    "description": "Autism specialist support workers, reached through the autism front door.",
+    "values": dict(_AUTISM_VALUES),
+    "sources": {**_AUTISM_SOURCES, "routing": "seed 001 §1: a destination of the front door"},
+}
+
+KPS = {
+    "code": "KPS",
+    "name": "KPS autism enablement",
+    "organisation": "Kent County Council",
+    "description": "Enablement for autistic adults, reached through the autism front door.",
+    "values": dict(_AUTISM_VALUES),
+    "sources": {**_AUTISM_SOURCES, "routing": "seed 001 §1: a destination of the front door"},
+}
+
+AUTISM_FRONT_DOOR = {
+    "code": "AFD",
+    "name": "Autism enablement front door",
+    "organisation": "Kent County Council",
+    "description": "One front door: a multi-disciplinary panel routes each referral to the "
+    "autism specialist service, KPS or KERS, or to an outside service.",
+    "values": {**_AUTISM_VALUES, "routing": "panel",
+               "route_destinations": ["ASS", "KPS", "KERS"]},
+    "sources": {**_AUTISM_SOURCES,
+                "routing": "seed 001 §1: triaged by a multi-disciplinary team",
+                "route_destinations": "seed 001 §1: autism specialist support worker, KPS or KERS"},
+}
+
+STR = {
+    "code": "STR",
+    "name": "Mental Health Support Time Recovery",
+    "organisation": "Kent County Council with KMPT",
+    "description": "Six weeks of free, intensive enablement, then support up to six months "
+    "in all, chargeable after the enablement period.",
+    "values": {
+        "referral_sources": ["integrated_mh_team"],
+        "self_referral_allowed": False,
+        "min_age": 18, "max_age": None, "over_max_age_exception": False,
+        "needs_basis": "any",
+        "diagnosis_categories": ["mental_health"],
+        "excluded_categories": [],
+        "not_appropriate_factors": [],
+        "new_people_only": True,
+        "routing": "direct", "route_destinations": [], "levels": [],
+        "screening_working_days": None,
+        "length_weeks": 6, "total_support_weeks": 26, "chargeable_after_weeks": 6,
+        "weekly_hours": Decimal("3.00"),
+        "extension_max_weeks": 20, "extension_rule": "at_review",
+        "review_weeks": [4], "final_review_at_closure": True,
+        "caseload_per_fte": 15,
+        "missed_visits_threshold": None, "missed_visits_before_planning": None,
+        "complex_risk_hold": False, "hold_timeout_working_days": None,
+        "risk_current_days": None,
+        "re_referral_window_months": None,
+    },
+    "sources": {
+        "referral_sources": "seed 004 §1(3): based within integrated mental health teams",
+        "min_age": "seed 004 is an adult service; 18 is a demo assumption",
+        "needs_basis": "seed 004 §1(5): a mental health recovery service; no needs test given",
+        "diagnosis_categories": "seed 004 §1(5): mental health recovery",
+        "new_people_only": "seed 004 §1(6): the model applies only to new people",
+        "length_weeks": "seed 004 §1(5): first period of up to 6 weeks as enablement",
+        "total_support_weeks": "seed 004 §1(5): up to 6 months in total",
+        "chargeable_after_weeks": "seed 004 §1(5): chargeable following the enablement period",
+        "weekly_hours": "seed 004 §1(3): up to three hours per week",
+        "extension_max_weeks": "seed 004 §1(3): extendable to 6 months (26 - 6 = 20 weeks)",
+        "extension_rule": "seed 004 §1(3): dependent on a review at 4 weeks",
+        "review_weeks": "seed 004 §1(3): review at 4 weeks",
+        "caseload_per_fte": "seed 004 gives none; 15 is a demo assumption",
+    },
+}
+
+BEP = {
+    "code": "BEP",
+    "name": "Barnet Enablement Pathway: Brief",
+    "organisation": "London Borough of Barnet",
+    "description": "A single point of referral into three Local Enablement Hubs; one "
+    "assessment assigns a level, from signposting to Specialist.",
+    "values": {
+        "referral_sources": ["agreed_organisation", "gp", "council_service", "self", "carer"],
+        "self_referral_allowed": True,
+        "min_age": 18, "max_age": None, "over_max_age_exception": False,
+        "needs_basis": "care_act_or_preventative",
+        "diagnosis_categories": ["mental_health"],
+        "excluded_categories": ["dementia", "frail_elderly"],
+        "not_appropriate_factors": [],
+        "new_people_only": False,
+        "routing": "hub", "route_destinations": [],
+        "levels": ["signposting", "brief", "enhanced", "specialist"],
+        "screening_working_days": None,
+        "length_weeks": 6, "total_support_weeks": None, "chargeable_after_weeks": None,
+        "weekly_hours": None,
+        "extension_max_weeks": 0, "extension_rule": "next_level",
+        "review_weeks": [], "final_review_at_closure": True,
+        "caseload_per_fte": 15,
+        "missed_visits_threshold": None, "missed_visits_before_planning": None,
+        "complex_risk_hold": False, "hold_timeout_working_days": None,
+        "risk_current_days": None,
+        "re_referral_window_months": None,
+    },
+    "sources": {
+        "referral_sources": "seed 003 LEH 'Referral sources': agreed referrers, GPs with "
+        "minimum data, self-referral, carers",
+        "self_referral_allowed": "seed 003 LEH 'Referral sources'",
+        "min_age": "seed 003 'Scope': adult services (CAMHS transition); 18 is the threshold",
+        "needs_basis": "seed 003 'Definitions': Care Act eligibility or preventative entitlement",
+        "diagnosis_categories": "seed 003 'Scope of service': adult mental health",
+        "excluded_categories": "seed 003 'Scope of service': excludes dementia and frail elderly",
+        "routing": "seed 003 LEH: single point of referral into three hubs",
+        "levels": "seed 003 'Enablement Plans': pre-enablement, Brief, Enhanced, Specialist",
+        "length_weeks": "seed 003 'Brief': six weeks of enablement support",
+        "extension_max_weeks": "seed 003: longer support is the Enhanced level, not an extension",
+        "extension_rule": "seed 003 'Enhanced': referral to the Network for a longer programme",
+        "review_weeks": "seed 003 'Assessment': baseline and follow-up recovery scores",
+        "caseload_per_fte": "seed 003 asks for caseload ratios but gives none; 15 is a demo "
+        "assumption",
+    },
+}
+
+SERVICES = [KERS, AUTISM_SPECIALIST, KPS, AUTISM_FRONT_DOOR, STR, BEP]
+
+# (service code, team name, kind, area, postcode districts)
+TEAMS = [
+    ("KERS", "Kent East", "locality", "East Kent (seed 000: KERS Admin East Kent)", []),
+    ("KERS", "Kent West", "locality", "West Kent (seed 000: KERS Admin West Kent)", []),
+    ("AFD", "Autism triage panel", "panel", "Kent (seed 001 §1)", []),
+    ("ASS", "Autism specialist support", "service_wide", "Kent", []),
+    ("KPS", "KPS Kent", "service_wide", "Kent", []),
+    ("STR", "South West Kent", "locality", "seed 004 §4(9)", []),
+    ("STR", "Dartford Gravesham and Swanley", "locality", "seed 004 §4(9)", []),
+    ("STR", "Maidstone and Malling", "locality", "seed 004 §4(9)", []),
+    ("STR", "West Kent Early Intervention Psychosis", "locality", "seed 004 §4(9)", []),
+    ("STR", "Thanet and Dover", "locality", "seed 004 §4(9)", []),
+    ("STR", "Ashford and Shepway", "locality", "seed 004 §4(9)", []),
+    ("STR", "Canterbury Coastal and Swale", "locality", "seed 004 §4(9)", []),
+    ("STR", "East Kent Early Intervention Psychosis", "locality", "seed 004 §4(9)", []),
+    ("STR", "East Kent Acute Services CRHT", "locality", "seed 004 §4(9)", []),
+    ("BEP", "Barnet West", "hub", "seed 003 LEH West; districts are a demo assumption",
+     ["HA8", "NW4", "NW7", "NW9"]),
+    ("BEP", "Barnet North", "hub", "seed 003 LEH North; districts are a demo assumption",
+     ["EN4", "EN5", "N12", "N14", "N20"]),
+    ("BEP", "Barnet South", "hub", "seed 003 LEH South; districts are a demo assumption",
+     ["N2", "N3", "N10", "N11", "NW11"]),
+]
+
+SKILLS = [
+    ("autism-specialist", "Autism specialist"),
+    ("occupational-therapist", "Occupational therapist"),
+    ("peer-support", "Peer support"),
+    ("housing", "Housing"),
+    ("employment", "Employment"),
+    ("social-therapy", "Social therapy"),
+    ("navigator", "Navigator"),
+    ("substance-misuse", "Substance misuse"),
+    ("safeguarding-adults-manager", "Safeguarding adults manager"),
+]
+
+# The catalogue of enablement resources: seed 003 LEH "Enablement resources".
+RESOURCES = [
+    ("information-advice", "Information and advice", "From the enablement team and the portal"),
+    ("navigator", "Navigator support", "Help to reach community services and resources"),
+    ("social-therapy", "Social therapy", "Individual and family, by social workers"),
+    ("key-worker", "Key worker sessions", "Enablement support as provided by the Network"),
+    ("wrap", "WRAP group", "Wellness Recovery Action Planning, a short enablement group"),
+    ("new-skills", "New Skills group", "A short enablement group"),
+    ("skills-for-living", "Skills for Living group", "A short enablement group"),
+    ("community-support", "Short-term community support", "Enablement support"),
+    ("daily-living", "Activities of Daily Living programme", "A capability programme"),
+    ("skills-with-employers", "Skills with Employers programme", "A capability programme"),
+    ("peer-support", "Peer support", "From hub peer support workers"),
+    ("outreach", "Outreach", "Residential and onsite assessments such as inpatients"),
+    ("housing", "Housing support", "Through the housing specialist"),
+    ("physical-health", "Physical health care", "Access and pathways to health care"),
+    ("employment", "Employment support", "Through the employment specialist"),
+    ("safeguarding", "Safeguarding", "Through the designated safeguarding adults manager"),
+    ("cmht-pathway", "CMHT assessment and management", "Agreed pathway or joint assessment"),
+    ("talking-therapies", "Talking therapies (IAPT) referral", "Improving Access to "
+     "Psychological Therapies"),
+]

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from enablement.governance import views
+
+app_name = "governance"
+urlpatterns = [path("access-log/", views.access_log, name="access-log")]

@@ -1,0 +1,101 @@
+"""Actions that change a person's record. Each writes the change and its event in one
+transaction; the caller passes the acting user and the time."""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from enablement.governance.services import record_event
+from enablement.people.models import Carer, Person
+from enablement.people.validation import normalised, person_problems
+
+PERSON_FIELDS = (
+    "nhs_number", "case_system_id", "given_name", "family_name", "preferred_name",
+    "date_of_birth", "address_line_1", "address_line_2", "town", "postcode", "phone", "email",
+    "primary_diagnosis", "communication_needs",
+)
+CARER_FIELDS = ("name", "relationship", "phone", "email", "lives_with_person")
+
+
+def _uniqueness_problems(values: dict, *, exclude_pk=None) -> dict[str, str]:
+    p = {}
+    others = Person.objects.exclude(pk=exclude_pk) if exclude_pk else Person.objects.all()
+    if values.get("nhs_number") and others.filter(nhs_number=values["nhs_number"]).exists():
+        p["nhs_number"] = (
+            "A person with this NHS number is already recorded. Search for them instead of "
+            "recording them again"
+        )
+    if values.get("case_system_id") and others.filter(
+        case_system_id=values["case_system_id"]
+    ).exists():
+        p["case_system_id"] = "A person with this case-system ID is already recorded"
+    return p
+
+
+def _check(values: dict, *, now: datetime, exclude_pk=None) -> dict:
+    values = normalised({k: values.get(k) for k in PERSON_FIELDS})
+    problems = person_problems(values, today=now.date())
+    problems |= _uniqueness_problems(values, exclude_pk=exclude_pk)
+    if problems:
+        raise ValidationError(problems)
+    for key in PERSON_FIELDS:
+        if values.get(key) is None and key not in ("nhs_number", "case_system_id"):
+            values[key] = ""
+    return values
+
+
+def person_create(*, values: dict, actor, now: datetime, team=None) -> Person:
+    values = _check(values, now=now)
+    try:
+        with transaction.atomic():
+            person = Person.objects.create(
+                **values, registered_team=team, created_by=actor, created_at=now
+            )
+            record_event(
+                kind="person.recorded", summary=f"{person.full_name} recorded",
+                actor=actor, now=now, person=person,
+                data={"team": team.name if team else None},
+            )
+    except IntegrityError as exc:
+        # Another user recorded the same NHS number between our check and the insert.
+        raise ValidationError(_uniqueness_problems(values) or {"__all__": str(exc)}) from exc
+    return person
+
+
+def person_update(*, person: Person, values: dict, actor, now: datetime) -> Person:
+    merged = {k: values.get(k, getattr(person, k)) for k in PERSON_FIELDS}
+    merged = _check(merged, now=now, exclude_pk=person.pk)
+    changed = [k for k in PERSON_FIELDS if merged[k] != getattr(person, k)]
+    if not changed:
+        return person
+    try:
+        with transaction.atomic():
+            locked = Person.objects.select_for_update().get(pk=person.pk)
+            for k in changed:
+                setattr(locked, k, merged[k])
+            locked.save(update_fields=changed)
+            labels = [str(Person._meta.get_field(k).verbose_name) for k in changed]
+            record_event(
+                kind="person.updated", summary="Details changed: " + ", ".join(labels),
+                actor=actor, now=now, person=locked, data={"fields": changed},
+            )
+    except IntegrityError as exc:
+        raise ValidationError(_uniqueness_problems(merged, exclude_pk=person.pk)) from exc
+    return locked
+
+
+def carer_add(*, person: Person, values: dict, actor, now: datetime) -> Carer:
+    if not (values.get("name") or "").strip():
+        raise ValidationError({"name": "Enter the carer's name"})
+    if not (values.get("relationship") or "").strip():
+        raise ValidationError({"relationship": "Enter how the carer is related to the person"})
+    with transaction.atomic():
+        carer = Carer.objects.create(person=person, **{k: values.get(k) or "" for k in CARER_FIELDS
+                                                        if k != "lives_with_person"},
+                                     lives_with_person=bool(values.get("lives_with_person")))
+        record_event(
+            kind="person.carer_added", summary=f"Carer added: {carer.name} ({carer.relationship})",
+            actor=actor, now=now, person=person,
+        )
+    return carer

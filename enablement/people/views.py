@@ -1,0 +1,118 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from enablement.accounts import access
+from enablement.accounts.roles import Role
+from enablement.core import clock
+from enablement.core.formtools import add_errors
+from enablement.governance.models import AccessLogEntry
+from enablement.governance.selectors import timeline_for
+from enablement.governance.services import log_access
+from enablement.people import selectors, services
+from enablement.people.forms import CarerForm, NewPersonForm, PersonForm, SearchForm
+from enablement.people.rules import PersonFacts
+
+SEARCH_ROLES = (Role.ADMIN, Role.WORKER, Role.SENIOR, Role.REFERRER, Role.PROVISION_MANAGER,
+                Role.QUALITY_MANAGER)
+
+
+def _require_perm(request, perm):
+    if not request.user.has_perm(perm):
+        raise PermissionDenied
+
+
+def search(request):
+    if not request.user.has_role(*SEARCH_ROLES):
+        raise PermissionDenied
+    form = SearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    page = Paginator(selectors.search_people(request.user, query), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "people/search.html", {"form": form, "page": page, "query": query,
+                                                  "may_add": request.user.has_perm("people.add_person")})
+
+
+def new(request):
+    _require_perm(request, "people.add_person")
+    now = clock.now()
+    form = NewPersonForm(request.POST or None, today=now.date())
+    shown, hidden = [], 0
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        candidate = PersonFacts(
+            id=None, given_name=data["given_name"], family_name=data["family_name"],
+            date_of_birth=data["date_of_birth"], nhs_number=data.get("nhs_number") or None,
+            case_system_id=data.get("case_system_id") or None, postcode=data.get("postcode") or "",
+        )
+        shown, hidden = selectors.possible_duplicates(request.user, candidate)
+        if (shown or hidden) and not data.get("confirm_not_duplicate"):
+            form.add_error(
+                "confirm_not_duplicate",
+                "Check the possible matches below. If this is a different person, say so",
+            )
+        else:
+            staff = getattr(request.user, "staff", None)
+            try:
+                person = services.person_create(
+                    values=data, actor=request.user, now=now,
+                    team=staff.team if staff else None,
+                )
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, f"{person.full_name} recorded")
+                return redirect("people:detail", pk=person.pk)
+    return render(request, "people/new.html", {"form": form, "matches": shown, "hidden": hidden})
+
+
+def detail(request, pk):
+    person = access.get_person(request.user, pk)
+    now = clock.now()
+    log_access(user=request.user, person=person, action=AccessLogEntry.Action.VIEW, now=now,
+               path=request.path)
+    staff_view = request.user.has_perm("people.view_person")
+    shown, hidden = ([], 0)
+    if staff_view:
+        shown, hidden = selectors.possible_duplicates(request.user, selectors.facts_of(person))
+    return render(request, "people/detail.html", {
+        "person": person, "carers": person.carers.all(),
+        "timeline": timeline_for(person)[:200] if staff_view else [],
+        "matches": shown, "hidden": hidden, "staff_view": staff_view,
+        "may_change": access.may_change_person(request.user, person),
+    })
+
+
+def edit(request, pk):
+    person = access.get_person(request.user, pk, change=True)
+    now = clock.now()
+    initial = {f: getattr(person, f) for f in services.PERSON_FIELDS}
+    form = PersonForm(request.POST or None, initial=initial, today=now.date())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(person=person, values=form.cleaned_data, actor=request.user,
+                                   now=now)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "Details saved")
+            return redirect("people:detail", pk=person.pk)
+    return render(request, "people/edit.html", {"form": form, "person": person})
+
+
+def carer_new(request, pk):
+    person = access.get_person(request.user, pk, change=True)
+    form = CarerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.carer_add(person=person, values=form.cleaned_data, actor=request.user,
+                               now=clock.now())
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "Carer added")
+            return redirect(reverse("people:detail", kwargs={"pk": person.pk}) + "#carers")
+    return render(request, "people/carer_new.html", {"form": form, "person": person})

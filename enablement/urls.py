@@ -1,0 +1,15 @@
+from django.urls import include, path
+
+from enablement.api.api import api
+
+urlpatterns = [
+    path("", include("enablement.accounts.urls")),
+    path("home/", include("enablement.accounts.home_urls")),
+    path("people/", include("enablement.people.urls")),
+    path("", include("enablement.catalogue.urls")),
+    path("", include("enablement.governance.urls")),
+    path("api/v1/", api.urls),
+]
+
+handler403 = "enablement.core.views.forbidden"
+handler404 = "enablement.core.views.not_found"
