@@ -56,10 +56,10 @@ def may_change_person(user, person: Person) -> bool:
 
 def get_person(user, pk, *, change: bool = False) -> Person:
     """The person with this id if the user may see it (or change it), else 404."""
-    if not user.has_perm("people.view_person"):
-        # Portal users have no model permission but may see their own record.
-        if not user.is_authenticated or not user.roles & {Role.PERSON, Role.CARER}:
-            raise Http404
+    # Portal users have no model permission but may see their own record.
+    portal = user.is_authenticated and user.roles & {Role.PERSON, Role.CARER}
+    if not user.has_perm("people.view_person") and not portal:
+        raise Http404
     try:
         person = visible_people(user).get(pk=pk)
     except (Person.DoesNotExist, ValueError, TypeError) as exc:

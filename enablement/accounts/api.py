@@ -24,7 +24,8 @@ def me(request):
     team = staff.team if staff and staff.team_id else None
     role = user.primary_role
     return {
-        "username": user.username, "name": user.get_full_name(),
+        "username": user.username,
+        "name": user.get_full_name(),
         "roles": sorted(r.value for r in user.roles),
         "primary_role": role.value if role else None,
         "home_url": reverse(ROLES[role].home) if role else None,

@@ -6,19 +6,64 @@ from enablement.accounts.roles import Role
 # (label, url name, roles that see it). Order is the order in the navigation.
 NAVIGATION = (
     ("Home", "accounts:home", None),
-    ("People", "people:search", {Role.ADMIN, Role.WORKER, Role.SENIOR, Role.REFERRER,
-                                  Role.PROVISION_MANAGER, Role.QUALITY_MANAGER}),
-    ("Teams", "catalogue:teams", {Role.ADMIN, Role.WORKER, Role.SENIOR, Role.PROVISION_MANAGER,
-                                   Role.QUALITY_MANAGER, Role.SYSADMIN}),
-    ("Services", "catalogue:services", {Role.ADMIN, Role.WORKER, Role.SENIOR,
-                                         Role.PROVISION_MANAGER, Role.QUALITY_MANAGER,
-                                         Role.COMMISSIONER, Role.SYSADMIN, Role.REFERRER}),
-    ("Resources", "catalogue:resources", {Role.ADMIN, Role.WORKER, Role.SENIOR,
-                                           Role.PROVISION_MANAGER, Role.QUALITY_MANAGER}),
+    (
+        "People",
+        "people:search",
+        {
+            Role.ADMIN,
+            Role.WORKER,
+            Role.SENIOR,
+            Role.REFERRER,
+            Role.PROVISION_MANAGER,
+            Role.QUALITY_MANAGER,
+        },
+    ),
+    (
+        "Teams",
+        "catalogue:teams",
+        {
+            Role.ADMIN,
+            Role.WORKER,
+            Role.SENIOR,
+            Role.PROVISION_MANAGER,
+            Role.QUALITY_MANAGER,
+            Role.SYSADMIN,
+        },
+    ),
+    (
+        "Services",
+        "catalogue:services",
+        {
+            Role.ADMIN,
+            Role.WORKER,
+            Role.SENIOR,
+            Role.PROVISION_MANAGER,
+            Role.QUALITY_MANAGER,
+            Role.COMMISSIONER,
+            Role.SYSADMIN,
+            Role.REFERRER,
+        },
+    ),
+    (
+        "Resources",
+        "catalogue:resources",
+        {Role.ADMIN, Role.WORKER, Role.SENIOR, Role.PROVISION_MANAGER, Role.QUALITY_MANAGER},
+    ),
     ("Access log", "governance:access-log", {Role.PROVISION_MANAGER, Role.QUALITY_MANAGER}),
-    ("API tokens", "accounts:tokens", {Role.ADMIN, Role.WORKER, Role.SENIOR, Role.REFERRER,
-                                        Role.PROVISION_MANAGER, Role.QUALITY_MANAGER,
-                                        Role.COMMISSIONER, Role.SYSADMIN}),
+    (
+        "API tokens",
+        "accounts:tokens",
+        {
+            Role.ADMIN,
+            Role.WORKER,
+            Role.SENIOR,
+            Role.REFERRER,
+            Role.PROVISION_MANAGER,
+            Role.QUALITY_MANAGER,
+            Role.COMMISSIONER,
+            Role.SYSADMIN,
+        },
+    ),
 )
 
 

@@ -16,7 +16,8 @@ class SignInForm(AuthenticationForm):
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
-        label="What is the token for?", max_length=100,
+        label="What is the token for?",
+        max_length=100,
         help_text="For example, the link from the council case system",
         error_messages={"required": "Enter what the token is for"},
     )

@@ -30,32 +30,48 @@ def worker(request):
     if team and staff:
         capacity = caseload_capacity(team.service.current_settings.caseload_per_fte, staff.fte)
     people = access.visible_people(request.user).order_by("family_name")[:50]
-    return render(request, "home/worker.html", {
-        "staff": staff, "team": team, "capacity": capacity, "people": people,
-    })
+    return render(
+        request,
+        "home/worker.html",
+        {
+            "staff": staff,
+            "team": team,
+            "capacity": capacity,
+            "people": people,
+        },
+    )
 
 
 @role_required(Role.ADMIN)
 def admin(request):
     team = _team(request)
     people = access.visible_people(request.user)
-    recent = (
-        Event.objects.filter(person__in=people).select_related("person", "actor")[:20]
+    recent = Event.objects.filter(person__in=people).select_related("person", "actor")[:20]
+    return render(
+        request,
+        "home/admin.html",
+        {
+            "team": team,
+            "people_count": people.count(),
+            "recent": recent,
+        },
     )
-    return render(request, "home/admin.html", {
-        "team": team, "people_count": people.count(), "recent": recent,
-    })
 
 
 @role_required(Role.SENIOR)
 def senior(request):
     team = _team(request)
     rows = team_staff(team, on=clock.today()) if team else []
-    return render(request, "home/senior.html", {
-        "team": team, "rows": rows,
-        "room": sum(r.capacity or 0 for r in rows if not r.on_leave),
-        "people_count": access.visible_people(request.user).count(),
-    })
+    return render(
+        request,
+        "home/senior.html",
+        {
+            "team": team,
+            "rows": rows,
+            "room": sum(r.capacity or 0 for r in rows if not r.on_leave),
+            "people_count": access.visible_people(request.user).count(),
+        },
+    )
 
 
 def _suppress(n: int, suppress: bool) -> str:
@@ -73,18 +89,27 @@ def dashboard(request):
     counts = (
         Person.objects.filter(registered_team__service__in=services)
         .values("registered_team__service__name", "primary_diagnosis")
-        .annotate(n=Count("id")).order_by("registered_team__service__name", "primary_diagnosis")
+        .annotate(n=Count("id"))
+        .order_by("registered_team__service__name", "primary_diagnosis")
     )
     labels = dict(DiagnosisCategory.choices)
     table = [
-        {"service": c["registered_team__service__name"],
-         "category": labels.get(c["primary_diagnosis"], c["primary_diagnosis"]),
-         "count": _suppress(c["n"], commissioner_only)}
+        {
+            "service": c["registered_team__service__name"],
+            "category": labels.get(c["primary_diagnosis"], c["primary_diagnosis"]),
+            "count": _suppress(c["n"], commissioner_only),
+        }
         for c in counts
     ]
-    return render(request, "home/dashboard.html", {
-        "services": services, "table": table, "commissioner_only": commissioner_only,
-    })
+    return render(
+        request,
+        "home/dashboard.html",
+        {
+            "services": services,
+            "table": table,
+            "commissioner_only": commissioner_only,
+        },
+    )
 
 
 @role_required(Role.REFERRER)
@@ -103,12 +128,18 @@ def portal(request):
 def sysadmin(request):
     user_model = get_user_model()
     by_group = dict(
-        user_model.objects.filter(is_active=True).values_list("groups__name")
-        .annotate(n=Count("id")).values_list("groups__name", "n")
+        user_model.objects.filter(is_active=True)
+        .values_list("groups__name")
+        .annotate(n=Count("id"))
+        .values_list("groups__name", "n")
     )
     roles = [(info.label, by_group.get(info.group, 0)) for info in ROLES.values()]
-    return render(request, "home/sysadmin.html", {
-        "services": services_with_figures(Service.objects.all()),
-        "teams": Team.objects.select_related("service"),
-        "roles": roles,
-    })
+    return render(
+        request,
+        "home/sysadmin.html",
+        {
+            "services": services_with_figures(Service.objects.all()),
+            "teams": Team.objects.select_related("service"),
+            "roles": roles,
+        },
+    )

@@ -17,8 +17,13 @@ def api_token_create(*, user, name: str, actor, now: datetime) -> tuple[ApiToken
         token = ApiToken.objects.create(
             user=user, name=name, prefix=key[:12], key_hash=ApiToken.hash_key(key), created_at=now
         )
-        record_event(kind="api_token.created", summary=f"API token '{name}' created",
-                     actor=actor, now=now, data={"token": token.pk, "user": user.pk})
+        record_event(
+            kind="api_token.created",
+            summary=f"API token '{name}' created",
+            actor=actor,
+            now=now,
+            data={"token": token.pk, "user": user.pk},
+        )
     return token, key
 
 
@@ -26,8 +31,13 @@ def api_token_revoke(*, token: ApiToken, actor, now: datetime) -> None:
     with transaction.atomic():
         if token.revoked_at is None:
             ApiToken.objects.filter(pk=token.pk).update(revoked_at=now)
-            record_event(kind="api_token.revoked", summary=f"API token '{token.name}' revoked",
-                         actor=actor, now=now, data={"token": token.pk, "user": token.user_id})
+            record_event(
+                kind="api_token.revoked",
+                summary=f"API token '{token.name}' revoked",
+                actor=actor,
+                now=now,
+                data={"token": token.pk, "user": token.user_id},
+            )
 
 
 def user_for_api_key(key: str, *, now: datetime):

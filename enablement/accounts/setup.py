@@ -1,5 +1,5 @@
-from django.contrib.auth.management import create_permissions
 from django.apps import apps
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 
 from enablement.accounts.roles import ROLES

@@ -20,7 +20,8 @@ def sign_in(request):
     if request.user.is_authenticated:
         return redirect("accounts:home")
     return auth_views.LoginView.as_view(
-        template_name="accounts/sign_in.html", authentication_form=SignInForm,
+        template_name="accounts/sign_in.html",
+        authentication_form=SignInForm,
         redirect_authenticated_user=True,
     )(request)
 
@@ -43,17 +44,24 @@ def tokens(request):
     if request.method == "POST" and form.is_valid():
         try:
             _, new_key = services.api_token_create(
-                user=request.user, name=form.cleaned_data["name"], actor=request.user,
+                user=request.user,
+                name=form.cleaned_data["name"],
+                actor=request.user,
                 now=clock.now(),
             )
             form = ApiTokenForm()
         except ValidationError as exc:
             for field, errs in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errs)
-    return render(request, "accounts/tokens.html", {
-        "form": form, "new_key": new_key,
-        "tokens": ApiToken.objects.filter(user=request.user),
-    })
+    return render(
+        request,
+        "accounts/tokens.html",
+        {
+            "form": form,
+            "new_key": new_key,
+            "tokens": ApiToken.objects.filter(user=request.user),
+        },
+    )
 
 
 @require_POST

@@ -35,7 +35,8 @@ def on_validation_error(request, exc: DjangoValidationError):
     if hasattr(exc, "error_dict"):
         errors = [
             {"field": "" if f == "__all__" else f, "message": m}
-            for f, msgs in exc.message_dict.items() for m in msgs
+            for f, msgs in exc.message_dict.items()
+            for m in msgs
         ]
     else:
         errors = [{"field": "", "message": m} for m in exc.messages]
@@ -46,10 +47,13 @@ def on_validation_error(request, exc: DjangoValidationError):
 def on_schema_error(request, exc: NinjaValidationError):
     errors = []
     for e in exc.errors:
-        loc = [str(part) for part in e.get("loc", ()) if part not in ("body", "query", "path", "payload")]
+        loc = [
+            str(part)
+            for part in e.get("loc", ())
+            if part not in ("body", "query", "path", "payload")
+        ]
         errors.append({"field": ".".join(loc), "message": e.get("msg", "Invalid value")})
-    return _error(request, 422, "The request does not match the schema; nothing was saved",
-                  errors)
+    return _error(request, 422, "The request does not match the schema; nothing was saved", errors)
 
 
 @api.exception_handler(Http404)

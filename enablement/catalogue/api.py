@@ -22,8 +22,16 @@ from enablement.core import clock
 
 router = Router(tags=["services"])
 
-CATALOGUE_ROLES = {Role.ADMIN, Role.WORKER, Role.SENIOR, Role.PROVISION_MANAGER,
-                   Role.QUALITY_MANAGER, Role.SYSADMIN, Role.COMMISSIONER, Role.REFERRER}
+CATALOGUE_ROLES = {
+    Role.ADMIN,
+    Role.WORKER,
+    Role.SENIOR,
+    Role.PROVISION_MANAGER,
+    Role.QUALITY_MANAGER,
+    Role.SYSADMIN,
+    Role.COMMISSIONER,
+    Role.REFERRER,
+}
 
 SmallInt = Field(None, ge=0, le=32767)
 
@@ -109,8 +117,12 @@ def create_service(request, payload: ServiceIn):
     if not request.auth.has_perm("catalogue.add_service"):
         raise PermissionDenied
     service = services.service_create(
-        code=payload.code, name=payload.name, organisation=payload.organisation,
-        description=payload.description, values=payload.settings.dict(), actor=request.auth,
+        code=payload.code,
+        name=payload.name,
+        organisation=payload.organisation,
+        description=payload.description,
+        values=payload.settings.dict(),
+        actor=request.auth,
         now=clock.now(),
     )
     if Role.PROVISION_MANAGER in request.auth.roles and hasattr(request.auth, "staff"):
@@ -124,22 +136,31 @@ def get_service(request, code: str):
     return get_object_or_404(Service, code=code)
 
 
-@router.get("/{code}/versions", response=responses({200: list[SettingsOut]}),
-            summary="Every version of a service's settings")
+@router.get(
+    "/{code}/versions",
+    response=responses({200: list[SettingsOut]}),
+    summary="Every version of a service's settings",
+)
 def list_versions(request, code: str):
     _require_catalogue(request.auth)
     service = get_object_or_404(Service, code=code)
     return list(service.settings_versions.all())
 
 
-@router.post("/{code}/versions", response=responses({201: SettingsOut}),
-             summary="Change a service's settings (writes a new version)")
+@router.post(
+    "/{code}/versions",
+    response=responses({201: SettingsOut}),
+    summary="Change a service's settings (writes a new version)",
+)
 def change_settings(request, code: str, payload: SettingsChangeIn):
     service = get_object_or_404(Service, code=code)
     if not access.may_change_service(request.auth, service):
         raise PermissionDenied
     new = services.service_settings_change(
-        service=service, values=payload.settings.dict(), note=payload.change_note,
-        actor=request.auth, now=clock.now(),
+        service=service,
+        values=payload.settings.dict(),
+        note=payload.change_note,
+        actor=request.auth,
+        now=clock.now(),
     )
     return 201, new

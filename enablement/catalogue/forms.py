@@ -47,49 +47,70 @@ class LinesField(forms.CharField):
 
 def _int(label, required=True, help_text=""):
     return forms.IntegerField(
-        label=label if required else f"{label} (optional)", required=required,
+        label=label if required else f"{label} (optional)",
+        required=required,
         help_text=help_text,
-        error_messages={"required": f"Enter {label.lower()}",
-                        "invalid": f"{label} must be a whole number"},
+        error_messages={
+            "required": f"Enter {label.lower()}",
+            "invalid": f"{label} must be a whole number",
+        },
     )
 
 
 class ServiceSettingsForm(forms.Form):
     referral_sources = forms.MultipleChoiceField(
-        label="Who may refer", choices=ReferralSource.choices,
-        widget=forms.CheckboxSelectMultiple, required=False,
+        label="Who may refer",
+        choices=ReferralSource.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
     self_referral_allowed = forms.BooleanField(label="Self-referral allowed", required=False)
     min_age = _int("Minimum age")
     max_age = _int("Maximum age", required=False)
     over_max_age_exception = forms.BooleanField(
         label="Over the maximum age is eligible with ongoing community mental-health social "
-        "work involvement and a diagnosed need", required=False,
+        "work involvement and a diagnosed need",
+        required=False,
     )
-    needs_basis = forms.ChoiceField(label="Needs test", choices=NeedsBasis.choices,
-                                    widget=forms.RadioSelect,
-                                    error_messages={"required": "Select the needs test"})
+    needs_basis = forms.ChoiceField(
+        label="Needs test",
+        choices=NeedsBasis.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the needs test"},
+    )
     diagnosis_categories = forms.MultipleChoiceField(
-        label="Diagnosis categories accepted", choices=DiagnosisCategory.choices,
-        widget=forms.CheckboxSelectMultiple, required=False,
+        label="Diagnosis categories accepted",
+        choices=DiagnosisCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
     excluded_categories = forms.MultipleChoiceField(
-        label="Categories excluded", choices=DiagnosisCategory.choices,
-        widget=forms.CheckboxSelectMultiple, required=False,
+        label="Categories excluded",
+        choices=DiagnosisCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
     not_appropriate_factors = LinesField(
-        label="Factors that make a referral not appropriate (optional)", required=False,
+        label="Factors that make a referral not appropriate (optional)",
+        required=False,
         help_text="One on each line",
     )
     new_people_only = forms.BooleanField(label="New people only", required=False)
-    routing = forms.ChoiceField(label="Routing", choices=Routing.choices, widget=forms.RadioSelect,
-                                error_messages={"required": "Select how referrals are routed"})
+    routing = forms.ChoiceField(
+        label="Routing",
+        choices=Routing.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how referrals are routed"},
+    )
     route_destinations = forms.MultipleChoiceField(
-        label="Services a triage panel routes to", required=False,
+        label="Services a triage panel routes to",
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     levels = forms.MultipleChoiceField(
-        label="Levels an assessment can assign", choices=ServiceLevel.choices, required=False,
+        label="Levels an assessment can assign",
+        choices=ServiceLevel.choices,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     screening_working_days = _int("Screening clock in working days", required=False)
@@ -97,24 +118,34 @@ class ServiceSettingsForm(forms.Form):
     total_support_weeks = _int("Total support in weeks", required=False)
     chargeable_after_weeks = _int("Chargeable after this many weeks", required=False)
     weekly_hours = forms.DecimalField(
-        label="Hours a week (optional)", required=False, max_digits=5, decimal_places=2,
+        label="Hours a week (optional)",
+        required=False,
+        max_digits=5,
+        decimal_places=2,
         error_messages={"invalid": "Hours a week must be a number, like 3 or 2.5"},
     )
     extension_max_weeks = _int("Longest extension in weeks")
-    extension_rule = forms.ChoiceField(label="Who decides an extension",
-                                       choices=ExtensionRule.choices, widget=forms.RadioSelect)
-    review_weeks = WeekListField(label="Review weeks (optional)", required=False,
-                                 help_text="Weeks of enablement, separated by commas, like 3, 6, 9")
+    extension_rule = forms.ChoiceField(
+        label="Who decides an extension", choices=ExtensionRule.choices, widget=forms.RadioSelect
+    )
+    review_weeks = WeekListField(
+        label="Review weeks (optional)",
+        required=False,
+        help_text="Weeks of enablement, separated by commas, like 3, 6, 9",
+    )
     final_review_at_closure = forms.BooleanField(label="Final review at closure", required=False)
     caseload_per_fte = _int("Caseload per full-time worker")
-    missed_visits_threshold = _int("Missed visits that lead to a closure discussion",
-                                   required=False)
-    missed_visits_before_planning = _int("Missed visits before the planning meeting",
-                                         required=False)
+    missed_visits_threshold = _int(
+        "Missed visits that lead to a closure discussion", required=False
+    )
+    missed_visits_before_planning = _int(
+        "Missed visits before the planning meeting", required=False
+    )
     complex_risk_hold = forms.BooleanField(label="Complex-risk hold", required=False)
     hold_timeout_working_days = _int("Hold timeout in working days", required=False)
-    risk_current_days = _int("Risk information counts as current for this many days",
-                             required=False)
+    risk_current_days = _int(
+        "Risk information counts as current for this many days", required=False
+    )
     re_referral_window_months = _int("Re-referral window in months", required=False)
 
     def __init__(self, *args, **kwargs):
@@ -136,22 +167,35 @@ class ServiceSettingsForm(forms.Form):
 
 class ChangeSettingsForm(ServiceSettingsForm):
     change_note = forms.CharField(
-        label="Why are the settings changing?", max_length=500,
+        label="Why are the settings changing?",
+        max_length=500,
         error_messages={"required": "Say why the settings are changing"},
     )
 
 
 class NewServiceForm(ServiceSettingsForm):
-    code = forms.SlugField(label="Short code", max_length=30,
-                           help_text="Letters, numbers and hyphens, for example KERS",
-                           error_messages={"required": "Enter a short code for the service",
-                                           "invalid": "Use only letters, numbers and hyphens"})
-    name = forms.CharField(label="Service name", max_length=200,
-                           error_messages={"required": "Enter the service's name"})
-    organisation = forms.CharField(label="Organisation that runs it", max_length=200,
-                                   error_messages={"required": "Enter the organisation"})
-    description = forms.CharField(label="Description (optional)", required=False,
-                                  widget=forms.Textarea)
+    code = forms.SlugField(
+        label="Short code",
+        max_length=30,
+        help_text="Letters, numbers and hyphens, for example KERS",
+        error_messages={
+            "required": "Enter a short code for the service",
+            "invalid": "Use only letters, numbers and hyphens",
+        },
+    )
+    name = forms.CharField(
+        label="Service name",
+        max_length=200,
+        error_messages={"required": "Enter the service's name"},
+    )
+    organisation = forms.CharField(
+        label="Organisation that runs it",
+        max_length=200,
+        error_messages={"required": "Enter the organisation"},
+    )
+    description = forms.CharField(
+        label="Description (optional)", required=False, widget=forms.Textarea
+    )
 
     field_order = ["code", "name", "organisation", "description"]
 
@@ -162,16 +206,22 @@ class NewServiceForm(ServiceSettingsForm):
 
 class StaffForm(forms.Form):
     fte = forms.DecimalField(
-        label="Full-time equivalent", max_digits=3, decimal_places=2,
+        label="Full-time equivalent",
+        max_digits=3,
+        decimal_places=2,
         help_text="1 is full time; 0.6 is three days a week",
-        error_messages={"required": "Enter the full-time equivalent, for example 0.6",
-                        "invalid": "Full-time equivalent must be a number, like 0.6",
-                        "max_digits": "Full-time equivalent must be 1 or less (1 is full time)",
-                        "max_decimal_places": "Use no more than 2 decimal places",
-                        "max_whole_digits": "Full-time equivalent must be 1 or less (1 is full time)"},
+        error_messages={
+            "required": "Enter the full-time equivalent, for example 0.6",
+            "invalid": "Full-time equivalent must be a number, like 0.6",
+            "max_digits": "Full-time equivalent must be 1 or less (1 is full time)",
+            "max_decimal_places": "Use no more than 2 decimal places",
+            "max_whole_digits": "Full-time equivalent must be 1 or less (1 is full time)",
+        },
     )
     skills = forms.ModelMultipleChoiceField(
-        label="Skills", queryset=Skill.objects.all(), required=False,
+        label="Skills",
+        queryset=Skill.objects.all(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -184,8 +234,9 @@ class StaffForm(forms.Form):
 
 
 class LeaveForm(forms.Form):
-    kind = forms.ChoiceField(label="Type of leave", choices=LeaveKind.choices,
-                             widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label="Type of leave", choices=LeaveKind.choices, widget=forms.RadioSelect
+    )
     start = GovukDateField(label="First day")
     end = GovukDateField(label="Last day")
 

@@ -94,14 +94,35 @@ class ServiceSettings(models.Model):
     sources = models.JSONField(default=dict, blank=True)
 
     RULE_FIELDS = (
-        "referral_sources", "self_referral_allowed", "min_age", "max_age",
-        "over_max_age_exception", "needs_basis", "diagnosis_categories", "excluded_categories",
-        "not_appropriate_factors", "new_people_only", "routing", "route_destinations", "levels",
-        "screening_working_days", "length_weeks", "total_support_weeks",
-        "chargeable_after_weeks", "weekly_hours", "extension_max_weeks", "extension_rule",
-        "review_weeks", "final_review_at_closure", "caseload_per_fte",
-        "missed_visits_threshold", "missed_visits_before_planning", "complex_risk_hold",
-        "hold_timeout_working_days", "risk_current_days", "re_referral_window_months",
+        "referral_sources",
+        "self_referral_allowed",
+        "min_age",
+        "max_age",
+        "over_max_age_exception",
+        "needs_basis",
+        "diagnosis_categories",
+        "excluded_categories",
+        "not_appropriate_factors",
+        "new_people_only",
+        "routing",
+        "route_destinations",
+        "levels",
+        "screening_working_days",
+        "length_weeks",
+        "total_support_weeks",
+        "chargeable_after_weeks",
+        "weekly_hours",
+        "extension_max_weeks",
+        "extension_rule",
+        "review_weeks",
+        "final_review_at_closure",
+        "caseload_per_fte",
+        "missed_visits_threshold",
+        "missed_visits_before_planning",
+        "complex_risk_hold",
+        "hold_timeout_working_days",
+        "risk_current_days",
+        "re_referral_window_months",
     )
 
     class Meta:
@@ -176,11 +197,14 @@ class StaffMember(models.Model):
         Team, null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
     )
     services = models.ManyToManyField(
-        Service, blank=True, related_name="overseers",
+        Service,
+        blank=True,
+        related_name="overseers",
         help_text="Services a provision manager or quality manager oversees",
     )
-    fte = models.DecimalField("Full-time equivalent", max_digits=3, decimal_places=2,
-                              default=Decimal("1.00"))
+    fte = models.DecimalField(
+        "Full-time equivalent", max_digits=3, decimal_places=2, default=Decimal("1.00")
+    )
     skills = models.ManyToManyField(Skill, blank=True, related_name="staff")
     active = models.BooleanField(default=True)
 

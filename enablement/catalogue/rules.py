@@ -110,14 +110,14 @@ def settings_problems(v: Mapping[str, Any]) -> dict[str, str]:
     total = v.get("total_support_weeks")
     chargeable = v.get("chargeable_after_weeks")
     if total is not None and length and "length_weeks" not in p and total < length:
-        p["total_support_weeks"] = (
-            "Total support cannot be shorter than the enablement length"
-        )
+        p["total_support_weeks"] = "Total support cannot be shorter than the enablement length"
     if chargeable is not None:
         if _int(chargeable) is None or chargeable < 0:
             p["chargeable_after_weeks"] = "Must be 0 weeks or more, or empty"
         elif total is None:
-            p["chargeable_after_weeks"] = "Charging after a number of weeks needs a total support length"
+            p["chargeable_after_weeks"] = (
+                "Charging after a number of weeks needs a total support length"
+            )
         elif chargeable > total:
             p["chargeable_after_weeks"] = "Cannot start charging after support has ended"
 

@@ -24,7 +24,9 @@ def team_staff(team: Team, *, on: date) -> list[StaffRow]:
         .select_related("user")
         .prefetch_related(
             "skills",
-            Prefetch("leave", queryset=LeavePeriod.objects.filter(end__gte=on), to_attr="leave_now"),
+            Prefetch(
+                "leave", queryset=LeavePeriod.objects.filter(end__gte=on), to_attr="leave_now"
+            ),
         )
     )
     rows = []

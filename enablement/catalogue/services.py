@@ -14,7 +14,7 @@ from enablement.governance.services import record_event
 def _checked_settings(values: dict) -> dict:
     unknown = set(values) - set(ServiceSettings.RULE_FIELDS)
     if unknown:
-        raise ValidationError({k: "Not a service setting" for k in unknown})
+        raise ValidationError(dict.fromkeys(unknown, "Not a service setting"))
     problems = rules.settings_problems(values)
     if problems:
         raise ValidationError(problems)
@@ -22,8 +22,15 @@ def _checked_settings(values: dict) -> dict:
 
 
 def service_create(
-    *, code: str, name: str, organisation: str, description: str = "", values: dict,
-    sources: dict | None = None, actor, now: datetime,
+    *,
+    code: str,
+    name: str,
+    organisation: str,
+    description: str = "",
+    values: dict,
+    sources: dict | None = None,
+    actor,
+    now: datetime,
 ) -> Service:
     """A new service with version 1 of its settings: no code change needed."""
     problems = {}
@@ -47,12 +54,20 @@ def service_create(
                 code=code, name=name, organisation=organisation, description=description
             )
             ServiceSettings.objects.create(
-                service=service, version=1, created_at=now, created_by=actor,
-                change_note="First version", sources=sources or {}, **values,
+                service=service,
+                version=1,
+                created_at=now,
+                created_by=actor,
+                change_note="First version",
+                sources=sources or {},
+                **values,
             )
             record_event(
-                kind="service.created", summary=f"Service {name} set up", actor=actor,
-                now=now, service=service,
+                kind="service.created",
+                summary=f"Service {name} set up",
+                actor=actor,
+                now=now,
+                service=service,
             )
     except IntegrityError as exc:
         raise ValidationError({"code": "A service with this code or name already exists"}) from exc
@@ -60,7 +75,12 @@ def service_create(
 
 
 def service_settings_change(
-    *, service: Service, values: dict, note: str, actor, now: datetime,
+    *,
+    service: Service,
+    values: dict,
+    note: str,
+    actor,
+    now: datetime,
     sources: dict | None = None,
 ) -> ServiceSettings:
     """Write the next version. Cases under way keep the version they started under."""
@@ -77,15 +97,24 @@ def service_settings_change(
             raise ValidationError({"__all__": "Nothing has changed"})
         merged_sources = dict(current.sources)
         for k in changed:
-            merged_sources[k] = (sources or {}).get(k) or f"changed in v{current.version + 1}: {note}"
+            merged_sources[k] = (sources or {}).get(
+                k
+            ) or f"changed in v{current.version + 1}: {note}"
         new = ServiceSettings.objects.create(
-            service=service, version=current.version + 1, created_at=now, created_by=actor,
-            change_note=note.strip(), sources=merged_sources, **merged,
+            service=service,
+            version=current.version + 1,
+            created_at=now,
+            created_by=actor,
+            change_note=note.strip(),
+            sources=merged_sources,
+            **merged,
         )
         record_event(
             kind="service.settings_changed",
             summary=f"{service.code} settings v{new.version}: " + ", ".join(changed),
-            actor=actor, now=now, service=service,
+            actor=actor,
+            now=now,
+            service=service,
             data={"version": new.version, "changed": changed, "note": note},
         )
     return new
@@ -101,8 +130,11 @@ def staff_update(*, staff: StaffMember, fte: Decimal, skills, actor, now: dateti
         staff.save(update_fields=["fte"])
         staff.skills.set(skills)
         record_event(
-            kind="staff.updated", summary=f"{staff}: FTE {before} → {fte}; skills updated",
-            actor=actor, now=now, service=staff.team.service if staff.team else None,
+            kind="staff.updated",
+            summary=f"{staff}: FTE {before} → {fte}; skills updated",
+            actor=actor,
+            now=now,
+            service=staff.team.service if staff.team else None,
             data={"staff": staff.pk, "fte": str(fte), "skills": [s.code for s in skills]},
         )
     return staff
@@ -117,9 +149,11 @@ def leave_add(
     with transaction.atomic():
         leave = LeavePeriod.objects.create(staff=staff, start=start, end=end, kind=kind)
         record_event(
-            kind="staff.leave_added", summary=f"{staff}: {leave.get_kind_display()} {start} to {end}",
-            actor=actor, now=now, service=staff.team.service if staff.team else None,
+            kind="staff.leave_added",
+            summary=f"{staff}: {leave.get_kind_display()} {start} to {end}",
+            actor=actor,
+            now=now,
+            service=staff.team.service if staff.team else None,
             data={"staff": staff.pk},
         )
     return leave
-

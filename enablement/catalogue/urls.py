@@ -7,8 +7,9 @@ urlpatterns = [
     path("services/", views.service_list, name="services"),
     path("services/new/", views.service_new, name="service-new"),
     path("services/<slug:code>/", views.service_detail, name="service"),
-    path("services/<slug:code>/versions/<int:version>/", views.service_detail,
-         name="service-version"),
+    path(
+        "services/<slug:code>/versions/<int:version>/", views.service_detail, name="service-version"
+    ),
     path("services/<slug:code>/change/", views.service_change, name="service-change"),
     path("teams/", views.team_list, name="teams"),
     path("teams/<int:pk>/", views.team_detail, name="team"),

@@ -14,23 +14,33 @@ from enablement.catalogue.forms import (
     ServiceSettingsForm,
     StaffForm,
 )
-from enablement.catalogue.models import Resource, Service, ServiceSettings, StaffMember, Team
+from enablement.catalogue.models import Resource, Service, ServiceSettings, StaffMember
 from enablement.catalogue.selectors import services_with_figures, team_staff
 from enablement.catalogue.vocab import DiagnosisCategory, ReferralSource, ServiceLevel
 from enablement.core import clock
 from enablement.core.formtools import add_errors
 
-STAFF_ROLES = (Role.ADMIN, Role.WORKER, Role.SENIOR, Role.PROVISION_MANAGER,
-               Role.QUALITY_MANAGER, Role.SYSADMIN)
+STAFF_ROLES = (
+    Role.ADMIN,
+    Role.WORKER,
+    Role.SENIOR,
+    Role.PROVISION_MANAGER,
+    Role.QUALITY_MANAGER,
+    Role.SYSADMIN,
+)
 CATALOGUE_ROLES = (*STAFF_ROLES, Role.COMMISSIONER, Role.REFERRER)
 
 
 @role_required(*CATALOGUE_ROLES)
 def service_list(request):
-    return render(request, "catalogue/service_list.html", {
-        "services": services_with_figures(Service.objects.all()),
-        "may_add": request.user.has_perm("catalogue.add_service"),
-    })
+    return render(
+        request,
+        "catalogue/service_list.html",
+        {
+            "services": services_with_figures(Service.objects.all()),
+            "may_add": request.user.has_perm("catalogue.add_service"),
+        },
+    )
 
 
 _LIST_LABELS = {
@@ -59,10 +69,14 @@ def _settings_rows(s: ServiceSettings):
     for name in ServiceSettings.RULE_FIELDS:
         field = ServiceSettings._meta.get_field(name)
         label = str(ServiceSettingsForm.base_fields[name].label).removesuffix(" (optional)")
-        rows.append({
-            "label": label, "name": name,
-            "value": _display(name, getattr(s, name), field), "source": s.sources.get(name, ""),
-        })
+        rows.append(
+            {
+                "label": label,
+                "name": name,
+                "value": _display(name, getattr(s, name), field),
+                "source": s.sources.get(name, ""),
+            }
+        )
     return rows
 
 
@@ -73,28 +87,47 @@ def service_detail(request, code, version=None):
     shown = versions.filter(version=version).first() if version else versions.first()
     if shown is None:
         raise Http404
-    return render(request, "catalogue/service_detail.html", {
-        "service": service, "settings": shown, "rows": _settings_rows(shown),
-        "versions": versions, "teams": service.teams.all(),
-        "may_change": access.may_change_service(request.user, service),
-        "is_current": shown.version == versions.first().version,
-    })
+    return render(
+        request,
+        "catalogue/service_detail.html",
+        {
+            "service": service,
+            "settings": shown,
+            "rows": _settings_rows(shown),
+            "versions": versions,
+            "teams": service.teams.all(),
+            "may_change": access.may_change_service(request.user, service),
+            "is_current": shown.version == versions.first().version,
+        },
+    )
 
 
 def service_new(request):
     if not request.user.has_perm("catalogue.add_service"):
         raise PermissionDenied
-    form = NewServiceForm(request.POST or None, initial={
-        "min_age": 18, "length_weeks": 12, "extension_max_weeks": 0, "extension_rule": "none",
-        "caseload_per_fte": 15, "routing": "direct", "final_review_at_closure": True,
-    })
+    form = NewServiceForm(
+        request.POST or None,
+        initial={
+            "min_age": 18,
+            "length_weeks": 12,
+            "extension_max_weeks": 0,
+            "extension_rule": "none",
+            "caseload_per_fte": 15,
+            "routing": "direct",
+            "final_review_at_closure": True,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             service = services.service_create(
-                code=data["code"], name=data["name"], organisation=data["organisation"],
-                description=data["description"], values=form.rule_values(),
-                actor=request.user, now=clock.now(),
+                code=data["code"],
+                name=data["name"],
+                organisation=data["organisation"],
+                description=data["description"],
+                values=form.rule_values(),
+                actor=request.user,
+                now=clock.now(),
             )
         except ValidationError as exc:
             add_errors(form, exc)
@@ -115,34 +148,52 @@ def service_change(request, code):
     if request.method == "POST" and form.is_valid():
         try:
             new = services.service_settings_change(
-                service=service, values=form.rule_values(),
-                note=form.cleaned_data["change_note"], actor=request.user, now=clock.now(),
+                service=service,
+                values=form.rule_values(),
+                note=form.cleaned_data["change_note"],
+                actor=request.user,
+                now=clock.now(),
             )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, f"Saved as version {new.version}. Cases already under way "
-                                      "keep the version they started under.")
+            messages.success(
+                request,
+                f"Saved as version {new.version}. Cases already under way "
+                "keep the version they started under.",
+            )
             return redirect("catalogue:service", code=service.code)
-    return render(request, "catalogue/service_change.html",
-                  {"form": form, "service": service, "current": current})
+    return render(
+        request,
+        "catalogue/service_change.html",
+        {"form": form, "service": service, "current": current},
+    )
 
 
 @role_required(*STAFF_ROLES)
 def team_list(request):
-    return render(request, "catalogue/team_list.html", {
-        "teams": access.teams_visible(request.user).select_related("service"),
-    })
+    return render(
+        request,
+        "catalogue/team_list.html",
+        {
+            "teams": access.teams_visible(request.user).select_related("service"),
+        },
+    )
 
 
 @role_required(*STAFF_ROLES)
 def team_detail(request, pk):
     team = get_object_or_404(access.teams_visible(request.user).select_related("service"), pk=pk)
-    return render(request, "catalogue/team_detail.html", {
-        "team": team, "rows": team_staff(team, on=clock.today()),
-        "may_manage": access.may_manage_staff_of(request.user, team),
-        "settings": team.service.current_settings,
-    })
+    return render(
+        request,
+        "catalogue/team_detail.html",
+        {
+            "team": team,
+            "rows": team_staff(team, on=clock.today()),
+            "may_manage": access.may_manage_staff_of(request.user, team),
+            "settings": team.service.current_settings,
+        },
+    )
 
 
 def _managed_staff(request, pk) -> StaffMember:
@@ -154,13 +205,18 @@ def _managed_staff(request, pk) -> StaffMember:
 
 def staff_edit(request, pk):
     staff = _managed_staff(request, pk)
-    form = StaffForm(request.POST or None,
-                     initial={"fte": staff.fte, "skills": list(staff.skills.all())})
+    form = StaffForm(
+        request.POST or None, initial={"fte": staff.fte, "skills": list(staff.skills.all())}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.staff_update(staff=staff, fte=form.cleaned_data["fte"],
-                                  skills=form.cleaned_data["skills"], actor=request.user,
-                                  now=clock.now())
+            services.staff_update(
+                staff=staff,
+                fte=form.cleaned_data["fte"],
+                skills=form.cleaned_data["skills"],
+                actor=request.user,
+                now=clock.now(),
+            )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -175,8 +231,14 @@ def leave_new(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.leave_add(staff=staff, start=data["start"], end=data["end"],
-                               kind=data["kind"], actor=request.user, now=clock.now())
+            services.leave_add(
+                staff=staff,
+                start=data["start"],
+                end=data["end"],
+                kind=data["kind"],
+                actor=request.user,
+                now=clock.now(),
+            )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -185,9 +247,12 @@ def leave_new(request, pk):
     return render(request, "catalogue/leave_new.html", {"form": form, "staff": staff})
 
 
-@role_required(Role.ADMIN, Role.WORKER, Role.SENIOR, Role.PROVISION_MANAGER,
-               Role.QUALITY_MANAGER)
+@role_required(Role.ADMIN, Role.WORKER, Role.SENIOR, Role.PROVISION_MANAGER, Role.QUALITY_MANAGER)
 def resource_list(request):
-    return render(request, "catalogue/resource_list.html", {
-        "resources": Resource.objects.prefetch_related("services"),
-    })
+    return render(
+        request,
+        "catalogue/resource_list.html",
+        {
+            "resources": Resource.objects.prefetch_related("services"),
+        },
+    )

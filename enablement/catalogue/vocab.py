@@ -4,7 +4,10 @@ from django.db import models
 
 
 class ReferralSource(models.TextChoices):
-    COMMUNITY_MH_SOCIAL_WORK = "community_mh_social_work", "Community mental-health social work team"
+    COMMUNITY_MH_SOCIAL_WORK = (
+        "community_mh_social_work",
+        "Community mental-health social work team",
+    )
     SOCIAL_WORK_TEAM = "social_work_team", "Social work team"
     INTEGRATED_MH_TEAM = "integrated_mh_team", "Integrated mental-health team"
     GP = "gp", "GP (minimum data)"
@@ -27,8 +30,9 @@ class DiagnosisCategory(models.TextChoices):
 
 class NeedsBasis(models.TextChoices):
     CARE_ACT = "care_act", "Unmet eligible needs (Care Act assessment)"
-    CARE_ACT_OR_PREVENTATIVE = "care_act_or_preventative", (
-        "Care Act eligibility or preventative entitlement"
+    CARE_ACT_OR_PREVENTATIVE = (
+        "care_act_or_preventative",
+        ("Care Act eligibility or preventative entitlement"),
     )
     ANY = "any", "No needs test"
 
@@ -41,11 +45,13 @@ class Routing(models.TextChoices):
 
 class ExtensionRule(models.TextChoices):
     NONE = "none", "No extension"
-    SENIOR_THEN_PROVISION_MANAGER = "senior_then_pm", (
-        "Senior discusses; provision manager decides"
+    SENIOR_THEN_PROVISION_MANAGER = (
+        "senior_then_pm",
+        ("Senior discusses; provision manager decides"),
     )
-    PROVISION_MANAGER_WITH_OT = "pm_with_ot", (
-        "Provision manager with the occupational therapy assessment manager"
+    PROVISION_MANAGER_WITH_OT = (
+        "pm_with_ot",
+        ("Provision manager with the occupational therapy assessment manager"),
     )
     DECIDED_AT_REVIEW = "at_review", "Decided at the review"
     MOVES_TO_NEXT_LEVEL = "next_level", "Moves to the next level (e.g. Enhanced)"

@@ -35,56 +35,176 @@ class DemoUser:
 
 # The first user of each role is the one the README and `make run` list.
 USERS = [
-    DemoUser("referrer", "Rowan", "Referrer", Role.REFERRER,
-             job_title="Named social worker, community mental-health team"),
+    DemoUser(
+        "referrer",
+        "Rowan",
+        "Referrer",
+        Role.REFERRER,
+        job_title="Named social worker, community mental-health team",
+    ),
     DemoUser("admin.east", "Ash", "Admin", Role.ADMIN, "KERS/Kent East", job_title="KERS admin"),
-    DemoUser("worker.east", "Wren", "Worker", Role.WORKER, "KERS/Kent East",
-             skills=("peer-support",), job_title="KERS worker"),
-    DemoUser("senior.east", "Sage", "Senior", Role.SENIOR, "KERS/Kent East",
-             job_title="KERS senior"),
-    DemoUser("pm.kers", "Parker", "Provision", Role.PROVISION_MANAGER,
-             oversees=("KERS",), job_title="KERS provision manager"),
-    DemoUser("quality", "Quinn", "Quality", Role.QUALITY_MANAGER,
-             job_title="Quality and enablement service manager"),
-    DemoUser("commissioner", "Cam", "Commissioner", Role.COMMISSIONER,
-             job_title="Commissioning analyst"),
+    DemoUser(
+        "worker.east",
+        "Wren",
+        "Worker",
+        Role.WORKER,
+        "KERS/Kent East",
+        skills=("peer-support",),
+        job_title="KERS worker",
+    ),
+    DemoUser(
+        "senior.east", "Sage", "Senior", Role.SENIOR, "KERS/Kent East", job_title="KERS senior"
+    ),
+    DemoUser(
+        "pm.kers",
+        "Parker",
+        "Provision",
+        Role.PROVISION_MANAGER,
+        oversees=("KERS",),
+        job_title="KERS provision manager",
+    ),
+    DemoUser(
+        "quality",
+        "Quinn",
+        "Quality",
+        Role.QUALITY_MANAGER,
+        job_title="Quality and enablement service manager",
+    ),
+    DemoUser(
+        "commissioner", "Cam", "Commissioner", Role.COMMISSIONER, job_title="Commissioning analyst"
+    ),
     DemoUser("person", "Pat", "Example", Role.PERSON),
     DemoUser("carer", "Chris", "Example", Role.CARER),
     DemoUser("sysadmin", "Sol", "Sysadmin", Role.SYSADMIN, job_title="System administrator"),
     # Further staff so teams have a real shape.
-    DemoUser("worker.east2", "Jules", "Worker", Role.WORKER, "KERS/Kent East", fte="0.60",
-             skills=("autism-specialist",), job_title="KERS worker"),
-    DemoUser("worker.east3", "Robin", "Worker", Role.WORKER, "KERS/Kent East",
-             skills=("housing", "employment"), job_title="KERS worker", on_leave_days=10),
+    DemoUser(
+        "worker.east2",
+        "Jules",
+        "Worker",
+        Role.WORKER,
+        "KERS/Kent East",
+        fte="0.60",
+        skills=("autism-specialist",),
+        job_title="KERS worker",
+    ),
+    DemoUser(
+        "worker.east3",
+        "Robin",
+        "Worker",
+        Role.WORKER,
+        "KERS/Kent East",
+        skills=("housing", "employment"),
+        job_title="KERS worker",
+        on_leave_days=10,
+    ),
     DemoUser("admin.west", "Alex", "Admin", Role.ADMIN, "KERS/Kent West", job_title="KERS admin"),
-    DemoUser("senior.west", "Sam", "Senior", Role.SENIOR, "KERS/Kent West",
-             job_title="KERS senior"),
-    DemoUser("worker.west", "Kit", "Worker", Role.WORKER, "KERS/Kent West",
-             skills=("occupational-therapist",), job_title="KERS worker"),
-    DemoUser("senior.autism", "Avery", "Panel", Role.SENIOR, "AFD/Autism triage panel",
-             skills=("autism-specialist", "occupational-therapist"), job_title="Panel lead"),
-    DemoUser("admin.autism", "Blake", "Admin", Role.ADMIN, "AFD/Autism triage panel",
-             job_title="Autism front door admin"),
-    DemoUser("worker.kps", "Drew", "Worker", Role.WORKER, "KPS/KPS Kent",
-             skills=("autism-specialist",), job_title="KPS enablement worker"),
-    DemoUser("worker.ass", "Emery", "Worker", Role.WORKER, "ASS/Autism specialist support",
-             skills=("autism-specialist",), job_title="Autism specialist support worker"),
-    DemoUser("pm.autism", "Hayden", "Provision", Role.PROVISION_MANAGER,
-             oversees=("AFD", "ASS", "KPS"), job_title="Autism provision manager"),
-    DemoUser("worker.str", "Logan", "Worker", Role.WORKER, "STR/Thanet and Dover", fte="0.80",
-             job_title="STR worker"),
-    DemoUser("senior.str", "Morgan", "Senior", Role.SENIOR, "STR/Thanet and Dover",
-             job_title="Senior STR worker"),
-    DemoUser("pm.str", "Noel", "Provision", Role.PROVISION_MANAGER, oversees=("STR",),
-             job_title="STR provision manager"),
-    DemoUser("admin.bep", "Remy", "Admin", Role.ADMIN, "BEP/Barnet West",
-             job_title="Hub admin"),
-    DemoUser("worker.bep", "Taylor", "Worker", Role.WORKER, "BEP/Barnet West",
-             skills=("peer-support", "navigator"), job_title="Peer support worker"),
-    DemoUser("senior.bep", "Reese", "Senior", Role.SENIOR, "BEP/Barnet North",
-             skills=("social-therapy",), job_title="Consultant social worker"),
-    DemoUser("pm.bep", "Shay", "Provision", Role.PROVISION_MANAGER, oversees=("BEP",),
-             job_title="Hub manager"),
+    DemoUser(
+        "senior.west", "Sam", "Senior", Role.SENIOR, "KERS/Kent West", job_title="KERS senior"
+    ),
+    DemoUser(
+        "worker.west",
+        "Kit",
+        "Worker",
+        Role.WORKER,
+        "KERS/Kent West",
+        skills=("occupational-therapist",),
+        job_title="KERS worker",
+    ),
+    DemoUser(
+        "senior.autism",
+        "Avery",
+        "Panel",
+        Role.SENIOR,
+        "AFD/Autism triage panel",
+        skills=("autism-specialist", "occupational-therapist"),
+        job_title="Panel lead",
+    ),
+    DemoUser(
+        "admin.autism",
+        "Blake",
+        "Admin",
+        Role.ADMIN,
+        "AFD/Autism triage panel",
+        job_title="Autism front door admin",
+    ),
+    DemoUser(
+        "worker.kps",
+        "Drew",
+        "Worker",
+        Role.WORKER,
+        "KPS/KPS Kent",
+        skills=("autism-specialist",),
+        job_title="KPS enablement worker",
+    ),
+    DemoUser(
+        "worker.ass",
+        "Emery",
+        "Worker",
+        Role.WORKER,
+        "ASS/Autism specialist support",
+        skills=("autism-specialist",),
+        job_title="Autism specialist support worker",
+    ),
+    DemoUser(
+        "pm.autism",
+        "Hayden",
+        "Provision",
+        Role.PROVISION_MANAGER,
+        oversees=("AFD", "ASS", "KPS"),
+        job_title="Autism provision manager",
+    ),
+    DemoUser(
+        "worker.str",
+        "Logan",
+        "Worker",
+        Role.WORKER,
+        "STR/Thanet and Dover",
+        fte="0.80",
+        job_title="STR worker",
+    ),
+    DemoUser(
+        "senior.str",
+        "Morgan",
+        "Senior",
+        Role.SENIOR,
+        "STR/Thanet and Dover",
+        job_title="Senior STR worker",
+    ),
+    DemoUser(
+        "pm.str",
+        "Noel",
+        "Provision",
+        Role.PROVISION_MANAGER,
+        oversees=("STR",),
+        job_title="STR provision manager",
+    ),
+    DemoUser("admin.bep", "Remy", "Admin", Role.ADMIN, "BEP/Barnet West", job_title="Hub admin"),
+    DemoUser(
+        "worker.bep",
+        "Taylor",
+        "Worker",
+        Role.WORKER,
+        "BEP/Barnet West",
+        skills=("peer-support", "navigator"),
+        job_title="Peer support worker",
+    ),
+    DemoUser(
+        "senior.bep",
+        "Reese",
+        "Senior",
+        Role.SENIOR,
+        "BEP/Barnet North",
+        skills=("social-therapy",),
+        job_title="Consultant social worker",
+    ),
+    DemoUser(
+        "pm.bep",
+        "Shay",
+        "Provision",
+        Role.PROVISION_MANAGER,
+        oversees=("BEP",),
+        job_title="Hub manager",
+    ),
 ]
 
 
@@ -103,30 +223,85 @@ def demo_nhs_number(n: int) -> str:
 
 # (given, family, years old, team, diagnosis, postcode, communication needs, carer)
 PEOPLE = [
-    ("Pat", "Example", 34, "KERS/Kent East", "mental_health", "CT1 2EH", "",
-     ("Chris Example", "partner")),
-    ("Ada", "Sample", 41, "KERS/Kent East", "mental_health", "CT9 1AA", "Prefers text messages",
-     None),
+    (
+        "Pat",
+        "Example",
+        34,
+        "KERS/Kent East",
+        "mental_health",
+        "CT1 2EH",
+        "",
+        ("Chris Example", "partner"),
+    ),
+    (
+        "Ada",
+        "Sample",
+        41,
+        "KERS/Kent East",
+        "mental_health",
+        "CT9 1AA",
+        "Prefers text messages",
+        None,
+    ),
     ("Bo", "Specimen", 29, "KERS/Kent East", "mental_health", "CT16 1AA", "", None),
-    ("Cy", "Placeholder", 67, "KERS/Kent East", "mental_health", "TN23 1AA", "Hearing aid",
-     ("Dee Placeholder", "daughter")),
+    (
+        "Cy",
+        "Placeholder",
+        67,
+        "KERS/Kent East",
+        "mental_health",
+        "TN23 1AA",
+        "Hearing aid",
+        ("Dee Placeholder", "daughter"),
+    ),
     ("Eli", "Fictional", 52, "KERS/Kent West", "mental_health", "ME14 1XQ", "", None),
-    ("Fay", "Madeup", 23, "KERS/Kent West", "mental_health", "TN1 1AA",
-     "Needs a Polish interpreter", None),
+    (
+        "Fay",
+        "Madeup",
+        23,
+        "KERS/Kent West",
+        "mental_health",
+        "TN1 1AA",
+        "Needs a Polish interpreter",
+        None,
+    ),
     ("Gus", "Testcase", 38, "KERS/Kent West", "mental_health", "DA1 1AA", "", None),
-    ("Hal", "Invented", 27, "AFD/Autism triage panel", "autism", "ME15 6AA",
-     "Written information before meetings", ("Ivy Invented", "mother")),
+    (
+        "Hal",
+        "Invented",
+        27,
+        "AFD/Autism triage panel",
+        "autism",
+        "ME15 6AA",
+        "Written information before meetings",
+        ("Ivy Invented", "mother"),
+    ),
     ("Ina", "Notreal", 31, "KPS/KPS Kent", "autism", "CT2 7AA", "Quiet room for meetings", None),
-    ("Jo", "Pretend", 45, "ASS/Autism specialist support", "autism", "ME7 1AA", "Easy read",
-     None),
+    ("Jo", "Pretend", 45, "ASS/Autism specialist support", "autism", "ME7 1AA", "Easy read", None),
     ("Kai", "Demo", 36, "STR/Thanet and Dover", "mental_health", "CT11 9AA", "", None),
     ("Lu", "Dummy", 58, "STR/Thanet and Dover", "mental_health", "CT17 9AA", "", None),
     ("Max", "Fixture", 44, "STR/Maidstone and Malling", "mental_health", "ME16 8AA", "", None),
     ("Nia", "Mock", 30, "BEP/Barnet West", "mental_health", "NW9 6RR", "", None),
-    ("Oli", "Stub", 26, "BEP/Barnet North", "mental_health", "EN5 4BE", "",
-     ("Pip Stub", "brother")),
-    ("Quin", "Sketch", 49, "BEP/Barnet South", "mental_health", "N3 1AB",
-     "British Sign Language", None),
+    (
+        "Oli",
+        "Stub",
+        26,
+        "BEP/Barnet North",
+        "mental_health",
+        "EN5 4BE",
+        "",
+        ("Pip Stub", "brother"),
+    ),
+    (
+        "Quin",
+        "Sketch",
+        49,
+        "BEP/Barnet South",
+        "mental_health",
+        "N3 1AB",
+        "British Sign Language",
+        None,
+    ),
 ]
 
 
@@ -143,14 +318,21 @@ def load_demo(*, now) -> dict:
     sysadmin = None
     for spec in SERVICES:
         if not Service.objects.filter(code=spec["code"]).exists():
-            service_create(code=spec["code"], name=spec["name"],
-                           organisation=spec["organisation"], description=spec["description"],
-                           values=spec["values"], sources=spec["sources"], actor=sysadmin,
-                           now=now)
+            service_create(
+                code=spec["code"],
+                name=spec["name"],
+                organisation=spec["organisation"],
+                description=spec["description"],
+                values=spec["values"],
+                sources=spec["sources"],
+                actor=sysadmin,
+                now=now,
+            )
             created["services"] += 1
     for code, name, kind, area, districts in TEAMS:
         Team.objects.get_or_create(
-            service=Service.objects.get(code=code), name=name,
+            service=Service.objects.get(code=code),
+            name=name,
             defaults={"kind": kind, "area": area, "postcode_districts": districts},
         )
     for code, name in SKILLS:
@@ -158,8 +340,12 @@ def load_demo(*, now) -> dict:
     all_services = list(Service.objects.all())
     for code, name, description in RESOURCES:
         resource, made = Resource.objects.get_or_create(
-            code=code, defaults={"name": name, "description": description,
-                                 "source": "seed 003 LEH 'Enablement resources'"},
+            code=code,
+            defaults={
+                "name": name,
+                "description": description,
+                "source": "seed 003 LEH 'Enablement resources'",
+            },
         )
         if made:
             resource.services.set(all_services)
@@ -168,8 +354,11 @@ def load_demo(*, now) -> dict:
     for spec in USERS:
         user, made = user_model.objects.get_or_create(
             username=spec.username,
-            defaults={"first_name": spec.first_name, "last_name": spec.last_name,
-                      "email": f"{spec.username}@example.invalid"},
+            defaults={
+                "first_name": spec.first_name,
+                "last_name": spec.last_name,
+                "email": f"{spec.username}@example.invalid",
+            },
         )
         if not made:
             continue
@@ -186,8 +375,9 @@ def load_demo(*, now) -> dict:
         staff.services.set(Service.objects.filter(code__in=spec.oversees))
         if spec.on_leave_days:
             today = now.date()
-            staff.leave.create(start=today, end=today + timedelta(days=spec.on_leave_days),
-                               kind="annual")
+            staff.leave.create(
+                start=today, end=today + timedelta(days=spec.on_leave_days), kind="annual"
+            )
 
     admin_of = {}
     for spec in USERS:
@@ -204,18 +394,30 @@ def load_demo(*, now) -> dict:
         dob = date(now.year - age, 1 + (i * 5) % 12, 1 + (i * 7) % 28)
         person = person_create(
             values={
-                "given_name": given, "family_name": family, "date_of_birth": dob,
-                "nhs_number": nhs, "case_system_id": f"DEMO{1000 + i}",
-                "address_line_1": f"{10 + i} Example Street", "town": "Exampleton",
-                "postcode": postcode, "phone": f"07700 900{100 + i:03d}",
-                "primary_diagnosis": diagnosis, "communication_needs": needs,
+                "given_name": given,
+                "family_name": family,
+                "date_of_birth": dob,
+                "nhs_number": nhs,
+                "case_system_id": f"DEMO{1000 + i}",
+                "address_line_1": f"{10 + i} Example Street",
+                "town": "Exampleton",
+                "postcode": postcode,
+                "phone": f"07700 900{100 + i:03d}",
+                "primary_diagnosis": diagnosis,
+                "communication_needs": needs,
             },
-            actor=actor, now=now, team=team,
+            actor=actor,
+            now=now,
+            team=team,
         )
         created["people"] += 1
         if carer:
-            carer_add(person=person, values={"name": carer[0], "relationship": carer[1]},
-                      actor=actor, now=now)
+            carer_add(
+                person=person,
+                values={"name": carer[0], "relationship": carer[1]},
+                actor=actor,
+                now=now,
+            )
     pat = Person.objects.get(given_name="Pat", family_name="Example")
     if pat.portal_user_id is None:
         pat.portal_user = user_model.objects.get(username="person")

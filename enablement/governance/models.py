@@ -43,7 +43,10 @@ class Event(AppendOnly):
 
     occurred_at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     kind = models.CharField(max_length=60, db_index=True)
@@ -74,12 +77,8 @@ class AccessLogEntry(AppendOnly):
         EXPORT = "export", "Exported the record"
 
     at = models.DateTimeField(db_index=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.PROTECT, related_name="access_log"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="access_log")
     action = models.CharField(max_length=20, choices=Action.choices)
     path = models.CharField(max_length=300, blank=True)
 

@@ -6,12 +6,23 @@ from enablement.governance.models import AccessLogEntry, Event
 
 
 def record_event(
-    *, kind: str, summary: str, actor, now: datetime, person=None, service=None,
+    *,
+    kind: str,
+    summary: str,
+    actor,
+    now: datetime,
+    person=None,
+    service=None,
     data: dict | None = None,
 ) -> Event:
     return Event.objects.create(
-        kind=kind, summary=summary, actor=actor if actor and actor.pk else None,
-        occurred_at=now, person=person, service=service, data=data or {},
+        kind=kind,
+        summary=summary,
+        actor=actor if actor and actor.pk else None,
+        occurred_at=now,
+        person=person,
+        service=service,
+        data=data or {},
     )
 
 

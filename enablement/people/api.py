@@ -135,7 +135,9 @@ def create_person(request, payload: PersonIn):
         raise PermissionDenied
     staff = getattr(request.auth, "staff", None)
     person = services.person_create(
-        values=payload.dict(), actor=request.auth, now=clock.now(),
+        values=payload.dict(),
+        actor=request.auth,
+        now=clock.now(),
         team=staff.team if staff else None,
     )
     return 201, person
@@ -144,33 +146,46 @@ def create_person(request, payload: PersonIn):
 @router.get("/{int:person_id}", response=responses({200: PersonOut}), summary="One person")
 def get_person(request, person_id: int):
     person = _person(request, person_id)
-    log_access(user=request.auth, person=person, action=AccessLogEntry.Action.API_VIEW,
-               now=clock.now(), path=request.path)
+    log_access(
+        user=request.auth,
+        person=person,
+        action=AccessLogEntry.Action.API_VIEW,
+        now=clock.now(),
+        path=request.path,
+    )
     return person
 
 
-@router.patch("/{int:person_id}", response=responses({200: PersonOut}),
-              summary="Change a person's details")
+@router.patch(
+    "/{int:person_id}", response=responses({200: PersonOut}), summary="Change a person's details"
+)
 def patch_person(request, person_id: int, payload: PersonPatch):
     person = _person(request, person_id, change=True)
     values = payload.dict(exclude_unset=True)
-    return services.person_update(person=person, values=values, actor=request.auth,
-                                  now=clock.now())
+    return services.person_update(person=person, values=values, actor=request.auth, now=clock.now())
 
 
-@router.post("/{int:person_id}/carers", response=responses({201: CarerOut}),
-             summary="Add a carer")
+@router.post("/{int:person_id}/carers", response=responses({201: CarerOut}), summary="Add a carer")
 def add_carer(request, person_id: int, payload: CarerIn):
     person = _person(request, person_id, change=True)
-    carer = services.carer_add(person=person, values=payload.dict(), actor=request.auth,
-                               now=clock.now())
+    carer = services.carer_add(
+        person=person, values=payload.dict(), actor=request.auth, now=clock.now()
+    )
     return 201, carer
 
 
-@router.get("/{int:person_id}/timeline", response=responses({200: list[EventOut]}),
-            summary="The person's timeline of events")
+@router.get(
+    "/{int:person_id}/timeline",
+    response=responses({200: list[EventOut]}),
+    summary="The person's timeline of events",
+)
 def timeline(request, person_id: int):
     person = _person(request, person_id)
-    log_access(user=request.auth, person=person, action=AccessLogEntry.Action.TIMELINE,
-               now=clock.now(), path=request.path)
+    log_access(
+        user=request.auth,
+        person=person,
+        action=AccessLogEntry.Action.TIMELINE,
+        now=clock.now(),
+        path=request.path,
+    )
     return list(timeline_for(person)[:500])

@@ -6,34 +6,58 @@ from enablement.people.validation import person_problems
 
 
 class PersonForm(forms.Form):
-    given_name = forms.CharField(label="First name", max_length=100,
-                                 error_messages={"required": "Enter the person's first name"})
-    family_name = forms.CharField(label="Last name", max_length=100,
-                                  error_messages={"required": "Enter the person's last name"})
-    preferred_name = forms.CharField(label="Preferred name (optional)", max_length=100,
-                                     required=False)
+    given_name = forms.CharField(
+        label="First name",
+        max_length=100,
+        error_messages={"required": "Enter the person's first name"},
+    )
+    family_name = forms.CharField(
+        label="Last name",
+        max_length=100,
+        error_messages={"required": "Enter the person's last name"},
+    )
+    preferred_name = forms.CharField(
+        label="Preferred name (optional)", max_length=100, required=False
+    )
     date_of_birth = GovukDateField(label="Date of birth")
-    nhs_number = forms.CharField(label="NHS number (optional)", max_length=14, required=False,
-                                 help_text="10 digits, for example 943 476 5919")
-    case_system_id = forms.CharField(label="Case-system ID (optional)", max_length=30,
-                                     required=False, help_text="For example the Mosaic ID")
-    address_line_1 = forms.CharField(label="Address line 1 (optional)", max_length=200,
-                                     required=False)
-    address_line_2 = forms.CharField(label="Address line 2 (optional)", max_length=200,
-                                     required=False)
+    nhs_number = forms.CharField(
+        label="NHS number (optional)",
+        max_length=14,
+        required=False,
+        help_text="10 digits, for example 943 476 5919",
+    )
+    case_system_id = forms.CharField(
+        label="Case-system ID (optional)",
+        max_length=30,
+        required=False,
+        help_text="For example the Mosaic ID",
+    )
+    address_line_1 = forms.CharField(
+        label="Address line 1 (optional)", max_length=200, required=False
+    )
+    address_line_2 = forms.CharField(
+        label="Address line 2 (optional)", max_length=200, required=False
+    )
     town = forms.CharField(label="Town or city (optional)", max_length=100, required=False)
     postcode = forms.CharField(label="Postcode (optional)", max_length=10, required=False)
     phone = forms.CharField(label="Phone number (optional)", max_length=30, required=False)
-    email = forms.EmailField(label="Email address (optional)", required=False,
-                             error_messages={"invalid": "Enter an email address in the correct "
-                                             "format, like name@example.com"})
+    email = forms.EmailField(
+        label="Email address (optional)",
+        required=False,
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.com"
+        },
+    )
     primary_diagnosis = forms.ChoiceField(
-        label="Primary diagnosis category", choices=DiagnosisCategory.choices,
+        label="Primary diagnosis category",
+        choices=DiagnosisCategory.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Select the primary diagnosis category"},
     )
     communication_needs = forms.CharField(
-        label="Communication needs (optional)", required=False, widget=forms.Textarea,
+        label="Communication needs (optional)",
+        required=False,
+        widget=forms.Textarea,
         help_text="For example an interpreter, British Sign Language, easy read",
     )
 
@@ -57,10 +81,12 @@ class NewPersonForm(PersonForm):
 
 
 class CarerForm(forms.Form):
-    name = forms.CharField(label="Carer's name", max_length=200,
-                           error_messages={"required": "Enter the carer's name"})
+    name = forms.CharField(
+        label="Carer's name", max_length=200, error_messages={"required": "Enter the carer's name"}
+    )
     relationship = forms.CharField(
-        label="Relationship to the person", max_length=100,
+        label="Relationship to the person",
+        max_length=100,
         help_text="For example mother, partner, friend",
         error_messages={"required": "Enter how the carer is related to the person"},
     )
@@ -71,6 +97,8 @@ class CarerForm(forms.Form):
 
 class SearchForm(forms.Form):
     q = forms.CharField(
-        label="Search by name, NHS number or date of birth", required=False, max_length=100,
+        label="Search by name, NHS number or date of birth",
+        required=False,
+        max_length=100,
         help_text="For example Ada Lovelace, 943 476 5919 or 27/03/1985",
     )

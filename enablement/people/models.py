@@ -9,11 +9,19 @@ class Person(models.Model):
     shown to staff, who decide."""
 
     nhs_number = models.CharField(
-        "NHS number", max_length=10, null=True, blank=True, unique=True,
+        "NHS number",
+        max_length=10,
+        null=True,
+        blank=True,
+        unique=True,
         help_text="10 digits, for example 943 476 5919",
     )
     case_system_id = models.CharField(
-        "Case-system ID", max_length=30, null=True, blank=True, unique=True,
+        "Case-system ID",
+        max_length=30,
+        null=True,
+        blank=True,
+        unique=True,
         help_text="The person's ID in the council's case system (e.g. Mosaic)",
     )
     given_name = models.CharField("First name", max_length=100)
@@ -27,13 +35,18 @@ class Person(models.Model):
     phone = models.CharField("Phone number", max_length=30, blank=True)
     email = models.EmailField("Email address", blank=True)
     primary_diagnosis = models.CharField(
-        "Primary diagnosis category", max_length=30, choices=DiagnosisCategory.choices,
+        "Primary diagnosis category",
+        max_length=30,
+        choices=DiagnosisCategory.choices,
     )
     communication_needs = models.TextField(
         blank=True, help_text="For example an interpreter, British Sign Language, easy read"
     )
     registered_team = models.ForeignKey(
-        "catalogue.Team", null=True, blank=True, on_delete=models.PROTECT,
+        "catalogue.Team",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="registered_people",
         help_text="The team that recorded the person; they and later involved teams may see them",
     )
@@ -42,7 +55,10 @@ class Person(models.Model):
     )
     created_at = models.DateTimeField()
     portal_user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="person_record",
     )
 
@@ -69,7 +85,10 @@ class Carer(models.Model):
     email = models.EmailField("Email address", blank=True)
     lives_with_person = models.BooleanField(default=False)
     portal_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="cared_for",
     )
 

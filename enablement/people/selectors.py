@@ -36,17 +36,23 @@ def search_people(user, query: str) -> QuerySet[Person]:
     q = Q()
     for term in query.split():
         q &= (
-            Q(given_name__icontains=term) | Q(family_name__icontains=term)
-            | Q(preferred_name__icontains=term) | Q(case_system_id__iexact=term)
+            Q(given_name__icontains=term)
+            | Q(family_name__icontains=term)
+            | Q(preferred_name__icontains=term)
+            | Q(case_system_id__iexact=term)
         )
     return people.filter(q)
 
 
 def _facts(p: Person) -> rules.PersonFacts:
     return rules.PersonFacts(
-        id=p.pk, given_name=p.given_name, family_name=p.family_name,
-        date_of_birth=p.date_of_birth, nhs_number=p.nhs_number,
-        case_system_id=p.case_system_id, postcode=p.postcode,
+        id=p.pk,
+        given_name=p.given_name,
+        family_name=p.family_name,
+        date_of_birth=p.date_of_birth,
+        nhs_number=p.nhs_number,
+        case_system_id=p.case_system_id,
+        postcode=p.postcode,
     )
 
 
@@ -64,7 +70,9 @@ def possible_duplicates(user, candidate: rules.PersonFacts):
     pool = list(Person.objects.filter(q)[:200])
     matches = rules.possible_duplicates(candidate, [_facts(p) for p in pool])
     visible_ids = set(
-        visible_people(user).filter(pk__in=[m.other_id for m in matches]).values_list("pk", flat=True)
+        visible_people(user)
+        .filter(pk__in=[m.other_id for m in matches])
+        .values_list("pk", flat=True)
     )
     by_id = {p.pk: p for p in pool}
     shown = [(by_id[m.other_id], m) for m in matches if m.other_id in visible_ids]

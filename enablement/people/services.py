@@ -11,9 +11,20 @@ from enablement.people.models import Carer, Person
 from enablement.people.validation import normalised, person_problems
 
 PERSON_FIELDS = (
-    "nhs_number", "case_system_id", "given_name", "family_name", "preferred_name",
-    "date_of_birth", "address_line_1", "address_line_2", "town", "postcode", "phone", "email",
-    "primary_diagnosis", "communication_needs",
+    "nhs_number",
+    "case_system_id",
+    "given_name",
+    "family_name",
+    "preferred_name",
+    "date_of_birth",
+    "address_line_1",
+    "address_line_2",
+    "town",
+    "postcode",
+    "phone",
+    "email",
+    "primary_diagnosis",
+    "communication_needs",
 )
 CARER_FIELDS = ("name", "relationship", "phone", "email", "lives_with_person")
 
@@ -26,9 +37,10 @@ def _uniqueness_problems(values: dict, *, exclude_pk=None) -> dict[str, str]:
             "A person with this NHS number is already recorded. Search for them instead of "
             "recording them again"
         )
-    if values.get("case_system_id") and others.filter(
-        case_system_id=values["case_system_id"]
-    ).exists():
+    if (
+        values.get("case_system_id")
+        and others.filter(case_system_id=values["case_system_id"]).exists()
+    ):
         p["case_system_id"] = "A person with this case-system ID is already recorded"
     return p
 
@@ -53,8 +65,11 @@ def person_create(*, values: dict, actor, now: datetime, team=None) -> Person:
                 **values, registered_team=team, created_by=actor, created_at=now
             )
             record_event(
-                kind="person.recorded", summary=f"{person.full_name} recorded",
-                actor=actor, now=now, person=person,
+                kind="person.recorded",
+                summary=f"{person.full_name} recorded",
+                actor=actor,
+                now=now,
+                person=person,
                 data={"team": team.name if team else None},
             )
     except IntegrityError as exc:
@@ -77,8 +92,12 @@ def person_update(*, person: Person, values: dict, actor, now: datetime) -> Pers
             locked.save(update_fields=changed)
             labels = [str(Person._meta.get_field(k).verbose_name) for k in changed]
             record_event(
-                kind="person.updated", summary="Details changed: " + ", ".join(labels),
-                actor=actor, now=now, person=locked, data={"fields": changed},
+                kind="person.updated",
+                summary="Details changed: " + ", ".join(labels),
+                actor=actor,
+                now=now,
+                person=locked,
+                data={"fields": changed},
             )
     except IntegrityError as exc:
         raise ValidationError(_uniqueness_problems(merged, exclude_pk=person.pk)) from exc
@@ -91,11 +110,16 @@ def carer_add(*, person: Person, values: dict, actor, now: datetime) -> Carer:
     if not (values.get("relationship") or "").strip():
         raise ValidationError({"relationship": "Enter how the carer is related to the person"})
     with transaction.atomic():
-        carer = Carer.objects.create(person=person, **{k: values.get(k) or "" for k in CARER_FIELDS
-                                                        if k != "lives_with_person"},
-                                     lives_with_person=bool(values.get("lives_with_person")))
+        carer = Carer.objects.create(
+            person=person,
+            **{k: values.get(k) or "" for k in CARER_FIELDS if k != "lives_with_person"},
+            lives_with_person=bool(values.get("lives_with_person")),
+        )
         record_event(
-            kind="person.carer_added", summary=f"Carer added: {carer.name} ({carer.relationship})",
-            actor=actor, now=now, person=person,
+            kind="person.carer_added",
+            summary=f"Carer added: {carer.name} ({carer.relationship})",
+            actor=actor,
+            now=now,
+            person=person,
         )
     return carer

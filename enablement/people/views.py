@@ -15,8 +15,14 @@ from enablement.people import selectors, services
 from enablement.people.forms import CarerForm, NewPersonForm, PersonForm, SearchForm
 from enablement.people.rules import PersonFacts
 
-SEARCH_ROLES = (Role.ADMIN, Role.WORKER, Role.SENIOR, Role.REFERRER, Role.PROVISION_MANAGER,
-                Role.QUALITY_MANAGER)
+SEARCH_ROLES = (
+    Role.ADMIN,
+    Role.WORKER,
+    Role.SENIOR,
+    Role.REFERRER,
+    Role.PROVISION_MANAGER,
+    Role.QUALITY_MANAGER,
+)
 
 
 def _require_perm(request, perm):
@@ -32,8 +38,16 @@ def search(request):
     page = Paginator(selectors.search_people(request.user, query), 25).get_page(
         request.GET.get("page")
     )
-    return render(request, "people/search.html", {"form": form, "page": page, "query": query,
-                                                  "may_add": request.user.has_perm("people.add_person")})
+    return render(
+        request,
+        "people/search.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query,
+            "may_add": request.user.has_perm("people.add_person"),
+        },
+    )
 
 
 def new(request):
@@ -44,9 +58,13 @@ def new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         candidate = PersonFacts(
-            id=None, given_name=data["given_name"], family_name=data["family_name"],
-            date_of_birth=data["date_of_birth"], nhs_number=data.get("nhs_number") or None,
-            case_system_id=data.get("case_system_id") or None, postcode=data.get("postcode") or "",
+            id=None,
+            given_name=data["given_name"],
+            family_name=data["family_name"],
+            date_of_birth=data["date_of_birth"],
+            nhs_number=data.get("nhs_number") or None,
+            case_system_id=data.get("case_system_id") or None,
+            postcode=data.get("postcode") or "",
         )
         shown, hidden = selectors.possible_duplicates(request.user, candidate)
         if (shown or hidden) and not data.get("confirm_not_duplicate"):
@@ -58,7 +76,9 @@ def new(request):
             staff = getattr(request.user, "staff", None)
             try:
                 person = services.person_create(
-                    values=data, actor=request.user, now=now,
+                    values=data,
+                    actor=request.user,
+                    now=now,
                     team=staff.team if staff else None,
                 )
             except ValidationError as exc:
@@ -72,18 +92,30 @@ def new(request):
 def detail(request, pk):
     person = access.get_person(request.user, pk)
     now = clock.now()
-    log_access(user=request.user, person=person, action=AccessLogEntry.Action.VIEW, now=now,
-               path=request.path)
+    log_access(
+        user=request.user,
+        person=person,
+        action=AccessLogEntry.Action.VIEW,
+        now=now,
+        path=request.path,
+    )
     staff_view = request.user.has_perm("people.view_person")
     shown, hidden = ([], 0)
     if staff_view:
         shown, hidden = selectors.possible_duplicates(request.user, selectors.facts_of(person))
-    return render(request, "people/detail.html", {
-        "person": person, "carers": person.carers.all(),
-        "timeline": timeline_for(person)[:200] if staff_view else [],
-        "matches": shown, "hidden": hidden, "staff_view": staff_view,
-        "may_change": access.may_change_person(request.user, person),
-    })
+    return render(
+        request,
+        "people/detail.html",
+        {
+            "person": person,
+            "carers": person.carers.all(),
+            "timeline": timeline_for(person)[:200] if staff_view else [],
+            "matches": shown,
+            "hidden": hidden,
+            "staff_view": staff_view,
+            "may_change": access.may_change_person(request.user, person),
+        },
+    )
 
 
 def edit(request, pk):
@@ -93,8 +125,9 @@ def edit(request, pk):
     form = PersonForm(request.POST or None, initial=initial, today=now.date())
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_update(person=person, values=form.cleaned_data, actor=request.user,
-                                   now=now)
+            services.person_update(
+                person=person, values=form.cleaned_data, actor=request.user, now=now
+            )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -108,8 +141,9 @@ def carer_new(request, pk):
     form = CarerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.carer_add(person=person, values=form.cleaned_data, actor=request.user,
-                               now=clock.now())
+            services.carer_add(
+                person=person, values=form.cleaned_data, actor=request.user, now=clock.now()
+            )
         except ValidationError as exc:
             add_errors(form, exc)
         else:

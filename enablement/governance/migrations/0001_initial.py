@@ -6,47 +6,114 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalogue', '0001_initial'),
-        ('people', '0001_initial'),
+        ("catalogue", "0001_initial"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AccessLogEntry',
+            name="AccessLogEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True)),
-                ('action', models.CharField(choices=[('view', 'Viewed the record'), ('api_view', 'Read the record through the API'), ('timeline', 'Viewed the timeline'), ('export', 'Exported the record')], max_length=20)),
-                ('path', models.CharField(blank=True, max_length=300)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='access_log', to='people.person')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("view", "Viewed the record"),
+                            ("api_view", "Read the record through the API"),
+                            ("timeline", "Viewed the timeline"),
+                            ("export", "Exported the record"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("path", models.CharField(blank=True, max_length=300)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="access_log",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'access log entries',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['person', '-at'], name='governance__person__1bc88c_idx')],
+                "verbose_name_plural": "access log entries",
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(fields=["person", "-at"], name="governance__person__1bc88c_idx")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_at', models.DateTimeField(db_index=True)),
-                ('kind', models.CharField(db_index=True, max_length=60)),
-                ('summary', models.CharField(max_length=500)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='people.person')),
-                ('service', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalogue.service')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField(db_index=True)),
+                ("kind", models.CharField(db_index=True, max_length=60)),
+                ("summary", models.CharField(max_length=500)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="catalogue.service",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-occurred_at', '-id'],
-                'indexes': [models.Index(fields=['person', '-occurred_at'], name='governance__person__1eed30_idx')],
+                "ordering": ["-occurred_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["person", "-occurred_at"], name="governance__person__1eed30_idx"
+                    )
+                ],
             },
         ),
     ]

@@ -6,64 +6,177 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalogue', '0001_initial'),
+        ("catalogue", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nhs_number', models.CharField(blank=True, help_text='10 digits, for example 943 476 5919', max_length=10, null=True, unique=True, verbose_name='NHS number')),
-                ('case_system_id', models.CharField(blank=True, help_text="The person's ID in the council's case system (e.g. Mosaic)", max_length=30, null=True, unique=True, verbose_name='Case-system ID')),
-                ('given_name', models.CharField(max_length=100, verbose_name='First name')),
-                ('family_name', models.CharField(max_length=100, verbose_name='Last name')),
-                ('preferred_name', models.CharField(blank=True, max_length=100)),
-                ('date_of_birth', models.DateField()),
-                ('address_line_1', models.CharField(blank=True, max_length=200, verbose_name='Address line 1')),
-                ('address_line_2', models.CharField(blank=True, max_length=200, verbose_name='Address line 2')),
-                ('town', models.CharField(blank=True, max_length=100, verbose_name='Town or city')),
-                ('postcode', models.CharField(blank=True, max_length=8)),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='Phone number')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='Email address')),
-                ('primary_diagnosis', models.CharField(choices=[('mental_health', 'Mental health'), ('autism', 'Autism'), ('learning_disability', 'Learning disability'), ('dementia', 'Dementia'), ('frail_elderly', 'Frail elderly'), ('physical_disability', 'Physical disability'), ('none_recorded', 'No diagnosis recorded'), ('other', 'Other')], max_length=30, verbose_name='Primary diagnosis category')),
-                ('communication_needs', models.TextField(blank=True, help_text='For example an interpreter, British Sign Language, easy read')),
-                ('created_at', models.DateTimeField()),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('portal_user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='person_record', to=settings.AUTH_USER_MODEL)),
-                ('registered_team', models.ForeignKey(blank=True, help_text='The team that recorded the person; they and later involved teams may see them', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='registered_people', to='catalogue.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "nhs_number",
+                    models.CharField(
+                        blank=True,
+                        help_text="10 digits, for example 943 476 5919",
+                        max_length=10,
+                        null=True,
+                        unique=True,
+                        verbose_name="NHS number",
+                    ),
+                ),
+                (
+                    "case_system_id",
+                    models.CharField(
+                        blank=True,
+                        help_text="The person's ID in the council's case system (e.g. Mosaic)",
+                        max_length=30,
+                        null=True,
+                        unique=True,
+                        verbose_name="Case-system ID",
+                    ),
+                ),
+                ("given_name", models.CharField(max_length=100, verbose_name="First name")),
+                ("family_name", models.CharField(max_length=100, verbose_name="Last name")),
+                ("preferred_name", models.CharField(blank=True, max_length=100)),
+                ("date_of_birth", models.DateField()),
+                (
+                    "address_line_1",
+                    models.CharField(blank=True, max_length=200, verbose_name="Address line 1"),
+                ),
+                (
+                    "address_line_2",
+                    models.CharField(blank=True, max_length=200, verbose_name="Address line 2"),
+                ),
+                ("town", models.CharField(blank=True, max_length=100, verbose_name="Town or city")),
+                ("postcode", models.CharField(blank=True, max_length=8)),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="Phone number")),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="Email address"),
+                ),
+                (
+                    "primary_diagnosis",
+                    models.CharField(
+                        choices=[
+                            ("mental_health", "Mental health"),
+                            ("autism", "Autism"),
+                            ("learning_disability", "Learning disability"),
+                            ("dementia", "Dementia"),
+                            ("frail_elderly", "Frail elderly"),
+                            ("physical_disability", "Physical disability"),
+                            ("none_recorded", "No diagnosis recorded"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                        verbose_name="Primary diagnosis category",
+                    ),
+                ),
+                (
+                    "communication_needs",
+                    models.TextField(
+                        blank=True,
+                        help_text="For example an interpreter, British Sign Language, easy read",
+                    ),
+                ),
+                ("created_at", models.DateTimeField()),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "portal_user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="person_record",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "registered_team",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The team that recorded the person; they and later involved teams may see them",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="registered_people",
+                        to="catalogue.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['family_name', 'given_name'],
+                "ordering": ["family_name", "given_name"],
             },
         ),
         migrations.CreateModel(
-            name='Carer',
+            name="Carer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('relationship', models.CharField(help_text='For example mother, partner, friend', max_length=100)),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='Phone number')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='Email address')),
-                ('lives_with_person', models.BooleanField(default=False)),
-                ('portal_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='cared_for', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='carers', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "relationship",
+                    models.CharField(
+                        help_text="For example mother, partner, friend", max_length=100
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="Phone number")),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="Email address"),
+                ),
+                ("lives_with_person", models.BooleanField(default=False)),
+                (
+                    "portal_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="cared_for",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="carers",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['family_name', 'given_name'], name='people_pers_family__1e8bce_idx'),
+            model_name="person",
+            index=models.Index(
+                fields=["family_name", "given_name"], name="people_pers_family__1e8bce_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['date_of_birth'], name='people_pers_date_of_c1209b_idx'),
+            model_name="person",
+            index=models.Index(fields=["date_of_birth"], name="people_pers_date_of_c1209b_idx"),
         ),
     ]

@@ -43,7 +43,7 @@ class Command(BaseCommand):
 
         worker = None
         if not no_worker:
-            worker = subprocess.Popen(  # noqa: S603 - our own manage.py
+            worker = subprocess.Popen(
                 [sys.executable, "manage.py", "qcluster"], cwd=settings.BASE_DIR
             )
 

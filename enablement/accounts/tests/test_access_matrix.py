@@ -1,0 +1,163 @@
+"""Every URL of the app against every role: a role opens what is meant for it and nothing
+else. The expected table is written here by hand, independently of the code, and a test
+fails if the app gains a URL this table does not cover."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+ALL = {
+    "referrer",
+    "admin",
+    "worker",
+    "senior",
+    "provision_manager",
+    "quality_manager",
+    "commissioner",
+    "person",
+    "carer",
+    "sysadmin",
+}
+NOT_PORTAL = ALL - {"person", "carer"}
+CASE_TEAM = {"admin", "worker", "senior"}
+SEARCHERS = CASE_TEAM | {"referrer", "provision_manager", "quality_manager"}
+OVERSIGHT = {"provision_manager", "quality_manager"}
+STAFF = CASE_TEAM | OVERSIGHT | {"sysadmin"}
+
+
+def _targets(demo_ids):
+    east, west, pat = demo_ids["east"], demo_ids["west"], demo_ids["pat"]
+    team, staff = demo_ids["team"], demo_ids["staff"]
+    # (url name, path, roles that get 200)
+    return [
+        ("accounts:tokens", "/account/tokens/", NOT_PORTAL),
+        ("home:worker", "/home/caseload/", {"worker"}),
+        ("home:admin", "/home/validation/", {"admin"}),
+        ("home:senior", "/home/screening/", {"senior"}),
+        (
+            "home:dashboard",
+            "/home/dashboard/",
+            {"provision_manager", "quality_manager", "commissioner"},
+        ),
+        ("home:referrer", "/home/my-referrals/", {"referrer"}),
+        ("home:portal", "/home/my-record/", {"person", "carer"}),
+        ("home:sysadmin", "/home/administration/", {"sysadmin"}),
+        ("people:search", "/people/", SEARCHERS),
+        ("people:new", "/people/new/", CASE_TEAM | {"referrer"}),
+        ("people:detail", f"/people/{east}/", SEARCHERS),
+        ("people:detail", f"/people/{west}/", OVERSIGHT),
+        ("people:detail", f"/people/{pat}/", SEARCHERS | {"person", "carer"}),
+        ("people:edit", f"/people/{east}/edit/", CASE_TEAM),
+        ("people:edit", f"/people/{west}/edit/", set()),
+        ("people:carer-new", f"/people/{east}/carers/new/", CASE_TEAM),
+        ("catalogue:services", "/services/", NOT_PORTAL),
+        ("catalogue:service", "/services/KERS/", NOT_PORTAL),
+        ("catalogue:service-version", "/services/KERS/versions/1/", NOT_PORTAL),
+        ("catalogue:service-new", "/services/new/", {"provision_manager", "sysadmin"}),
+        ("catalogue:service-change", "/services/KERS/change/", {"provision_manager", "sysadmin"}),
+        ("catalogue:service-change", "/services/BEP/change/", {"sysadmin"}),
+        ("catalogue:teams", "/teams/", STAFF),
+        ("catalogue:team", f"/teams/{team}/", STAFF),
+        ("catalogue:staff-edit", f"/staff/{staff}/edit/", {"senior", "sysadmin"}),
+        ("catalogue:leave-new", f"/staff/{staff}/leave/new/", {"senior", "sysadmin"}),
+        ("catalogue:resources", "/resources/", CASE_TEAM | OVERSIGHT),
+        ("governance:access-log", "/access-log/", OVERSIGHT),
+        ("api-v1:me", "/api/v1/me", ALL),
+        ("api-v1:list_people", "/api/v1/people", SEARCHERS),
+        ("api-v1:get_person", f"/api/v1/people/{east}", SEARCHERS),
+        ("api-v1:get_person", f"/api/v1/people/{west}", OVERSIGHT),
+        ("api-v1:timeline", f"/api/v1/people/{east}/timeline", SEARCHERS),
+        ("api-v1:list_services", "/api/v1/services", NOT_PORTAL),
+        ("api-v1:get_service", "/api/v1/services/KERS", NOT_PORTAL),
+        ("api-v1:list_versions", "/api/v1/services/KERS/versions", NOT_PORTAL),
+        ("api-v1:openapi-json", "/api/v1/openapi.json", ALL),
+        ("api-v1:openapi-view", "/api/v1/docs", ALL),
+    ]
+
+
+# Reached only by POST, or open to everyone by design; each has its own behaviour test.
+NOT_IN_MATRIX = {
+    "api-v1:api-root",  # ninja's index, answers 404
+    "accounts:home",  # redirects every role to its home: test_home_redirects
+    "accounts:sign-in",
+    "accounts:sign-out",
+    "accounts:token-revoke",  # POST: test_tokens
+    "api-v1:create_person",
+    "api-v1:patch_person",
+    "api-v1:add_carer",  # same door as GET
+    "api-v1:create_service",
+    "api-v1:change_settings",
+}
+
+
+@pytest.fixture
+def demo_ids(demo):
+    from enablement.catalogue.models import StaffMember, Team
+    from enablement.people.models import Person
+
+    return {
+        "east": Person.objects.get(family_name="Specimen").pk,
+        "west": Person.objects.get(family_name="Fictional").pk,
+        "pat": Person.objects.get(family_name="Example").pk,
+        "team": Team.objects.get(name="Kent East").pk,
+        "staff": StaffMember.objects.get(user__username="worker.east2").pk,
+    }
+
+
+def _names(patterns, prefix=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{prefix}{p.namespace}:" if p.namespace else prefix
+            yield from _names(p.url_patterns, ns)
+        elif isinstance(p, URLPattern) and p.name:
+            yield prefix + p.name
+
+
+def test_every_url_is_in_the_matrix(demo_ids):
+    covered = {name for name, _, _ in _targets(demo_ids)} | NOT_IN_MATRIX
+    missing = set(_names(get_resolver().url_patterns)) - covered
+    assert not missing, f"Add these URLs to the access matrix: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("role", sorted(ALL))
+def test_role_opens_only_its_pages(role, demo_ids, client_for):
+    client = client_for(role)
+    wrong = []
+    for name, path, allowed in _targets(demo_ids):
+        status = client.get(path).status_code
+        if role in allowed and status != 200:
+            wrong.append(f"{path} ({name}) gave {status}, expected 200")
+        if role not in allowed and status not in (403, 404):
+            wrong.append(f"{path} ({name}) gave {status}, expected 403 or 404")
+    assert not wrong, f"{role}: " + "; ".join(wrong)
+
+
+def test_signed_out_visitor_is_sent_to_sign_in(demo_ids, client):
+    for name, path, _ in _targets(demo_ids):
+        response = client.get(path)
+        if name.startswith("api-v1:openapi"):
+            assert response.status_code == 200
+        elif path.startswith("/api/"):
+            assert response.status_code == 401, path
+            assert response.json()["detail"]
+        else:
+            assert response.status_code == 302, path
+            assert response["Location"].startswith("/sign-in/"), path
+
+
+@pytest.mark.parametrize(
+    "role,home",
+    [
+        ("worker", "/home/caseload/"),
+        ("admin", "/home/validation/"),
+        ("senior", "/home/screening/"),
+        ("provision_manager", "/home/dashboard/"),
+        ("commissioner", "/home/dashboard/"),
+        ("referrer", "/home/my-referrals/"),
+        ("person", "/home/my-record/"),
+        ("sysadmin", "/home/administration/"),
+    ],
+)
+def test_home_redirects_each_role_to_its_own_page(role, home, client_for):
+    response = client_for(role).get("/")
+    assert response.status_code == 302
+    assert response["Location"] == home
