@@ -18,7 +18,8 @@ class User(AbstractUser):
     def roles(self) -> frozenset[Role]:
         cached = getattr(self, "_roles", None)
         if cached is None:
-            names = self.groups.values_list("name", flat=True) if self.pk else []
+            # groups.all() rather than values_list so a prefetch of user__groups is used.
+            names = [g.name for g in self.groups.all()] if self.pk else []
             cached = frozenset(BY_GROUP[n] for n in names if n in BY_GROUP)
             self._roles = cached
         return cached

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from enablement.accounts import access
 from enablement.accounts.roles import Role
@@ -127,7 +127,7 @@ def create_service(request, payload: ServiceIn):
     )
     if Role.PROVISION_MANAGER in request.auth.roles and hasattr(request.auth, "staff"):
         request.auth.staff.services.add(service)
-    return 201, service
+    return Status(201, service)
 
 
 @router.get("/{code}", response=responses({200: ServiceOut}), summary="One service")
@@ -163,4 +163,4 @@ def change_settings(request, code: str, payload: SettingsChangeIn):
         actor=request.auth,
         now=clock.now(),
     )
-    return 201, new
+    return Status(201, new)

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
+from enablement.accounts.roles import Role
 from enablement.catalogue.models import LeavePeriod, Service, StaffMember, Team
 from enablement.catalogue.rules import caseload_capacity
 
@@ -14,7 +15,7 @@ from enablement.catalogue.rules import caseload_capacity
 class StaffRow:
     staff: StaffMember
     on_leave: LeavePeriod | None
-    capacity: int | None
+    capacity: int | None  # None for staff who hold no caseload (admins, seniors, managers)
 
 
 def team_staff(team: Team, *, on: date) -> list[StaffRow]:
@@ -24,6 +25,7 @@ def team_staff(team: Team, *, on: date) -> list[StaffRow]:
         .select_related("user")
         .prefetch_related(
             "skills",
+            "user__groups",
             Prefetch(
                 "leave", queryset=LeavePeriod.objects.filter(end__gte=on), to_attr="leave_now"
             ),
@@ -32,7 +34,8 @@ def team_staff(team: Team, *, on: date) -> list[StaffRow]:
     rows = []
     for m in members:
         leave = next((lp for lp in m.leave_now if lp.start <= on <= lp.end), None)
-        cap = caseload_capacity(settings.caseload_per_fte, m.fte) if settings else None
+        holds_caseload = Role.WORKER in m.user.roles
+        cap = caseload_capacity(settings.caseload_per_fte, m.fte) if holds_caseload else None
         rows.append(StaffRow(staff=m, on_leave=leave, capacity=cap))
     return rows
 

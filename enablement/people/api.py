@@ -1,7 +1,7 @@
 from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from enablement.accounts import access
@@ -140,7 +140,7 @@ def create_person(request, payload: PersonIn):
         now=clock.now(),
         team=staff.team if staff else None,
     )
-    return 201, person
+    return Status(201, person)
 
 
 @router.get("/{int:person_id}", response=responses({200: PersonOut}), summary="One person")
@@ -171,7 +171,7 @@ def add_carer(request, person_id: int, payload: CarerIn):
     carer = services.carer_add(
         person=person, values=payload.dict(), actor=request.auth, now=clock.now()
     )
-    return 201, carer
+    return Status(201, carer)
 
 
 @router.get(

@@ -1,0 +1,208 @@
+"""Recording, finding and changing a person through the pages."""
+
+import pytest
+
+from enablement.people.models import Person
+
+VALID = {
+    "given_name": "Robin",
+    "family_name": "Newperson",
+    "date_of_birth_0": "27",
+    "date_of_birth_1": "3",
+    "date_of_birth_2": "1985",
+    "nhs_number": "943 476 5919",
+    "postcode": "me14 1xq",
+    "primary_diagnosis": "mental_health",
+}
+
+
+def _error_beside(html: str, field: str, message: str) -> bool:
+    """The message is in the field's own error element (not only in the summary)."""
+    marker = f'id="id_{field}-error"'
+    start = html.find(marker)
+    return start != -1 and message in html[start : start + 400]
+
+
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("nhs_number", "943 476 5918", "check digit does not match"),
+        ("nhs_number", "12345", "10 digits long"),
+        ("postcode", "ME14", "Enter a real postcode"),
+        ("postcode", "123 456", "Enter a real postcode"),
+    ],
+)
+def test_bad_input_gets_a_message_beside_the_field_and_saves_nothing(
+    client_for, field, value, message
+):
+    before = Person.objects.count()
+    response = client_for("admin").post("/people/new/", {**VALID, field: value})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in html
+    assert _error_beside(html, field, message), html
+    assert Person.objects.count() == before
+
+
+def test_date_of_birth_in_the_future_is_refused(client_for, demo):
+    before = Person.objects.count()
+    response = client_for("admin").post(
+        "/people/new/", {**VALID, "date_of_birth_2": str(demo.year + 1)}
+    )
+    html = response.content.decode()
+    assert "Date of birth must be in the past" in html
+    assert Person.objects.count() == before
+
+
+def test_valid_person_is_recorded_with_an_event(client_for, user_for):
+    response = client_for("admin").post("/people/new/", VALID)
+    person = Person.objects.get(family_name="Newperson")
+    assert response.status_code == 302
+    assert response["Location"] == f"/people/{person.pk}/"
+    assert person.nhs_number == "9434765919"
+    assert person.postcode == "ME14 1XQ"
+    assert person.registered_team.name == "Kent East"
+    event = person.events.get()
+    assert event.kind == "person.recorded"
+    assert event.actor == user_for("admin")
+
+
+def test_possible_duplicate_is_shown_and_never_merged(client_for):
+    ada = Person.objects.get(family_name="Sample")
+    client = client_for("admin")
+    twin = {
+        **VALID,
+        "given_name": "Ada",
+        "family_name": "Sample",
+        "nhs_number": "",
+        "date_of_birth_0": str(ada.date_of_birth.day),
+        "date_of_birth_1": str(ada.date_of_birth.month),
+        "date_of_birth_2": str(ada.date_of_birth.year),
+    }
+    before = Person.objects.count()
+    first = client.post("/people/new/", twin)
+    html = first.content.decode()
+    assert "Possible duplicate" in html
+    assert f"/people/{ada.pk}/" in html
+    assert "Same date of birth and family name" in html
+    assert Person.objects.count() == before
+    # The admin says it is a different person: a second record, both kept.
+    second = client.post("/people/new/", {**twin, "confirm_not_duplicate": "on"})
+    assert second.status_code == 302
+    assert Person.objects.filter(family_name="Sample").count() == 2
+
+
+def test_duplicate_in_another_team_is_counted_but_not_shown(client_for):
+    eli = Person.objects.get(family_name="Fictional")  # Kent West
+    twin = {
+        **VALID,
+        "given_name": "Eli",
+        "family_name": "Fictional",
+        "nhs_number": "",
+        "date_of_birth_0": str(eli.date_of_birth.day),
+        "date_of_birth_1": str(eli.date_of_birth.month),
+        "date_of_birth_2": str(eli.date_of_birth.year),
+    }
+    html = client_for("admin").post("/people/new/", twin).content.decode()
+    assert "held by a team whose records you cannot see" in html
+    assert f"/people/{eli.pk}/" not in html
+
+
+def test_same_nhs_number_cannot_be_recorded_twice(client_for):
+    pat = Person.objects.get(family_name="Example")
+    response = client_for("admin").post(
+        "/people/new/", {**VALID, "nhs_number": pat.nhs_number, "confirm_not_duplicate": "on"}
+    )
+    assert "already recorded" in response.content.decode()
+    assert Person.objects.filter(nhs_number=pat.nhs_number).count() == 1
+
+
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ("Specimen", {"Specimen"}),
+        ("bo spec", {"Specimen"}),
+        ("DEMO1001", {"Sample"}),
+    ],
+)
+def test_search_by_name_and_case_system_id(client_for, query, expected):
+    response = client_for("admin").get("/people/", {"q": query})
+    found = {p.family_name for p in response.context["page"].object_list}
+    assert found == expected
+
+
+def test_search_by_nhs_number_and_date_of_birth(client_for):
+    ada = Person.objects.get(family_name="Sample")
+    client = client_for("admin")
+    spaced = f"{ada.nhs_number[:3]} {ada.nhs_number[3:6]} {ada.nhs_number[6:]}"
+    by_nhs = client.get("/people/", {"q": spaced}).context["page"].object_list
+    assert [p.pk for p in by_nhs] == [ada.pk]
+    by_dob = client.get("/people/", {"q": ada.date_of_birth.strftime("%d/%m/%Y")})
+    assert ada.pk in [p.pk for p in by_dob.context["page"].object_list]
+
+
+def test_search_never_shows_another_teams_people(client_for):
+    response = client_for("admin").get("/people/", {"q": "Fictional"})
+    assert list(response.context["page"].object_list) == []
+
+
+def test_change_details_writes_an_event_naming_the_fields(client_for):
+    bo = Person.objects.get(family_name="Specimen")
+    client = client_for("worker")
+    data = {
+        "given_name": bo.given_name,
+        "family_name": bo.family_name,
+        "date_of_birth_0": bo.date_of_birth.day,
+        "date_of_birth_1": bo.date_of_birth.month,
+        "date_of_birth_2": bo.date_of_birth.year,
+        "nhs_number": bo.nhs_number,
+        "case_system_id": bo.case_system_id,
+        "postcode": "CT1 1AA",
+        "phone": "07700 900999",
+        "primary_diagnosis": bo.primary_diagnosis,
+    }
+    response = client.post(f"/people/{bo.pk}/edit/", data)
+    assert response.status_code == 302
+    bo.refresh_from_db()
+    assert bo.postcode == "CT1 1AA"
+    event = bo.events.first()
+    assert event.kind == "person.updated"
+    assert set(event.data["fields"]) >= {"postcode", "phone"}
+    timeline = client.get(f"/people/{bo.pk}/").content.decode()
+    assert "Details changed: " in timeline
+
+
+def test_bad_change_saves_nothing(client_for):
+    bo = Person.objects.get(family_name="Specimen")
+    data = {
+        "given_name": bo.given_name,
+        "family_name": bo.family_name,
+        "date_of_birth_0": bo.date_of_birth.day,
+        "date_of_birth_1": bo.date_of_birth.month,
+        "date_of_birth_2": bo.date_of_birth.year,
+        "nhs_number": "943 476 5918",
+        "postcode": "CT1 1AA",
+        "primary_diagnosis": bo.primary_diagnosis,
+    }
+    response = client_for("worker").post(f"/people/{bo.pk}/edit/", data)
+    assert response.status_code == 200
+    bo.refresh_from_db()
+    assert bo.postcode != "CT1 1AA"
+    assert not bo.events.filter(kind="person.updated").exists()
+
+
+def test_carer_is_added_and_shown(client_for):
+    bo = Person.objects.get(family_name="Specimen")
+    client = client_for("senior")
+    response = client.post(
+        f"/people/{bo.pk}/carers/new/", {"name": "Val Specimen", "relationship": "sister"}
+    )
+    assert response.status_code == 302
+    assert "Val Specimen (sister)" in client.get(f"/people/{bo.pk}/").content.decode()
+
+
+def test_portal_person_sees_only_their_own_record(client_for):
+    client = client_for("person")
+    html = client.get("/home/my-record/").content.decode()
+    assert "Pat Example" in html
+    assert "Ada" not in html
