@@ -2,9 +2,10 @@ from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from enablement.accounts import access
+from enablement.api.pagination import Pages
 from enablement.api.schemas import responses
 from enablement.catalogue.vocab import DiagnosisCategory
 from enablement.core import clock
@@ -121,8 +122,8 @@ def _person(request, pk, *, change=False):
     return access.get_person(request.auth, pk, change=change)
 
 
-@router.get("", response=list[PersonSummary], summary="Search people you may see")
-@paginate(PageNumberPagination, page_size=50)
+@router.get("", response=responses({200: list[PersonSummary]}), summary="Search people you may see")
+@paginate(Pages, page_size=50)
 def list_people(request, filters: Query[SearchQuery]):
     if not request.auth.has_perm("people.view_person"):
         raise PermissionDenied
@@ -143,7 +144,7 @@ def create_person(request, payload: PersonIn):
     return Status(201, person)
 
 
-@router.get("/{int:person_id}", response=responses({200: PersonOut}), summary="One person")
+@router.get("/{person_id}", response=responses({200: PersonOut}), summary="One person")
 def get_person(request, person_id: int):
     person = _person(request, person_id)
     log_access(
@@ -157,7 +158,7 @@ def get_person(request, person_id: int):
 
 
 @router.patch(
-    "/{int:person_id}", response=responses({200: PersonOut}), summary="Change a person's details"
+    "/{person_id}", response=responses({200: PersonOut}), summary="Change a person's details"
 )
 def patch_person(request, person_id: int, payload: PersonPatch):
     person = _person(request, person_id, change=True)
@@ -165,7 +166,7 @@ def patch_person(request, person_id: int, payload: PersonPatch):
     return services.person_update(person=person, values=values, actor=request.auth, now=clock.now())
 
 
-@router.post("/{int:person_id}/carers", response=responses({201: CarerOut}), summary="Add a carer")
+@router.post("/{person_id}/carers", response=responses({201: CarerOut}), summary="Add a carer")
 def add_carer(request, person_id: int, payload: CarerIn):
     person = _person(request, person_id, change=True)
     carer = services.carer_add(
@@ -175,7 +176,7 @@ def add_carer(request, person_id: int, payload: CarerIn):
 
 
 @router.get(
-    "/{int:person_id}/timeline",
+    "/{person_id}/timeline",
     response=responses({200: list[EventOut]}),
     summary="The person's timeline of events",
 )
