@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "enablement.core.middleware.PagesLoginRequiredMiddleware",
+    "enablement.api.middleware.RefuseNulCharacters",
 ]
 
 ROOT_URLCONF = "enablement.urls"

@@ -178,3 +178,14 @@ def test_openapi_schema_is_served(client):
     schema = client.get("/api/v1/openapi.json").json()
     assert schema["openapi"].startswith("3.")
     assert "/api/v1/people" in schema["paths"]
+
+
+def test_nul_character_is_refused_before_it_reaches_the_database(client_for):
+    client = client_for("admin")
+    response = client.post(
+        "/api/v1/people", {**NEW, "given_name": "A\x00B"}, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"]
+    assert client.get("/api/v1/people", {"q": "a\x00"}).status_code == 422
+    assert not Person.objects.filter(family_name="Person").exists()

@@ -34,6 +34,21 @@ def _token(username, demo, django_user_model) -> dict:
     return {"Authorization": f"Bearer {key}"}
 
 
+@pytest.fixture(autouse=True)
+def keep_test_connection():
+    """Calls go straight to the WSGI app, so, as Django's test client does, stop the end of
+    each request from closing the test's database connection (PostgreSQL would lose the
+    test transaction)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 def _run_every_operation(headers: dict | None, examples: int) -> int:
     """Drive each operation of the schema with generated requests; return how many ran."""
     from enablement.wsgi import application

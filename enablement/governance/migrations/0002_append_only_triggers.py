@@ -19,7 +19,8 @@ def create(apps, schema_editor):
             schema_editor.execute(
                 "CREATE OR REPLACE FUNCTION enablement_append_only() RETURNS trigger AS $$ "
                 "BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END; $$ "
-                "LANGUAGE plpgsql;"
+                "LANGUAGE plpgsql;",
+                params=None,  # the % above is PL/pgSQL's, not a query placeholder
             )
             schema_editor.execute(
                 f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
