@@ -1,7 +1,7 @@
 from django import forms
 
 from enablement.catalogue import rules
-from enablement.catalogue.models import Service, Skill
+from enablement.catalogue.models import Service, Skill, Team
 from enablement.catalogue.vocab import (
     DiagnosisCategory,
     ExtensionRule,
@@ -10,6 +10,7 @@ from enablement.catalogue.vocab import (
     ReferralSource,
     Routing,
     ServiceLevel,
+    TeamKind,
 )
 from enablement.core.forms import GovukDateField
 
@@ -245,4 +246,104 @@ class LeaveForm(forms.Form):
         problem = rules.leave_problem(data.get("start"), data.get("end"))
         if problem:
             self.add_error("end", problem)
+        return data
+
+
+class TeamForm(forms.Form):
+    service = forms.ModelChoiceField(
+        label="Service",
+        queryset=Service.objects.all(),
+        error_messages={"required": "Select the service the team works for"},
+    )
+    name = forms.CharField(
+        label="Team name", max_length=200, error_messages={"required": "Enter the team's name"}
+    )
+    kind = forms.ChoiceField(
+        label="Kind of team",
+        choices=TeamKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the kind of team"},
+    )
+    area = forms.CharField(label="Area covered (optional)", max_length=300, required=False)
+    postcode_districts = forms.CharField(
+        label="Postcode districts (optional)",
+        required=False,
+        max_length=500,
+        help_text="Outward codes separated by commas, like EN4, EN5. Used to assign a hub",
+    )
+
+    def clean_postcode_districts(self):
+        raw = self.cleaned_data["postcode_districts"]
+        districts = [d.strip().upper() for d in raw.split(",") if d.strip()]
+        bad = [d for d in districts if not rules.is_postcode_district(d)]
+        if bad:
+            verb = "is not a postcode district" if len(bad) == 1 else "are not postcode districts"
+            raise forms.ValidationError(f"{', '.join(bad)} {verb}, like EN4")
+        return districts
+
+
+class NewStaffForm(forms.Form):
+    username = forms.CharField(
+        label="Username",
+        max_length=150,
+        help_text="Letters, numbers and . _ - only",
+        error_messages={"required": "Enter a username"},
+    )
+    first_name = forms.CharField(
+        label="First name", max_length=150, error_messages={"required": "Enter their first name"}
+    )
+    last_name = forms.CharField(
+        label="Last name", max_length=150, error_messages={"required": "Enter their last name"}
+    )
+    email = forms.EmailField(
+        label="Email address",
+        error_messages={
+            "required": "Enter their email address",
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+        },
+    )
+    role = forms.ChoiceField(
+        label="Role", widget=forms.RadioSelect, error_messages={"required": "Select their role"}
+    )
+    team = forms.ModelChoiceField(
+        label="Team (optional for managers, commissioners and referrers)",
+        queryset=Team.objects.select_related("service"),
+        required=False,
+    )
+    job_title = forms.CharField(label="Job title (optional)", max_length=150, required=False)
+    fte = StaffForm.base_fields["fte"]
+    password = forms.CharField(
+        label="First password",
+        widget=forms.PasswordInput,
+        min_length=12,
+        help_text="At least 12 characters. Give it to them in person; they can change it later",
+        error_messages={
+            "required": "Enter a first password",
+            "min_length": "The password must be at least 12 characters",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        from enablement.accounts.roles import ROLES
+
+        super().__init__(*args, **kwargs)
+        # People supported and carers get portal accounts from their own record, not here.
+        self.fields["role"].choices = [
+            (r.value, info.label) for r, info in ROLES.items() if r.value not in ("person", "carer")
+        ]
+
+    def clean_fte(self):
+        fte = self.cleaned_data["fte"]
+        problem = rules.fte_problem(fte)
+        if problem:
+            raise forms.ValidationError(problem)
+        return fte
+
+    def clean(self):
+        from enablement.accounts.roles import TEAM_CASE_ROLES, Role
+
+        data = super().clean()
+        role = data.get("role")
+        if role and Role(role) in TEAM_CASE_ROLES and not data.get("team"):
+            self.add_error("team", "Select the team a service admin, worker or senior works in")
         return data

@@ -4,6 +4,7 @@ They take plain values and return problems keyed by field name, so the same mess
 shown beside a form field and returned by the API. No database, no clock.
 """
 
+import re
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -129,6 +130,14 @@ def settings_problems(v: Mapping[str, Any]) -> dict[str, str]:
     if routing != "panel" and v.get("route_destinations"):
         p["route_destinations"] = "Only a triage-panel service routes to other services"
     return p
+
+
+_DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$")
+
+
+def is_postcode_district(text: str) -> bool:
+    """The outward code of a postcode, like EN4, NW11 or W1A."""
+    return bool(_DISTRICT.match(text))
 
 
 def fte_problem(fte: Decimal | None) -> str | None:

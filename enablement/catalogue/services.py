@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from enablement.catalogue import rules
-from enablement.catalogue.models import LeavePeriod, Service, ServiceSettings, StaffMember
+from enablement.catalogue.models import LeavePeriod, Service, ServiceSettings, StaffMember, Team
 from enablement.governance.services import record_event
 
 
@@ -157,3 +157,84 @@ def leave_add(
             data={"staff": staff.pk},
         )
     return leave
+
+
+def team_create(
+    *,
+    service: Service,
+    name: str,
+    kind: str,
+    area: str,
+    districts: list[str],
+    actor,
+    now: datetime,
+) -> Team:
+    if Team.objects.filter(service=service, name__iexact=name).exists():
+        raise ValidationError({"name": f"{service.code} already has a team called {name}"})
+    with transaction.atomic():
+        team = Team.objects.create(
+            service=service, name=name, kind=kind, area=area, postcode_districts=districts
+        )
+        record_event(
+            kind="team.created",
+            summary=f"Team {name} set up",
+            actor=actor,
+            now=now,
+            service=service,
+            data={"team": team.pk},
+        )
+    return team
+
+
+def staff_create(
+    *,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    role: str,
+    team: Team | None,
+    job_title: str,
+    fte: Decimal,
+    password: str,
+    actor,
+    now: datetime,
+):
+    """A user with one role and, for staff (not referrers), a staff record."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.contrib.auth.password_validation import validate_password
+
+    from enablement.accounts.roles import ROLES, Role
+
+    user_model = get_user_model()
+    problems = {}
+    if user_model.objects.filter(username__iexact=username).exists():
+        problems["username"] = "That username is taken"
+    problem = rules.fte_problem(fte)
+    if problem:
+        problems["fte"] = problem
+    candidate = user_model(
+        username=username, first_name=first_name, last_name=last_name, email=email
+    )
+    try:
+        validate_password(password, candidate)
+    except ValidationError as exc:
+        problems["password"] = " ".join(exc.messages)
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        candidate.set_password(password)
+        candidate.save()
+        candidate.groups.add(Group.objects.get(name=ROLES[Role(role)].group))
+        if Role(role) != Role.REFERRER:
+            StaffMember.objects.create(user=candidate, team=team, fte=fte, job_title=job_title)
+        record_event(
+            kind="user.created",
+            summary=f"{candidate} added as {ROLES[Role(role)].label}",
+            actor=actor,
+            now=now,
+            service=team.service if team else None,
+            data={"user": candidate.pk, "role": role},
+        )
+    return candidate

@@ -11,8 +11,10 @@ from enablement.catalogue.forms import (
     ChangeSettingsForm,
     LeaveForm,
     NewServiceForm,
+    NewStaffForm,
     ServiceSettingsForm,
     StaffForm,
+    TeamForm,
 )
 from enablement.catalogue.models import Resource, Service, ServiceSettings, StaffMember
 from enablement.catalogue.selectors import services_with_figures, team_staff
@@ -256,3 +258,55 @@ def resource_list(request):
             "resources": Resource.objects.prefetch_related("services"),
         },
     )
+
+
+@role_required(Role.SYSADMIN)
+def team_new(request):
+    form = TeamForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            team = services.team_create(
+                service=data["service"],
+                name=data["name"],
+                kind=data["kind"],
+                area=data["area"],
+                districts=data["postcode_districts"],
+                actor=request.user,
+                now=clock.now(),
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, f"{team.name} set up")
+            return redirect("catalogue:team", pk=team.pk)
+    return render(request, "catalogue/team_new.html", {"form": form})
+
+
+@role_required(Role.SYSADMIN)
+def staff_new(request):
+    form = NewStaffForm(request.POST or None, initial={"fte": "1.00"})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.staff_create(
+                username=data["username"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                role=data["role"],
+                team=data["team"],
+                job_title=data["job_title"],
+                fte=data["fte"],
+                password=data["password"],
+                actor=request.user,
+                now=clock.now(),
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, f"{user} can now sign in as {user.username}")
+            if data["team"]:
+                return redirect("catalogue:team", pk=data["team"].pk)
+            return redirect("home:sysadmin")
+    return render(request, "catalogue/staff_new.html", {"form": form})

@@ -56,6 +56,8 @@ def _targets(demo_ids):
         ("catalogue:service-change", "/services/KERS/change/", {"provision_manager", "sysadmin"}),
         ("catalogue:service-change", "/services/BEP/change/", {"sysadmin"}),
         ("catalogue:teams", "/teams/", STAFF),
+        ("catalogue:team-new", "/teams/new/", {"sysadmin"}),
+        ("catalogue:staff-new", "/staff/new/", {"sysadmin"}),
         ("catalogue:team", f"/teams/{team}/", STAFF),
         ("catalogue:staff-edit", f"/staff/{staff}/edit/", {"senior", "sysadmin"}),
         ("catalogue:leave-new", f"/staff/{staff}/leave/new/", {"senior", "sysadmin"}),

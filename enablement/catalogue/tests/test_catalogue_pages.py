@@ -184,3 +184,79 @@ def test_senior_sees_room_without_the_worker_on_leave(client_for, demo):
     assert on_leave == ["worker.east3"]
     assert during.context["room"] == 15 + 9
     assert after.context["room"] == 15 + 9 + 15
+
+
+def test_system_administrator_sets_up_a_team_and_a_worker_who_can_sign_in(client_for):
+    from django.test import Client
+
+    client = client_for("sysadmin")
+    ld = Service.objects.get(code="STR")
+    response = client.post(
+        "/teams/new/",
+        {"service": ld.pk, "name": "Swale", "kind": "locality", "postcode_districts": "ME10, me12"},
+    )
+    assert response.status_code == 302
+    team = ld.teams.get(name="Swale")
+    assert team.postcode_districts == ["ME10", "ME12"]
+    response = client.post(
+        "/staff/new/",
+        {
+            "username": "worker.swale",
+            "first_name": "Ari",
+            "last_name": "Worker",
+            "email": "ari@example.invalid",
+            "role": "worker",
+            "team": team.pk,
+            "fte": "0.6",
+            "password": "a-long-enough-password",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    staff = StaffMember.objects.get(user__username="worker.swale")
+    assert (staff.team, staff.fte) == (team, Decimal("0.60"))
+    fresh = Client()
+    assert fresh.login(username="worker.swale", password="a-long-enough-password")
+    assert fresh.get("/").headers["Location"] == "/home/caseload/"
+
+
+@pytest.mark.parametrize(
+    "change,field,message",
+    [
+        ({"fte": "1.5"}, "fte", "1 or less"),
+        ({"fte": "0"}, "fte", "more than 0"),
+        ({"username": "worker.east"}, "username", "taken"),
+        ({"team": ""}, "team", "Select the team"),
+        ({"password": "short"}, "password", "at least 12"),
+    ],
+)
+def test_bad_staff_details_are_refused(client_for, change, field, message):
+    team = Service.objects.get(code="KERS").teams.first()
+    data = {
+        "username": "new.person",
+        "first_name": "N",
+        "last_name": "P",
+        "email": "n@example.invalid",
+        "role": "worker",
+        "team": team.pk,
+        "fte": "1",
+        "password": "a-long-enough-password",
+        **change,
+    }
+    html = client_for("sysadmin").post("/staff/new/", data).content.decode()
+    assert f'id="id_{field}-error"' in html
+    assert message in html
+    assert not StaffMember.objects.filter(user__username="new.person").exists()
+
+
+def test_bad_postcode_district_is_refused(client_for):
+    kers = Service.objects.get(code="KERS")
+    html = (
+        client_for("sysadmin")
+        .post(
+            "/teams/new/",
+            {"service": kers.pk, "name": "X", "kind": "hub", "postcode_districts": "EN4, 12AB"},
+        )
+        .content.decode()
+    )
+    assert "12AB is not a postcode district" in html
+    assert not kers.teams.filter(name="X").exists()
