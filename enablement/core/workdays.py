@@ -86,6 +86,8 @@ class WorkingCalendar:
 
         n = 0 means "d, or the next working day if d is not one": the earliest day
         the work could be done. So the result is always a working day, and never before d.
+        From a day that is not a working day, n = 0 and n = 1 give the same day (received
+        on Saturday: both are Monday); from n = 1 on, each extra day is a later date.
         """
         if n < 0:
             raise ValueError(f"n must be 0 or more, not {n}")
