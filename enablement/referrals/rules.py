@@ -1,0 +1,877 @@
+"""The front door's rules: validation checklist, eligibility, re-referral, clocks, transitions.
+
+Pure functions. No model, no query, no request and no clock read: the service's settings
+and the facts of one referral come in, a decision with its reasons goes out. "Today" and
+the working-day calendar are always passed in, so a page, a background job and a test all
+get the same answer for the same day.
+
+The settings are any object with the attribute names of `catalogue.ServiceSettings`
+(`SettingsLike`): a stored version in production, a `types.SimpleNamespace` in tests.
+
+Every message here is shown to social-care staff, so it says what is wrong and what to do,
+in plain words, and cites the seed section where that helps someone check the rule.
+"""
+
+from __future__ import annotations
+
+import re
+from calendar import monthrange
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Protocol
+
+from enablement.catalogue.vocab import DiagnosisCategory, ReferralSource
+from enablement.core.workdays import WorkingCalendar
+from enablement.people.rules import age_on, date_of_birth_problem
+
+
+class SettingsLike(Protocol):
+    """The attributes of `catalogue.models.ServiceSettings` that these rules read."""
+
+    min_age: int
+    max_age: int | None
+    over_max_age_exception: bool
+    needs_basis: str
+    diagnosis_categories: Sequence[str]
+    excluded_categories: Sequence[str]
+    not_appropriate_factors: Sequence[str]
+    new_people_only: bool
+    referral_sources: Sequence[str]
+    self_referral_allowed: bool
+    screening_working_days: int | None
+    hold_timeout_working_days: int | None
+    risk_current_days: int | None
+    re_referral_window_months: int | None
+    length_weeks: int
+    complex_risk_hold: bool
+
+
+class _Labelled(StrEnum):
+    """A StrEnum whose members carry the words staff see: `Member = "value", "Label"`."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str) -> _Labelled:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def long_date(d: date) -> str:
+    """ "3 January 2026": the GOV.UK date style, spelt out so it never follows the locale."""
+    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+
+
+# --- Risk areas and the complex-case features (seed 000 §6, §6.2) --------------------------
+
+
+class RiskArea(_Labelled):
+    """The five areas of risk information a referral must give, each current (seed 000 §6)."""
+
+    TO_OTHERS = "to_others", "Risk to others"
+    TO_SELF = "to_self", "Risk to self"
+    SUBSTANCE_MISUSE = "substance_misuse", "Substance misuse"
+    FROM_OTHERS = "from_others", "Risk from others"
+    OTHER = "other", "Other risks, including environment"
+
+
+# The risk screening tool's questions: features that make a case complex and may put it on
+# hold with the named social worker (seed 000 §6.2; seed 001 §9 lists the first five).
+COMPLEX_FEATURES: tuple[tuple[str, str], ...] = (
+    ("service_history", "History of service involvement"),
+    ("safeguarding", "Safeguarding, historical or current"),
+    ("violence", "Violence"),
+    ("non_engagement", "Non engagement with services"),
+    ("poor_progress", "Poor progress against agreed outcomes"),
+    ("substance_misuse", "Substance misuse or dual diagnosis"),
+    ("housing", "Poor or inappropriate housing and homelessness"),
+    ("parent_children_services", "Is a parent, or Children and Families services are involved"),
+    ("probation_mappa", "Open to probation or MAPPA"),
+    ("marac_idva", "Open to MARAC or IDVA"),
+    ("domestic_abuse", "Concerns around a domestic abuse situation"),
+)
+
+
+# --- Validation checklist (seed 000 §6, seed 001 §8) ---------------------------------------
+
+# Sources that are the person or someone close to them: they cannot name a social worker,
+# and the service allows them only where it takes self-referrals (seed 003 "Referral sources").
+SELF_SOURCES = frozenset({ReferralSource.SELF, ReferralSource.CARER})
+
+MIN_SPECIFIC_LENGTH = 20
+"""Shorter than this, the work asked for cannot be specific; so too a changed-needs statement."""
+
+# How the sources read in a sentence ("does not take referrals from GPs").
+_SOURCE_PHRASES: dict[str, str] = {
+    ReferralSource.COMMUNITY_MH_SOCIAL_WORK: "community mental-health social work teams",
+    ReferralSource.SOCIAL_WORK_TEAM: "social work teams",
+    ReferralSource.INTEGRATED_MH_TEAM: "integrated mental-health teams",
+    ReferralSource.GP: "GPs",
+    ReferralSource.COUNCIL_SERVICE: "other council services",
+    ReferralSource.AGREED_ORGANISATION: "agreed organisations or individuals",
+    ReferralSource.SELF: "the person themself (self-referral)",
+    ReferralSource.CARER: "carers",
+}
+
+
+def source_phrase(source: str) -> str:
+    """A referral source as it reads mid-sentence; an unknown code is shown as typed."""
+    return _SOURCE_PHRASES.get(source, source)
+
+
+def _normalise_words(text: str) -> str:
+    """Lower case, punctuation gone, single spaces: "General support!" → "general support"."""
+    return " ".join(re.sub(r"[^\w\s]|_", " ", text.casefold()).split())
+
+
+# Whole requests that say nothing about the work (seed 000 §6: "avoiding generalisations").
+# Matched against the whole text once punctuation and case are set aside, so "Support." is
+# refused but "Support to use the bus to college on Tuesdays" is not.
+GENERALISATIONS: frozenset[str] = frozenset(
+    _normalise_words(g)
+    for g in (
+        "general support",
+        "support",
+        "enablement",
+        "general enablement",
+        "enablement work",
+        "enablement support",
+        "as required",
+        "as needed",
+        "to be assessed",
+        "please assess",
+        "assess and support",
+        "help",
+        "help and support",
+        "general help",
+        "ongoing support",
+        "emotional support",
+        "practical support",
+        "social support",
+        "support as required",
+        "support as needed",
+        "support with mental health",
+        "support with their mental health",
+        "support with his mental health",
+        "support with her mental health",
+        "support with daily living",
+        "help with daily living",
+        "support with independence",
+        "support to be more independent",
+        "increase independence",
+        "improve independence",
+        "build confidence",
+        "improve wellbeing",
+        "improve mental health",
+        "general support and enablement",
+        "see assessment",
+        "see attached",
+        "as per assessment",
+        "n/a",
+        "tbc",
+        "various",
+    )
+)
+
+WORK_MISSING = "Enter the specific enablement work asked for"
+WORK_NOT_SPECIFIC = "Say exactly what enablement work is asked for, not a generalisation"
+WORK_TOO_SHORT = (
+    f"Say exactly what enablement work is asked for, in at least {MIN_SPECIFIC_LENGTH} "
+    "characters, for example “Travel training to get to college by bus”"
+)
+
+
+@dataclass(frozen=True)
+class ReferralFacts:
+    """What a referral says, as plain values: built from a form or from a stored referral.
+
+    `risks` maps each area to (description, date assessed). An area may be missing: that
+    is one of the things validation reports. `deliverable_within_length` is the referrer's
+    confirmation that the work can be done within the service's length.
+    """
+
+    named_social_worker_id: int | None
+    source: str
+    risks: Mapping[RiskArea, tuple[str, date | None]]
+    need_identified: bool
+    work_requested: str
+    intended_outcomes: str
+    deliverable_within_length: bool
+    consent_to_share: bool
+    date_of_birth: date | None = None
+    diagnosis_category: str | None = None
+    changed_needs_statement: str = ""
+
+
+@dataclass(frozen=True)
+class Missing:
+    """One item a referral lacks.
+
+    `code` is a stable CHECKLIST code (the box the service admin ticks when returning the
+    referral); `field` names the form field it belongs beside: the ReferralFacts attribute,
+    except `named_social_worker` (the person, not the id) and the risks, flattened to
+    `risk_<area>_description` and `risk_<area>_assessed_on`.
+    """
+
+    code: str
+    field: str
+    message: str
+
+
+def _risk_checklist() -> tuple[tuple[str, str], ...]:
+    items: list[tuple[str, str]] = []
+    for area in RiskArea:
+        items.append((f"risk_{area}", f"{area.label}: described (or “None known”)"))
+        items.append((f"risk_current_{area}", f"{area.label}: assessed date given and current"))
+    return tuple(items)
+
+
+# The admin's return form: every code `validation_problems` can give, in the order shown.
+CHECKLIST: tuple[tuple[str, str], ...] = (
+    ("source", "Who is making the referral"),
+    ("source_not_accepted", "A referrer this service takes referrals from"),
+    ("named_social_worker", "Named social worker who holds case responsibility"),
+    ("date_of_birth", "The person's date of birth"),
+    ("diagnosis_category", "The person's primary diagnosis"),
+    *_risk_checklist(),
+    ("need_identified", "Enablement or preventative work identified as a need"),
+    ("work_requested", "The enablement work asked for"),
+    ("work_specific", "The work asked for is specific, not a generalisation"),
+    ("deliverable", "The work can be delivered within the length of the service"),
+    ("consent", "Consent to share information with the service"),
+)
+CHECKLIST_LABELS: Mapping[str, str] = dict(CHECKLIST)
+
+
+def _source_problems(settings: SettingsLike, facts: ReferralFacts) -> list[Missing]:
+    if not facts.source.strip():
+        return [Missing("source", "source", "Select who is making the referral")]
+    accepted = list(settings.referral_sources)
+    refused = facts.source not in accepted or (
+        facts.source == ReferralSource.SELF and not settings.self_referral_allowed
+    )
+    if not refused:
+        return []
+    takes = " or ".join(source_phrase(s) for s in accepted)
+    message = f"This service does not take referrals from {source_phrase(facts.source)}"
+    if takes:
+        message += f". It takes referrals from {takes}"
+    return [Missing("source_not_accepted", "source", message)]
+
+
+def _social_worker_problems(facts: ReferralFacts) -> list[Missing]:
+    # A self- or carer referral has no social worker to name (seed 003 "Referral sources").
+    if facts.named_social_worker_id is not None or facts.source in SELF_SOURCES:
+        return []
+    return [
+        Missing(
+            "named_social_worker",
+            "named_social_worker",
+            "Name the social worker who will hold case responsibility throughout the "
+            "enablement period (seed 000 §6)",
+        )
+    ]
+
+
+def _person_problems(facts: ReferralFacts, today: date) -> list[Missing]:
+    problems: list[Missing] = []
+    if facts.date_of_birth is None:
+        problems.append(
+            Missing(
+                "date_of_birth",
+                "date_of_birth",
+                "Enter the person's date of birth: the service's age rule needs it",
+            )
+        )
+    elif (problem := date_of_birth_problem(facts.date_of_birth, today)) is not None:
+        problems.append(Missing("date_of_birth", "date_of_birth", problem))
+    if not (facts.diagnosis_category or "").strip():
+        problems.append(
+            Missing(
+                "diagnosis_category",
+                "diagnosis_category",
+                "Select the person's primary diagnosis, or “No diagnosis recorded”",
+            )
+        )
+    return problems
+
+
+def _risk_problems(settings: SettingsLike, facts: ReferralFacts, today: date) -> list[Missing]:
+    problems: list[Missing] = []
+    for area in RiskArea:
+        description, assessed_on = facts.risks.get(area, ("", None))
+        if not (description or "").strip():
+            problems.append(
+                Missing(
+                    f"risk_{area}",
+                    f"risk_{area}_description",
+                    f"{area.label}: describe the risk, or write “None known” (seed 000 §6)",
+                )
+            )
+        problem = _risk_currency_problem(settings, area, assessed_on, today)
+        if problem is not None:
+            problems.append(Missing(f"risk_current_{area}", f"risk_{area}_assessed_on", problem))
+    return problems
+
+
+def _risk_currency_problem(
+    settings: SettingsLike, area: RiskArea, assessed_on: date | None, today: date
+) -> str | None:
+    """Risk information must be current (seed 000 §6).
+
+    Exactly `risk_current_days` old is still current; a day more is not. A date after
+    today is a typing mistake whatever the service, so it is refused even where the
+    service sets no age limit on risk information.
+    """
+    if assessed_on is None:
+        return f"{area.label}: enter the date the risk was assessed"
+    if assessed_on > today:
+        return (
+            f"{area.label} was assessed on {long_date(assessed_on)}, which is in the future: "
+            "check the date"
+        )
+    limit = settings.risk_current_days
+    if limit is not None and assessed_on < today - timedelta(days=limit):
+        return (
+            f"{area.label} was assessed on {long_date(assessed_on)}, more than {limit} days "
+            "ago: it must be current"
+        )
+    return None
+
+
+def work_requested_problem(work_requested: str) -> Missing | None:
+    """The work asked for must be specific, not a generalisation (seed 000 §6)."""
+    text = (work_requested or "").strip()
+    if not text:
+        return Missing("work_requested", "work_requested", WORK_MISSING)
+    if _normalise_words(text) in GENERALISATIONS:
+        return Missing("work_specific", "work_requested", WORK_NOT_SPECIFIC)
+    if len(text) < MIN_SPECIFIC_LENGTH:
+        return Missing("work_specific", "work_requested", WORK_TOO_SHORT)
+    return None
+
+
+def validation_problems(
+    settings: SettingsLike, facts: ReferralFacts, *, today: date
+) -> list[Missing]:
+    """Everything a referral lacks, in CHECKLIST order; an empty list means it is complete.
+
+    An incomplete referral is returned to the referrer with this list (DESIGN §3), never
+    silently accepted or lost. All problems are reported at once, so the referrer can put
+    everything right in one go.
+    """
+    problems = [
+        *_source_problems(settings, facts),
+        *_social_worker_problems(facts),
+        *_person_problems(facts, today),
+        *_risk_problems(settings, facts, today),
+    ]
+    if not facts.need_identified:
+        problems.append(
+            Missing(
+                "need_identified",
+                "need_identified",
+                "Confirm that enablement or preventative work has been identified as a need "
+                "(seed 000 §6)",
+            )
+        )
+    if (work := work_requested_problem(facts.work_requested)) is not None:
+        problems.append(work)
+    if not facts.deliverable_within_length:
+        problems.append(
+            Missing(
+                "deliverable",
+                "deliverable_within_length",
+                "Confirm that the enablement work asked for can be delivered within "
+                f"{settings.length_weeks} weeks, the length of this service",
+            )
+        )
+    if not facts.consent_to_share:
+        problems.append(
+            Missing(
+                "consent",
+                "consent_to_share",
+                "Confirm the person agrees to their information being shared with the service",
+            )
+        )
+    order = {code: i for i, (code, _) in enumerate(CHECKLIST)}
+    return sorted(problems, key=lambda m: order[m.code])
+
+
+# --- Eligibility (DESIGN §2) ---------------------------------------------------------------
+
+
+class Eligibility(_Labelled):
+    ELIGIBLE = "eligible", "Eligible"
+    NEEDS_JUDGEMENT = "needs_judgement", "Needs the screener's judgement"
+    NOT_ELIGIBLE = "not_eligible", "Not eligible"
+
+
+# Worst wins: one "not eligible" finding outweighs any number of passes.
+_SEVERITY = {
+    Eligibility.ELIGIBLE: 0,
+    Eligibility.NEEDS_JUDGEMENT: 1,
+    Eligibility.NOT_ELIGIBLE: 2,
+}
+
+
+@dataclass(frozen=True)
+class EligibilityDecision:
+    """The outcome and every finding behind it.
+
+    `reasons` lists each rule that failed or needs judgement, and any exception that made
+    the person eligible (the over-65 route); a plain pass of every rule has no reasons.
+    """
+
+    outcome: Eligibility
+    reasons: tuple[str, ...]
+
+
+_Finding = tuple[Eligibility, str]
+
+
+def _diagnosis_label(code: str) -> str:
+    try:
+        return DiagnosisCategory(code).label
+    except ValueError:
+        return code
+
+
+def _age_findings(
+    settings: SettingsLike,
+    date_of_birth: date | None,
+    on: date,
+    ongoing_cmh_social_work: bool,
+    diagnosed_need: bool,
+) -> tuple[list[_Finding], bool]:
+    """The age rule; also says whether the over-age exception route was taken.
+
+    Age is in completed years on the day of screening (people.rules.age_on).
+    """
+    if date_of_birth is None:
+        return [
+            (Eligibility.NEEDS_JUDGEMENT, "No date of birth recorded: the age rule is not checked")
+        ], False
+    age = age_on(date_of_birth, on)
+    low, high = settings.min_age, settings.max_age
+    if age < low:
+        return [
+            (
+                Eligibility.NOT_ELIGIBLE,
+                f"Aged {age}: the service is for people aged {low} and over",
+            )
+        ], False
+    if high is None or age <= high:
+        return [], False
+    if not settings.over_max_age_exception:
+        return [
+            (
+                Eligibility.NOT_ELIGIBLE,
+                f"Aged {age}: the service is for people aged {low} to {high}",
+            )
+        ], False
+    if ongoing_cmh_social_work and diagnosed_need:
+        return [
+            (
+                Eligibility.ELIGIBLE,
+                f"Over {high} with ongoing community mental-health social work involvement "
+                "and a diagnosed need (seed 000 §5)",
+            )
+        ], True
+    lacking = []
+    if not ongoing_cmh_social_work:
+        lacking.append("no ongoing community mental-health social work involvement")
+    if not diagnosed_need:
+        lacking.append("no diagnosed need")
+    return [
+        (
+            Eligibility.NOT_ELIGIBLE,
+            f"Aged {age}: over {high}, the service is only for people with ongoing community "
+            "mental-health social work involvement and a diagnosed need (seed 000 §5); "
+            f"recorded: {' and '.join(lacking)}",
+        )
+    ], False
+
+
+def _diagnosis_findings(settings: SettingsLike, category: str | None) -> list[_Finding]:
+    if not category:
+        return [(Eligibility.NEEDS_JUDGEMENT, "No primary diagnosis recorded")]
+    if category in settings.excluded_categories:
+        return [(Eligibility.NOT_ELIGIBLE, f"{_diagnosis_label(category)} is outside this service")]
+    if category not in settings.diagnosis_categories:
+        accepted = " or ".join(_diagnosis_label(c).lower() for c in settings.diagnosis_categories)
+        return [
+            (
+                Eligibility.NOT_ELIGIBLE,
+                f"The primary diagnosis recorded is {_diagnosis_label(category).lower()}: "
+                f"this service is for people with a primary diagnosis of {accepted}",
+            )
+        ]
+    return []
+
+
+def _needs_findings(
+    settings: SettingsLike, eligible_needs: bool | None, preventative_entitlement: bool | None
+) -> list[_Finding]:
+    basis = settings.needs_basis
+    if basis == "any":
+        return []
+    if basis == "care_act":
+        if eligible_needs is None:
+            return [
+                (
+                    Eligibility.NEEDS_JUDGEMENT,
+                    "No Care Act assessment of unmet eligible needs recorded",
+                )
+            ]
+        if not eligible_needs:
+            return [
+                (
+                    Eligibility.NOT_ELIGIBLE,
+                    "The Care Act assessment found no unmet eligible needs (National "
+                    "Eligibility Criteria)",
+                )
+            ]
+        return []
+    if basis == "care_act_or_preventative":
+        if eligible_needs or preventative_entitlement:
+            return []
+        if eligible_needs is None or preventative_entitlement is None:
+            # One route is still open: a person decides, the rule does not refuse.
+            return [
+                (
+                    Eligibility.NEEDS_JUDGEMENT,
+                    "Neither Care Act eligible needs nor a preventative entitlement is recorded",
+                )
+            ]
+        return [
+            (
+                Eligibility.NOT_ELIGIBLE,
+                "No Care Act eligible needs and no preventative entitlement",
+            )
+        ]
+    raise ValueError(f"Unknown needs basis {basis!r}")
+
+
+def _not_appropriate_findings(settings: SettingsLike, ticked: Sequence[str]) -> list[_Finding]:
+    known = list(settings.not_appropriate_factors)
+    unknown = [f for f in ticked if f not in known]
+    if unknown:
+        # A factor the service does not list is a programming or data error, not a finding.
+        raise ValueError(f"Not one of this service's 'not appropriate' factors: {unknown!r}")
+    return [
+        (Eligibility.NOT_ELIGIBLE, f"Not appropriate for this service: {factor}")
+        for factor in known
+        if factor in ticked
+    ]
+
+
+def eligibility(
+    settings: SettingsLike,
+    *,
+    date_of_birth: date | None,
+    on: date,
+    diagnosis_category: str | None,
+    ongoing_cmh_social_work: bool,
+    diagnosed_need: bool,
+    eligible_needs: bool | None,
+    preventative_entitlement: bool | None,
+    not_appropriate: Sequence[str],
+    had_previous_service: bool,
+) -> EligibilityDecision:
+    """Whether the person is eligible for the service, on `on` (the day of screening).
+
+    Every rule is applied and every finding kept, so the screener sees all of them at once;
+    the outcome is the worst (not eligible, then needs judgement, then eligible). `None`
+    for a needs fact means "not recorded", which asks for judgement rather than refusing.
+
+    The over-age route (seed 000 §5: "OR someone over 65 who has an ongoing involvement
+    with the Community Mental Health Social Work Team, and a diagnosed mental health
+    need") is its own limb: it does not ask for a Care Act needs assessment, so the needs
+    test is not applied to someone eligible through it.
+
+    Raises ValueError for a "not appropriate" factor the service does not list, an
+    unknown needs basis, or a date of birth after `on`.
+    """
+    age, over_age_route = _age_findings(
+        settings, date_of_birth, on, ongoing_cmh_social_work, diagnosed_need
+    )
+    findings = [*age, *_diagnosis_findings(settings, diagnosis_category)]
+    if not over_age_route:
+        findings += _needs_findings(settings, eligible_needs, preventative_entitlement)
+    if settings.new_people_only and had_previous_service:
+        findings.append(
+            (Eligibility.NOT_ELIGIBLE, "The service takes new people only (seed 004 §1(6))")
+        )
+    findings += _not_appropriate_findings(settings, not_appropriate)
+    outcome = max(
+        (outcome for outcome, _ in findings),
+        key=_SEVERITY.__getitem__,
+        default=Eligibility.ELIGIBLE,
+    )
+    return EligibilityDecision(outcome=outcome, reasons=tuple(reason for _, reason in findings))
+
+
+# --- Re-referral window (seed 000 §9, seed 001 §15) ----------------------------------------
+
+
+def add_months(d: date, months: int) -> date:
+    """The same day `months` calendar months later, or the month's last day if it has none.
+
+    31 January + 1 month = 28 February (29 in a leap year); 29 February 2024 + 12 months =
+    28 February 2025. Negative `months` go back.
+    """
+    index = d.year * 12 + (d.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    return date(year, month, min(d.day, monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class ReReferral:
+    """A referral inside the re-referral window.
+
+    `window_ends_on` is the first day on which a new referral is no longer in the window:
+    the last enablement's end date plus the service's window in months.
+    """
+
+    last_ended_on: date
+    window_ends_on: date
+    message: str
+
+
+CHANGED_NEEDS_REQUIRED = (
+    "Describe how the person's needs have significantly changed since their last "
+    f"enablement ended, in at least {MIN_SPECIFIC_LENGTH} characters (seed 000 §9)"
+)
+
+
+def re_referral_flag(
+    settings: SettingsLike, *, last_ended_on: date | None, submitted_on: date
+) -> ReReferral | None:
+    """Flag a referral made within N months of the person's last enablement ending.
+
+    Seed 000 §9: further provision "will only be considered after a period of 12 months".
+    On the anniversary itself the 12 months have passed, so the window is
+    [last_ended_on, last_ended_on + 12 months): ended 15 March 2025, a referral on
+    14 March 2026 is flagged and one on 15 March 2026 is not. A referral dated before
+    the last enablement ended (an episode still closing) is flagged too.
+
+    None when the person has had no enablement or the service sets no window.
+    """
+    months = settings.re_referral_window_months
+    if months is None or last_ended_on is None:
+        return None
+    window_ends_on = add_months(last_ended_on, months)
+    if submitted_on >= window_ends_on:
+        return None
+    message = (
+        f"The person's last enablement ended on {long_date(last_ended_on)}. A new "
+        f"enablement is considered only from {long_date(window_ends_on)} ({months} months "
+        "on), and only where the person's needs have significantly changed (seed 000 §9)"
+    )
+    return ReReferral(last_ended_on=last_ended_on, window_ends_on=window_ends_on, message=message)
+
+
+def may_go_on(flag: ReReferral | None, changed_needs_statement: str) -> bool:
+    """Whether a referral may proceed: inside the window it needs a changed-needs statement.
+
+    The statement is what a senior weighs against "significantly changed" (seed 000 §9);
+    this only checks it is there and says something (CHANGED_NEEDS_REQUIRED).
+    """
+    if flag is None:
+        return True
+    return len((changed_needs_statement or "").strip()) >= MIN_SPECIFIC_LENGTH
+
+
+# --- Clocks (DESIGN §4): worked out when read, from the settings and the calendar ----------
+
+
+def screening_due(
+    settings: SettingsLike, received_on: date, calendar: WorkingCalendar
+) -> date | None:
+    """The last day for screening: `screening_working_days` full working days after receipt.
+
+    Received Thursday 2 April 2026 with KERS's 2 days: due Wednesday 8 April 2026 (Good
+    Friday and Easter Monday are not working days). None for a service with no clock.
+    """
+    days = settings.screening_working_days
+    if days is None:
+        return None
+    return calendar.add_working_days(received_on, days)
+
+
+def is_overdue(due: date | None, today: date) -> bool:
+    """Overdue from the day after the due day: work done on the due day is on time."""
+    return due is not None and today > due
+
+
+def hold_expires_after(settings: SettingsLike, started_on: date, calendar: WorkingCalendar) -> date:
+    """The last day of a complex-risk hold (seed 000 §6.2: "within 5 working days").
+
+    The named social worker may answer throughout this day; once it has ended the case may
+    be closed as "not ready for enablement". Started Thursday 2 April 2026: open throughout
+    Monday 13 April 2026. Raises ValueError for a service with no hold timeout.
+    """
+    days = settings.hold_timeout_working_days
+    if days is None:
+        raise ValueError("This service sets no complex-risk hold timeout")
+    return calendar.add_working_days(started_on, days)
+
+
+def hold_has_expired(
+    settings: SettingsLike, started_on: date, today: date, calendar: WorkingCalendar
+) -> bool:
+    """True from the day after `hold_expires_after`: the hold may now be closed."""
+    return today > hold_expires_after(settings, started_on, calendar)
+
+
+# --- Transitions (DESIGN §3) ---------------------------------------------------------------
+
+
+class Status(_Labelled):
+    SUBMITTED = "submitted", "Submitted"
+    RETURNED = "returned", "Returned to the referrer"
+    VALIDATED = "validated", "Waiting for screening"
+    IN_TRIAGE = "in_triage", "In triage"
+    ON_HOLD = "on_hold", "On hold: waiting for the named social worker"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    NOT_READY = "not_ready", "Not ready for enablement"
+    REDIRECTED = "redirected", "Routed to another service"
+    SIGNPOSTED = "signposted", "Signposted (pre-enablement)"
+    CLOSED_NOT_READY = "closed_not_ready", "Closed: not ready for enablement (no answer to hold)"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Action(_Labelled):
+    RESUBMIT = "resubmit", "Resubmit"
+    RETURN = "return", "Return to the referrer"
+    VALIDATE = "validate", "Validate"
+    TRIAGE_ROUTE = "triage_route", "Route to a service"
+    ASSESS = "assess", "Record the hub assessment"
+    SCREEN_ACCEPT = "screen_accept", "Accept"
+    SCREEN_DECLINE = "screen_decline", "Decline"
+    SCREEN_NOT_READY = "screen_not_ready", "Not ready for enablement"
+    HOLD = "hold", "Put on hold: complex risk"
+    ANSWER_HOLD = "answer_hold", "Record the social worker's answer"
+    EXPIRE_HOLD = "expire_hold", "Close: no answer within the hold"
+    SIGNPOST = "signpost", "Signpost (pre-enablement)"
+    WITHDRAW = "withdraw", "Withdraw"
+
+
+# Statuses the front door is still working on.
+OPEN_STATUSES: frozenset[Status] = frozenset(
+    {Status.SUBMITTED, Status.RETURNED, Status.VALIDATED, Status.IN_TRIAGE, Status.ON_HOLD}
+)
+# The front door has finished: nothing moves a referral on from these. An accepted
+# referral lives on as an episode, which has its own states.
+ENDED_STATUSES: frozenset[Status] = frozenset(Status) - OPEN_STATUSES
+
+ROUTINGS = ("direct", "panel", "hub")
+
+# The path shared by every routing: a direct service's whole table.
+TRANSITIONS: dict[tuple[Status, Action], Status] = {
+    (Status.SUBMITTED, Action.RETURN): Status.RETURNED,
+    (Status.RETURNED, Action.RESUBMIT): Status.SUBMITTED,
+    (Status.SUBMITTED, Action.VALIDATE): Status.VALIDATED,
+    (Status.VALIDATED, Action.SCREEN_ACCEPT): Status.ACCEPTED,
+    (Status.VALIDATED, Action.SCREEN_DECLINE): Status.DECLINED,
+    (Status.VALIDATED, Action.SCREEN_NOT_READY): Status.NOT_READY,
+    (Status.VALIDATED, Action.HOLD): Status.ON_HOLD,
+    (Status.ON_HOLD, Action.ANSWER_HOLD): Status.VALIDATED,
+    (Status.ON_HOLD, Action.EXPIRE_HOLD): Status.CLOSED_NOT_READY,
+    (Status.SUBMITTED, Action.WITHDRAW): Status.WITHDRAWN,
+    (Status.RETURNED, Action.WITHDRAW): Status.WITHDRAWN,
+    (Status.VALIDATED, Action.WITHDRAW): Status.WITHDRAWN,
+    (Status.ON_HOLD, Action.WITHDRAW): Status.WITHDRAWN,
+}
+
+# What a front door adds: a validated referral goes to triage first.
+ROUTING_TRANSITIONS: dict[str, dict[tuple[Status, Action], Status]] = {
+    "direct": {},
+    # The multi-disciplinary panel routes to the autism specialist service, KPS, KERS or an
+    # outside service, recording the reason (seed 001 §1, §7).
+    "panel": {
+        (Status.SUBMITTED, Action.VALIDATE): Status.IN_TRIAGE,
+        (Status.IN_TRIAGE, Action.TRIAGE_ROUTE): Status.REDIRECTED,
+        (Status.IN_TRIAGE, Action.WITHDRAW): Status.WITHDRAWN,
+    },
+    # The single point of referral: the hub assessment assigns a hub and a level, then the
+    # hub screens; or the person is signposted (pre-enablement) (seed 003 LEH).
+    "hub": {
+        (Status.SUBMITTED, Action.VALIDATE): Status.IN_TRIAGE,
+        (Status.IN_TRIAGE, Action.ASSESS): Status.VALIDATED,
+        (Status.IN_TRIAGE, Action.SIGNPOST): Status.SIGNPOSTED,
+        (Status.IN_TRIAGE, Action.WITHDRAW): Status.WITHDRAWN,
+    },
+}
+
+
+class TransitionNotAllowed(Exception):
+    """An action that the transition table does not allow from a status."""
+
+    def __init__(self, status: Status, action: Action) -> None:
+        self.status = status
+        self.action = action
+        super().__init__(
+            f"“{action.label}” is not possible for a referral that is "
+            f"{status.label[0].lower()}{status.label[1:]}"
+        )
+
+
+# Merged once: allowed_actions runs for every row of a tracker page.
+_TABLES: dict[str, Mapping[tuple[Status, Action], Status]] = {
+    routing: MappingProxyType({**TRANSITIONS, **ROUTING_TRANSITIONS[routing]})
+    for routing in ROUTINGS
+}
+
+
+def transitions_for(routing: str) -> Mapping[tuple[Status, Action], Status]:
+    """The whole table for one routing (direct, panel or hub), read-only."""
+    try:
+        return _TABLES[routing]
+    except KeyError:
+        raise ValueError(
+            f"Unknown routing {routing!r}: expected one of {', '.join(ROUTINGS)}"
+        ) from None
+
+
+def next_status(status: Status | str, action: Action | str, *, routing: str) -> Status:
+    """The status an action leads to, or TransitionNotAllowed.
+
+    Accepts the stored strings too ("validated", "screen_accept"); an unknown string is a
+    ValueError, as is an unknown routing.
+    """
+    status, action = Status(status), Action(action)
+    try:
+        return transitions_for(routing)[(status, action)]
+    except KeyError:
+        raise TransitionNotAllowed(status, action) from None
+
+
+def allowed_actions(status: Status | str, *, routing: str) -> tuple[Action, ...]:
+    """The actions possible from a status, in the order buttons are shown."""
+    status = Status(status)
+    table = transitions_for(routing)
+    return tuple(action for action in Action if (status, action) in table)
