@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "enablement.catalogue",
     "enablement.people",
     "enablement.governance",
+    "enablement.referrals",
+    "enablement.notifications",
     "enablement.api",
     "enablement.demo",
 ]

@@ -6,6 +6,8 @@ urlpatterns = [
     path("", include("enablement.accounts.urls")),
     path("home/", include("enablement.accounts.home_urls")),
     path("people/", include("enablement.people.urls")),
+    path("referrals/", include("enablement.referrals.urls")),
+    path("inbox/", include("enablement.notifications.urls")),
     path("", include("enablement.catalogue.urls")),
     path("", include("enablement.governance.urls")),
     path("api/v1/", api.urls),

@@ -29,10 +29,14 @@ def person_filter(user) -> Q:
         return Q()
     if Role.PROVISION_MANAGER in roles and staff is not None:
         q |= Q(registered_team__service__in=staff.services.all())
+    if Role.PROVISION_MANAGER in roles and staff is not None:
+        q |= Q(referrals__service__in=staff.services.all())
     if roles & {Role.ADMIN, Role.WORKER, Role.SENIOR} and staff is not None and staff.team_id:
         q |= Q(registered_team_id=staff.team_id)
+        q |= Q(referrals__in=_team_referrals(staff))
     if Role.REFERRER in roles:
-        q |= Q(created_by=user)
+        q |= Q(created_by=user) | Q(referrals__referrer=user)
+        q |= Q(referrals__named_social_worker=user)
     if Role.PERSON in roles:
         q |= Q(portal_user=user)
     if Role.CARER in roles:
@@ -119,3 +123,79 @@ def teams_visible(user):
     if user.roles & {Role.ADMIN, Role.WORKER, Role.SENIOR} and staff.team_id:
         q |= Q(pk=staff.team_id)
     return Team.objects.filter(q).distinct()
+
+
+def _team_referrals(staff):
+    """A team's queue: referrals to the team, and those of its service not yet given a team
+    (a hub service's single point of referral)."""
+    from enablement.referrals.models import Referral
+
+    return Referral.objects.filter(
+        Q(team_id=staff.team_id) | Q(team__isnull=True, service_id=staff.team.service_id)
+    ).values("pk")
+
+
+def referral_filter(user) -> Q:
+    if not user.is_authenticated or not user.is_active:
+        return NOTHING
+    roles, staff = user.roles, _staff(user)
+    if Role.QUALITY_MANAGER in roles:
+        return Q()
+    q = NOTHING
+    if Role.PROVISION_MANAGER in roles and staff is not None:
+        q |= Q(service__in=staff.services.all())
+    if roles & {Role.ADMIN, Role.WORKER, Role.SENIOR} and staff is not None and staff.team_id:
+        q |= Q(pk__in=_team_referrals(staff))
+    if Role.REFERRER in roles:
+        q |= Q(referrer=user) | Q(named_social_worker=user)
+    return q
+
+
+def visible_referrals(user):
+    from enablement.referrals.models import Referral
+
+    return Referral.objects.filter(referral_filter(user)).distinct()
+
+
+def get_referral(user, pk):
+    from enablement.referrals.models import Referral
+
+    try:
+        return (
+            visible_referrals(user)
+            .select_related(
+                "service", "service_settings", "team", "person", "referrer", "named_social_worker"
+            )
+            .get(pk=pk)
+        )
+    except (Referral.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+# Who may take each front-door action on a referral they can see (seed 000 process overview).
+ACTION_ROLES = {
+    "return": {Role.ADMIN},
+    "validate": {Role.ADMIN},
+    "triage_route": {Role.SENIOR},
+    "assess": {Role.SENIOR, Role.WORKER},
+    "signpost": {Role.SENIOR, Role.WORKER},
+    "screen_accept": {Role.SENIOR, Role.WORKER},
+    "screen_decline": {Role.SENIOR, Role.WORKER},
+    "screen_not_ready": {Role.SENIOR, Role.WORKER},
+    "hold": {Role.SENIOR, Role.WORKER},
+}
+REFERRER_ACTIONS = {"resubmit", "answer_hold", "withdraw"}
+
+
+def may_act_on_referral(user, referral, action: str) -> bool:
+    if action in REFERRER_ACTIONS:
+        return user.pk in (referral.referrer_id, referral.named_social_worker_id)
+    roles = ACTION_ROLES.get(action, set())
+    if not user.roles & roles:
+        return False
+    staff = _staff(user)
+    if staff is None or not staff.team_id:
+        return False
+    if referral.team_id is not None:
+        return referral.team_id == staff.team_id
+    return referral.service_id == staff.team.service_id

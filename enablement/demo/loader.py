@@ -425,7 +425,82 @@ def load_demo(*, now) -> dict:
     Carer.objects.filter(person=pat, name="Chris Example", portal_user__isnull=True).update(
         portal_user=user_model.objects.get(username="carer")
     )
+    created["referrals"] = _load_referrals(now=now, referrer=referrer)
     return created
+
+
+def _demo_values(named, now, **extra) -> dict:
+    return {
+        "source": extra.pop("source", "community_mh_social_work"),
+        "named_social_worker": named,
+        "need_identified": True,
+        "work_requested": "Rebuild a daily routine and travel independently to the "
+        "Monday peer group at the library",
+        "intended_outcomes": "Attends the group alone by week 8",
+        "deliverable_within_length": True,
+        "consent_to_share": True,
+        "ongoing_cmh_social_work": True,
+        "diagnosed_need": True,
+        "eligible_needs": True,
+        **extra,
+    }
+
+
+def _demo_risks(now):
+    from enablement.referrals.rules import RiskArea
+    from enablement.referrals.services import RiskEntry
+
+    assessed = now.date() - timedelta(days=14)
+    return {area: RiskEntry("None known", assessed) for area in RiskArea}
+
+
+def _load_referrals(*, now, referrer) -> int:
+    """A few referrals in different states, so every queue has something in it."""
+    from enablement.referrals import services as referrals
+    from enablement.referrals.models import Referral
+
+    if Referral.objects.exists():
+        return 0
+    user_model = get_user_model()
+    admin = user_model.objects.get(username="admin.east")
+    senior = user_model.objects.get(username="senior.east")
+    kers_east = Team.objects.get(service__code="KERS", name="Kent East")
+    afd_panel = Team.objects.get(service__code="AFD", name="Autism triage panel")
+
+    def refer(family, service_code, team, **extra):
+        person = Person.objects.get(family_name=family)
+        return referrals.submit_referral(
+            service=Service.objects.get(code=service_code),
+            team=team,
+            person=person,
+            values=_demo_values(referrer, now, **extra),
+            risks=_demo_risks(now),
+            referrer=referrer,
+            actor=referrer,
+            now=now,
+        )
+
+    refer("Sample", "KERS", kers_east)  # waiting for the admin
+    waiting = refer("Specimen", "KERS", kers_east)
+    referrals.validate_referral(referral=waiting, actor=admin, now=now)  # waiting for screening
+    held = refer("Placeholder", "KERS", kers_east)
+    referrals.validate_referral(referral=held, actor=admin, now=now)
+    referrals.hold_referral(
+        referral=held,
+        concern="A recent letter mentions eviction proceedings: is the home safe for visits?",
+        actor=senior,
+        now=now,
+    )
+    returned = refer("Example", "KERS", kers_east)
+    referrals.return_referral(
+        referral=returned,
+        missing=["work_specific"],
+        note="Please say what the person wants to be able to do.",
+        actor=admin,
+        now=now,
+    )
+    refer("Invented", "AFD", afd_panel, source="social_work_team")  # for the triage panel
+    return 5
 
 
 def sign_in_list() -> list[tuple[str, str]]:

@@ -57,6 +57,13 @@ class Event(AppendOnly):
     service = models.ForeignKey(
         "catalogue.Service", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    referral = models.ForeignKey(
+        "referrals.Referral",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:

@@ -13,6 +13,7 @@ def record_event(
     now: datetime,
     person=None,
     service=None,
+    referral=None,
     data: dict | None = None,
 ) -> Event:
     return Event.objects.create(
@@ -22,6 +23,7 @@ def record_event(
         occurred_at=now,
         person=person,
         service=service,
+        referral=referral,
         data=data or {},
     )
 

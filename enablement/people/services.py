@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from enablement.governance.services import record_event
 from enablement.people.models import Carer, Person
@@ -47,7 +48,7 @@ def _uniqueness_problems(values: dict, *, exclude_pk=None) -> dict[str, str]:
 
 def _check(values: dict, *, now: datetime, exclude_pk=None) -> dict:
     values = normalised({k: values.get(k) for k in PERSON_FIELDS})
-    problems = person_problems(values, today=now.date())
+    problems = person_problems(values, today=timezone.localdate(now))
     problems |= _uniqueness_problems(values, exclude_pk=exclude_pk)
     if problems:
         raise ValidationError(problems)

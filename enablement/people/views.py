@@ -53,7 +53,7 @@ def search(request):
 def new(request):
     _require_perm(request, "people.add_person")
     now = clock.now()
-    form = NewPersonForm(request.POST or None, today=now.date())
+    form = NewPersonForm(request.POST or None, today=clock.today())
     shown, hidden = [], 0
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -122,7 +122,7 @@ def edit(request, pk):
     person = access.get_person(request.user, pk, change=True)
     now = clock.now()
     initial = {f: getattr(person, f) for f in services.PERSON_FIELDS}
-    form = PersonForm(request.POST or None, initial=initial, today=now.date())
+    form = PersonForm(request.POST or None, initial=initial, today=clock.today())
     if request.method == "POST" and form.is_valid():
         try:
             services.person_update(

@@ -27,6 +27,9 @@ STAFF = CASE_TEAM | OVERSIGHT | {"sysadmin"}
 def _targets(demo_ids):
     east, west, pat = demo_ids["east"], demo_ids["west"], demo_ids["pat"]
     team, staff = demo_ids["team"], demo_ids["staff"]
+    submitted, validated = demo_ids["submitted"], demo_ids["validated"]
+    held, returned, panel = demo_ids["held"], demo_ids["returned"], demo_ids["panel"]
+    referral_roles = SEARCHERS
     # (url name, path, roles that get 200)
     return [
         ("accounts:tokens", "/account/tokens/", NOT_PORTAL),
@@ -63,6 +66,19 @@ def _targets(demo_ids):
         ("catalogue:leave-new", f"/staff/{staff}/leave/new/", {"senior", "sysadmin"}),
         ("catalogue:resources", "/resources/", CASE_TEAM | OVERSIGHT),
         ("governance:access-log", "/access-log/", OVERSIGHT),
+        ("referrals:list", "/referrals/", referral_roles),
+        ("referrals:new", f"/referrals/new/?person={east}", {"referrer"}),
+        ("referrals:new", f"/referrals/new/?person={west}", set()),
+        ("referrals:detail", f"/referrals/{submitted}/", referral_roles),
+        ("referrals:detail", f"/referrals/{panel}/", {"referrer", "quality_manager"}),
+        ("referrals:return", f"/referrals/{submitted}/return/", {"admin"}),
+        ("referrals:resubmit", f"/referrals/{returned}/resubmit/", {"referrer"}),
+        ("referrals:screen", f"/referrals/{validated}/screen/", {"worker", "senior"}),
+        ("referrals:hold", f"/referrals/{validated}/hold/", {"worker", "senior"}),
+        ("referrals:answer", f"/referrals/{held}/answer/", {"referrer"}),
+        ("referrals:route", f"/referrals/{panel}/route/", set()),
+        ("referrals:assess", f"/referrals/{panel}/assess/", set()),
+        ("notifications:inbox", "/inbox/", ALL),
         ("api-v1:me", "/api/v1/me", ALL),
         ("api-v1:list_people", "/api/v1/people", SEARCHERS),
         ("api-v1:get_person", f"/api/v1/people/{east}", SEARCHERS),
@@ -83,6 +99,7 @@ NOT_IN_MATRIX = {
     "accounts:sign-in",
     "accounts:sign-out",
     "accounts:token-revoke",  # POST: test_tokens
+    "referrals:validate",  # POST: referrals/tests
     "api-v1:create_person",
     "api-v1:patch_person",
     "api-v1:add_carer",  # same door as GET
@@ -95,6 +112,7 @@ NOT_IN_MATRIX = {
 def demo_ids(demo):
     from enablement.catalogue.models import StaffMember, Team
     from enablement.people.models import Person
+    from enablement.referrals.models import Referral
 
     return {
         "east": Person.objects.get(family_name="Specimen").pk,
@@ -102,6 +120,11 @@ def demo_ids(demo):
         "pat": Person.objects.get(family_name="Example").pk,
         "team": Team.objects.get(name="Kent East").pk,
         "staff": StaffMember.objects.get(user__username="worker.east2").pk,
+        "submitted": Referral.objects.get(person__family_name="Sample").pk,
+        "validated": Referral.objects.get(person__family_name="Specimen").pk,
+        "held": Referral.objects.get(person__family_name="Placeholder").pk,
+        "returned": Referral.objects.get(person__family_name="Example").pk,
+        "panel": Referral.objects.get(person__family_name="Invented").pk,
     }
 
 

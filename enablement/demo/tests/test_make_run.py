@@ -1,6 +1,7 @@
 """`make run` as a new user runs it: the sign-in page is served, the worker starts, demo
 logins are printed, and running it again neither fails nor duplicates the demo."""
 
+import contextlib
 import os
 import re
 import signal
@@ -55,7 +56,9 @@ def _wait_for_sign_in(proc: subprocess.Popen, port: int, timeout: float = 180) -
 
 
 def _stop(proc: subprocess.Popen) -> str:
-    os.killpg(proc.pid, signal.SIGTERM)
+    # It may have stopped already; its output says why.
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
     try:
         out, _ = proc.communicate(timeout=30)
     except subprocess.TimeoutExpired:

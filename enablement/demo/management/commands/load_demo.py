@@ -11,7 +11,8 @@ class Command(BaseCommand):
         created = load_demo(now=clock.now())
         self.stdout.write(
             f"Demo loaded: {created['services']} services, {created['users']} users, "
-            f"{created['people']} people added (0 means they were already there)."
+            f"{created['people']} people, {created['referrals']} referrals added "
+            "(0 means they were already there)."
         )
         for label, username in sign_in_list():
             self.stdout.write(f"  {label:<42} {username}")

@@ -1,0 +1,54 @@
+"""The in-app inbox and the email outbox, written in the same transaction as the change
+they report; a worker delivers the outbox afterwards."""
+
+from django.conf import settings
+from django.db import models
+
+
+class Notification(models.Model):
+    """One message in a user's in-app inbox."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    created_at = models.DateTimeField(db_index=True)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    referral = models.ForeignKey(
+        "referrals.Referral",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class OutboxMessage(models.Model):
+    """An email waiting to be sent. Claimed with a conditional update so two workers never
+    send the same message (healthchecks' sendalerts)."""
+
+    notification = models.OneToOneField(
+        Notification, on_delete=models.CASCADE, related_name="outbox"
+    )
+    to_email = models.EmailField()
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    created_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.to_email}: {self.subject}"

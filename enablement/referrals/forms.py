@@ -1,0 +1,313 @@
+from django import forms
+from django.contrib.auth import get_user_model
+
+from enablement.accounts.roles import ROLES, Role
+from enablement.catalogue.models import Service, Team
+from enablement.catalogue.vocab import ReferralSource, ServiceLevel
+from enablement.core.forms import GovukDateField
+from enablement.referrals.rules import CHECKLIST, COMPLEX_FEATURES, RiskArea
+from enablement.referrals.services import RiskEntry
+
+YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("unknown", "Not assessed yet")]
+
+
+def _tri(value):
+    return {"yes": True, "no": False}.get(value)
+
+
+def _tri_initial(value):
+    return {True: "yes", False: "no"}.get(value, "unknown")
+
+
+def referrer_choices():
+    group = ROLES[Role.REFERRER].group
+    return [
+        (u.pk, f"{u.get_full_name() or u.username}")
+        for u in get_user_model().objects.filter(groups__name=group, is_active=True)
+    ]
+
+
+def destination_choices():
+    """Where a referral can go: a team's queue, or a hub service's single point of referral."""
+    out = []
+    for service in Service.objects.filter(active=True).prefetch_related("teams"):
+        settings = service.current_settings
+        if settings.routing == "direct":
+            out += [(f"team:{t.pk}", f"{service.name}: {t.name}") for t in service.teams.all()]
+        else:
+            out.append((f"service:{service.code}", f"{service.name} (single point of referral)"))
+    return out
+
+
+class ReferralForm(forms.Form):
+    destination = forms.ChoiceField(
+        label="Refer to",
+        error_messages={"required": "Select the service and team"},
+    )
+    source = forms.ChoiceField(
+        label="Who is making the referral",
+        choices=ReferralSource.choices,
+        error_messages={"required": "Select who is making the referral"},
+    )
+    named_social_worker = forms.TypedChoiceField(
+        label="Named social worker",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text="The social worker who will hold case responsibility throughout",
+    )
+    held_by_senior_social_worker = forms.BooleanField(
+        label="Held by a senior social worker (the person needs no other social-care input)",
+        required=False,
+    )
+    need_identified = forms.BooleanField(
+        label="Enablement or preventative work has been identified as a need", required=False
+    )
+    work_requested = forms.CharField(
+        label="The enablement work asked for",
+        widget=forms.Textarea,
+        required=False,
+        help_text="Be specific: what should the person be able to do, and by when",
+    )
+    intended_outcomes = forms.CharField(
+        label="Intended outcomes", widget=forms.Textarea, required=False
+    )
+    deliverable_within_length = forms.BooleanField(
+        label="The work can be delivered within the length of the service", required=False
+    )
+    joint_working_requested = forms.BooleanField(
+        label="Joint working with a social worker is asked for (first visit)", required=False
+    )
+    consent_to_share = forms.BooleanField(
+        label="The person agrees to their information being shared", required=False
+    )
+    ongoing_cmh_social_work = forms.BooleanField(
+        label="Ongoing community mental-health social work involvement", required=False
+    )
+    diagnosed_need = forms.BooleanField(label="A diagnosed need", required=False)
+    eligible_needs = forms.ChoiceField(
+        label="Unmet eligible needs (Care Act assessment)",
+        choices=YES_NO_UNKNOWN,
+        widget=forms.RadioSelect,
+        initial="unknown",
+    )
+    preventative_entitlement = forms.ChoiceField(
+        label="Entitled to preventative services",
+        choices=YES_NO_UNKNOWN,
+        widget=forms.RadioSelect,
+        initial="unknown",
+    )
+    previous_ended_on = GovukDateField(
+        label="If the person had enablement from this service before, when did it end?",
+        required=False,
+    )
+    changed_needs_statement = forms.CharField(
+        label="How have the person's needs significantly changed? (re-referrals only)",
+        widget=forms.Textarea,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["destination"].choices = [("", "Select a service"), *destination_choices()]
+        self.fields["named_social_worker"].choices = [("", "None"), *referrer_choices()]
+        for area in RiskArea:
+            self.fields[f"risk_{area}_description"] = forms.CharField(
+                label=area.label,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                required=False,
+                help_text="Describe the risk, or write “None known”",
+            )
+            self.fields[f"risk_{area}_assessed_on"] = GovukDateField(
+                label=f"{area.label}: date assessed",
+                required=False,
+            )
+
+    def destination_value(self):
+        kind, _, key = self.cleaned_data["destination"].partition(":")
+        if kind == "team":
+            team = Team.objects.select_related("service").get(pk=int(key))
+            return team.service, team
+        return Service.objects.get(code=key), None
+
+    def values(self) -> dict:
+        d = self.cleaned_data
+        named = d.get("named_social_worker")
+        return {
+            "source": d["source"],
+            "named_social_worker": get_user_model().objects.get(pk=named) if named else None,
+            "held_by_senior_social_worker": d["held_by_senior_social_worker"],
+            "need_identified": d["need_identified"],
+            "work_requested": d["work_requested"],
+            "intended_outcomes": d["intended_outcomes"],
+            "deliverable_within_length": d["deliverable_within_length"],
+            "joint_working_requested": d["joint_working_requested"],
+            "consent_to_share": d["consent_to_share"],
+            "ongoing_cmh_social_work": d["ongoing_cmh_social_work"],
+            "diagnosed_need": d["diagnosed_need"],
+            "eligible_needs": _tri(d["eligible_needs"]),
+            "preventative_entitlement": _tri(d["preventative_entitlement"]),
+            "previous_ended_on": d.get("previous_ended_on"),
+            "changed_needs_statement": d["changed_needs_statement"],
+        }
+
+    def risks(self) -> dict:
+        return {
+            area: RiskEntry(
+                self.cleaned_data.get(f"risk_{area}_description", ""),
+                self.cleaned_data.get(f"risk_{area}_assessed_on"),
+            )
+            for area in RiskArea
+        }
+
+    @staticmethod
+    def initial_from(referral) -> dict:
+        initial = {
+            "destination": f"team:{referral.team_id}"
+            if referral.team_id
+            else f"service:{referral.service.code}",
+            "source": referral.source,
+            "named_social_worker": referral.named_social_worker_id,
+            "eligible_needs": _tri_initial(referral.eligible_needs),
+            "preventative_entitlement": _tri_initial(referral.preventative_entitlement),
+        }
+        for name in (
+            "held_by_senior_social_worker",
+            "need_identified",
+            "work_requested",
+            "intended_outcomes",
+            "deliverable_within_length",
+            "joint_working_requested",
+            "consent_to_share",
+            "ongoing_cmh_social_work",
+            "diagnosed_need",
+            "previous_ended_on",
+            "changed_needs_statement",
+        ):
+            initial[name] = getattr(referral, name)
+        for risk in referral.risks.all():
+            initial[f"risk_{risk.area}_description"] = risk.description
+            initial[f"risk_{risk.area}_assessed_on"] = risk.assessed_on
+        return initial
+
+
+class ReturnForm(forms.Form):
+    missing = forms.MultipleChoiceField(
+        label="What is missing or wrong",
+        choices=CHECKLIST,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select what is missing or wrong"},
+    )
+    note = forms.CharField(
+        label="Note for the referrer (optional)", widget=forms.Textarea, required=False
+    )
+
+
+class ScreeningForm(forms.Form):
+    desktop_check_complete = forms.BooleanField(
+        label="Desktop check done: the referral is fully and correctly completed", required=False
+    )
+    complex_features = forms.MultipleChoiceField(
+        label="Risk screening tool: complex-case features present",
+        choices=COMPLEX_FEATURES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    risk_notes = forms.CharField(
+        label="Notes on risk (optional)", widget=forms.Textarea, required=False
+    )
+    not_appropriate = forms.MultipleChoiceField(
+        label="Reasons the service would not be appropriate",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    decision = forms.ChoiceField(
+        label="Decision",
+        widget=forms.RadioSelect,
+        choices=[
+            ("accept", "Accept"),
+            ("decline", "Decline"),
+            ("not_ready", "Not ready for enablement"),
+        ],
+        error_messages={"required": "Select a decision"},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea,
+        required=False,
+        help_text="Needed to decline, or to accept when eligibility needs judgement",
+    )
+
+    def __init__(self, *args, factors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["not_appropriate"].choices = [(f, f) for f in factors]
+        if not factors:
+            del self.fields["not_appropriate"]
+
+
+class HoldForm(forms.Form):
+    concern = forms.CharField(
+        label="The risk concern, for the named social worker",
+        widget=forms.Textarea,
+        error_messages={"required": "Describe the risk concern for the social worker"},
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label="Your answer",
+        widget=forms.Textarea,
+        error_messages={"required": "Enter your answer to the concern"},
+    )
+
+
+class RouteForm(forms.Form):
+    destination = forms.ChoiceField(
+        label="Route to",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select where to route it"},
+    )
+    outside_service = forms.CharField(
+        label="Outside service (if not one of ours)", required=False, max_length=200
+    )
+    reason = forms.CharField(
+        label="Reason for the panel's decision",
+        widget=forms.Textarea,
+        error_messages={"required": "Record the reason for the decision"},
+    )
+
+    def __init__(self, *args, referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = []
+        for code in referral.service_settings.route_destinations:
+            service = Service.objects.filter(code=code).first()
+            if service:
+                choices += [
+                    (f"team:{t.pk}", f"{service.name}: {t.name}") for t in service.teams.all()
+                ]
+        self.fields["destination"].choices = [*choices, ("outside", "An outside service")]
+
+
+class AssessForm(forms.Form):
+    level = forms.ChoiceField(
+        label="Level", widget=forms.RadioSelect, error_messages={"required": "Select a level"}
+    )
+    hub = forms.ModelChoiceField(label="Hub", queryset=Team.objects.none(), required=False)
+    reason = forms.CharField(
+        label="Assessment summary",
+        widget=forms.Textarea,
+        error_messages={"required": "Summarise the assessment"},
+    )
+    information_given = forms.CharField(
+        label="Information and advice given (signposting)",
+        widget=forms.Textarea,
+        required=False,
+    )
+
+    def __init__(self, *args, referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(ServiceLevel.choices)
+        self.fields["level"].choices = [
+            (lv, labels.get(lv, lv)) for lv in referral.service_settings.levels
+        ]
+        self.fields["hub"].queryset = referral.service.teams.all()

@@ -1,0 +1,10 @@
+"""The periodic sweep: does what the rules say is due. Safe to run any number of times."""
+
+from enablement.core import clock
+from enablement.notifications.services import deliver_outbox
+from enablement.referrals.services import expire_holds
+
+
+def sweep() -> dict:
+    now = clock.now()
+    return {"holds_closed": expire_holds(now=now), "emails_sent": deliver_outbox(now=now)}

@@ -1,0 +1,217 @@
+"""A referral and what happens to it at the front door: returns, triage, screening, holds.
+
+State changes happen only in `services.py`, one function per action, each writing the state,
+an event and the notifications in one transaction. The transition table is `rules.TRANSITIONS`.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from enablement.catalogue.vocab import ReferralSource, ServiceLevel
+
+
+def _status_choices():
+    from enablement.referrals.rules import Status
+
+    return [(s.value, s.label) for s in Status]
+
+
+def _risk_area_choices():
+    from enablement.referrals.rules import RiskArea
+
+    return [(a.value, a.label) for a in RiskArea]
+
+
+class Referral(models.Model):
+    reference = models.CharField(max_length=24, unique=True)
+    service = models.ForeignKey(
+        "catalogue.Service", on_delete=models.PROTECT, related_name="referrals"
+    )
+    service_settings = models.ForeignKey(
+        "catalogue.ServiceSettings",
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        help_text="The version of the service's rules the referral started under",
+    )
+    team = models.ForeignKey(
+        "catalogue.Team",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        help_text="Whose queue it is in; empty until a hub is assigned",
+    )
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="referrals")
+    status = models.CharField(max_length=20, choices=_status_choices, db_index=True)
+    source = models.CharField(max_length=40, choices=ReferralSource.choices)
+    referrer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals_made",
+    )
+    named_social_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals_held",
+        help_text="The social worker who holds case responsibility throughout",
+    )
+    held_by_senior_social_worker = models.BooleanField(default=False)
+    need_identified = models.BooleanField(default=False)
+    work_requested = models.TextField(blank=True)
+    intended_outcomes = models.TextField(blank=True)
+    deliverable_within_length = models.BooleanField(default=False)
+    joint_working_requested = models.BooleanField(default=False)
+    consent_to_share = models.BooleanField(default=False)
+    changed_needs_statement = models.TextField(blank=True)
+    previous_ended_on = models.DateField(
+        null=True, blank=True, help_text="When the person's last enablement with the service ended"
+    )
+    # Facts for eligibility, as the referrer states them.
+    ongoing_cmh_social_work = models.BooleanField(default=False)
+    diagnosed_need = models.BooleanField(default=False)
+    eligible_needs = models.BooleanField(null=True, blank=True)
+    preventative_entitlement = models.BooleanField(null=True, blank=True)
+    # Routing
+    routed_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="routed_to"
+    )
+    level = models.CharField(max_length=20, choices=ServiceLevel.choices, blank=True)
+    # Times
+    created_at = models.DateTimeField()
+    first_submitted_at = models.DateTimeField()
+    received_at = models.DateTimeField(help_text="The latest (re)submission starts the clock")
+    validated_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["service", "status"]),
+            models.Index(fields=["team", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class RiskInformation(models.Model):
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="risks")
+    area = models.CharField(max_length=20, choices=_risk_area_choices)
+    description = models.TextField()
+    assessed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["referral", "area"], name="one_risk_row_per_area")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referral}: {self.area}"
+
+
+class ReferralReturn(models.Model):
+    """The admin sent it back: what is missing, and a note. Kept after resubmission."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="returns")
+    missing = models.JSONField(default=list)
+    note = models.TextField(blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    returned_at = models.DateTimeField()
+    resubmitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-returned_at"]
+
+    def __str__(self) -> str:
+        return f"{self.referral} returned {self.returned_at:%Y-%m-%d}"
+
+
+class TriageDecision(models.Model):
+    """A panel's routing (to a service, or an outside service) or a hub's assessment."""
+
+    referral = models.OneToOneField(Referral, on_delete=models.CASCADE, related_name="triage")
+    destination = models.ForeignKey(
+        "catalogue.Service", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    outside_service = models.CharField(max_length=200, blank=True)
+    hub = models.ForeignKey(
+        "catalogue.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    level = models.CharField(max_length=20, choices=ServiceLevel.choices, blank=True)
+    reason = models.TextField()
+    information_given = models.TextField(blank=True)
+    created_referral = models.OneToOneField(
+        Referral, null=True, blank=True, on_delete=models.PROTECT, related_name="triaged_from"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.referral} triage"
+
+
+class Screening(models.Model):
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="screenings")
+    desktop_check_complete = models.BooleanField(default=False)
+    complex_features = models.JSONField(default=list, blank=True)
+    risk_notes = models.TextField(blank=True)
+    not_appropriate = models.JSONField(default=list, blank=True)
+    eligibility = models.CharField(max_length=20)
+    eligibility_reasons = models.JSONField(default=list)
+    decision = models.CharField(max_length=20)
+    reason = models.TextField(blank=True)
+    screened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    screened_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-screened_at"]
+
+    def __str__(self) -> str:
+        return f"{self.referral} screening {self.decision}"
+
+
+class Hold(models.Model):
+    """Complex risk: the named social worker is asked; no answer in time closes the referral."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="holds")
+    concern = models.TextField()
+    started_at = models.DateTimeField()
+    started_on = models.DateField()
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    expired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referral"],
+                condition=models.Q(answered_at__isnull=True, expired_at__isnull=True),
+                name="one_open_hold_per_referral",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referral} hold {self.started_on}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None and self.expired_at is None

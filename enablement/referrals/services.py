@@ -1,0 +1,668 @@
+"""One action function per change of a referral. Each checks the transition table, writes
+the state, an event and the notifications in one transaction, and takes the acting user
+and the time from its caller."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from enablement.accounts.roles import Role
+from enablement.catalogue.models import Service, Team
+from enablement.core.workdays import ENGLAND_AND_WALES
+from enablement.governance.services import record_event
+from enablement.notifications.services import notify
+from enablement.people.models import Person
+from enablement.people.rules import age_on
+from enablement.referrals import rules
+from enablement.referrals.models import (
+    Hold,
+    Referral,
+    ReferralReturn,
+    RiskInformation,
+    Screening,
+    TriageDecision,
+)
+from enablement.referrals.rules import Action, Status
+
+REFERRAL_FIELDS = (
+    "source",
+    "named_social_worker",
+    "held_by_senior_social_worker",
+    "need_identified",
+    "work_requested",
+    "intended_outcomes",
+    "deliverable_within_length",
+    "joint_working_requested",
+    "consent_to_share",
+    "changed_needs_statement",
+    "previous_ended_on",
+    "ongoing_cmh_social_work",
+    "diagnosed_need",
+    "eligible_needs",
+    "preventative_entitlement",
+)
+
+
+# Rule fields that are named differently on the referral form and the API.
+FORM_FIELD = {
+    "named_social_worker_id": "named_social_worker",
+    "diagnosis_category": "__all__",
+    "date_of_birth": "__all__",
+}
+
+
+@dataclass(frozen=True)
+class RiskEntry:
+    description: str
+    assessed_on: date | None
+
+
+def _transition(referral: Referral, action: Action) -> Status:
+    try:
+        return rules.next_status(
+            Status(referral.status), action, routing=referral.service_settings.routing
+        )
+    except rules.TransitionNotAllowed as exc:
+        raise ValidationError({"__all__": str(exc)}) from exc
+
+
+def _locked(referral: Referral) -> Referral:
+    """The row, locked: two people acting on one referral at once act one after the other."""
+    return (
+        Referral.objects.select_for_update()
+        .select_related("service_settings", "service", "person", "team")
+        .get(pk=referral.pk)
+    )
+
+
+def _facts(values: dict, risks: dict, person: Person) -> rules.ReferralFacts:
+    named = values.get("named_social_worker")
+    return rules.ReferralFacts(
+        named_social_worker_id=named.pk if named else None,
+        source=values.get("source") or "",
+        risks={rules.RiskArea(a): (r.description, r.assessed_on) for a, r in risks.items()},
+        need_identified=bool(values.get("need_identified")),
+        work_requested=values.get("work_requested") or "",
+        intended_outcomes=values.get("intended_outcomes") or "",
+        deliverable_within_length=bool(values.get("deliverable_within_length")),
+        consent_to_share=bool(values.get("consent_to_share")),
+        date_of_birth=person.date_of_birth,
+        diagnosis_category=person.primary_diagnosis,
+        changed_needs_statement=values.get("changed_needs_statement") or "",
+    )
+
+
+def submission_problems(
+    *, settings, values: dict, risks: dict, person: Person, today: date
+) -> dict[str, str]:
+    """What stops a referral being submitted at all: the checklist, age, and the
+    re-referral rule. Keyed by form field."""
+    problems: dict[str, str] = {}
+    for missing in rules.validation_problems(settings, _facts(values, risks, person), today=today):
+        field = FORM_FIELD.get(missing.field, missing.field)
+        problems.setdefault(field, missing.message)
+    if age_on(person.date_of_birth, today) < settings.min_age:
+        problems["date_of_birth"] = (
+            f"{person.full_name} is {age_on(person.date_of_birth, today)}: this service is for "
+            f"people aged {settings.min_age} and over"
+        )
+    flag = rules.re_referral_flag(
+        settings, last_ended_on=values.get("previous_ended_on"), submitted_on=today
+    )
+    if flag and not rules.may_go_on(flag, values.get("changed_needs_statement") or ""):
+        problems["changed_needs_statement"] = flag.message
+    return problems
+
+
+def _write_risks(referral: Referral, risks: dict) -> None:
+    referral.risks.all().delete()
+    RiskInformation.objects.bulk_create(
+        RiskInformation(
+            referral=referral, area=str(area), description=r.description, assessed_on=r.assessed_on
+        )
+        for area, r in risks.items()
+    )
+
+
+def _team_people(team: Team | None, service: Service, *roles: Role):
+    """Staff of the referral's team (or, before a hub is assigned, of the whole service)."""
+    from django.contrib.auth.models import Group
+
+    from enablement.accounts.roles import ROLES
+
+    groups = Group.objects.filter(name__in=[ROLES[r].group for r in roles])
+    users = get_user_model().objects.filter(is_active=True, groups__in=groups)
+    if team is not None:
+        return list(users.filter(staff__team=team).distinct())
+    return list(users.filter(staff__team__service=service).distinct())
+
+
+def _tell_social_worker(referral: Referral, subject: str, body: str, now: datetime) -> None:
+    notify(
+        users=[referral.named_social_worker, referral.referrer],
+        subject=subject,
+        body=body,
+        referral=referral,
+        now=now,
+    )
+
+
+def submit_referral(
+    *,
+    service: Service,
+    team: Team | None,
+    person: Person,
+    values: dict,
+    risks: dict[str, RiskEntry],
+    referrer,
+    actor,
+    now: datetime,
+) -> Referral:
+    settings = service.current_settings
+    if team is not None and team.service_id != service.pk:
+        raise ValidationError({"team": f"{team.name} is not a team of {service.name}"})
+    if team is None and settings.routing == "direct":
+        raise ValidationError({"team": "Select the team whose area the person lives in"})
+    problems = submission_problems(
+        settings=settings, values=values, risks=risks, person=person, today=timezone.localdate(now)
+    )
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        referral = Referral.objects.create(
+            reference=f"tmp-{now.timestamp()}-{person.pk}",
+            service=service,
+            service_settings=settings,
+            team=team,
+            person=person,
+            status=Status.SUBMITTED,
+            referrer=referrer,
+            created_at=now,
+            first_submitted_at=now,
+            received_at=now,
+            **{k: values.get(k) for k in REFERRAL_FIELDS if k in values},
+        )
+        referral.reference = f"{service.code}-{referral.pk:06d}"
+        referral.save(update_fields=["reference"])
+        _write_risks(referral, risks)
+        record_event(
+            kind="referral.submitted",
+            summary=f"Referral {referral.reference} to {service.name}",
+            actor=actor,
+            now=now,
+            person=person,
+            service=service,
+            referral=referral,
+            data={"referral": referral.pk},
+        )
+        notify(
+            users=_team_people(team, service, Role.ADMIN),
+            subject=f"New referral {referral.reference}",
+            body=f"{person.full_name} has been referred to {service.name}.",
+            referral=referral,
+            now=now,
+        )
+        _tell_social_worker(
+            referral,
+            f"Referral {referral.reference} received",
+            f"Your referral of {person.full_name} to {service.name} has been "
+            "received and will be checked by the service admin.",
+            now,
+        )
+    return referral
+
+
+def return_referral(
+    *, referral: Referral, missing: list[str], note: str, actor, now: datetime
+) -> Referral:
+    known = dict(rules.CHECKLIST)
+    if not missing:
+        raise ValidationError({"missing": "Select what is missing or wrong"})
+    unknown = [m for m in missing if m not in known]
+    if unknown:
+        raise ValidationError({"missing": f"Not on the checklist: {', '.join(unknown)}"})
+    with transaction.atomic():
+        referral = _locked(referral)
+        referral.status = _transition(referral, Action.RETURN)
+        referral.save(update_fields=["status"])
+        ReferralReturn.objects.create(
+            referral=referral, missing=missing, note=note, returned_by=actor, returned_at=now
+        )
+        reasons = "\n".join(f"- {known[m]}" for m in missing)
+        record_event(
+            kind="referral.returned",
+            summary=f"Referral {referral.reference} returned: {len(missing)} to correct",
+            actor=actor,
+            now=now,
+            person=referral.person,
+            service=referral.service,
+            referral=referral,
+            data={"referral": referral.pk, "missing": missing},
+        )
+        _tell_social_worker(
+            referral,
+            f"Referral {referral.reference} returned: please correct it",
+            f"The referral of {referral.person.full_name} was returned. What is missing:\n"
+            f"{reasons}\n{note}".strip(),
+            now,
+        )
+    return referral
+
+
+def resubmit_referral(
+    *, referral: Referral, values: dict, risks: dict[str, RiskEntry], actor, now: datetime
+) -> Referral:
+    settings = referral.service_settings
+    merged = {k: getattr(referral, k) for k in REFERRAL_FIELDS} | values
+    problems = submission_problems(
+        settings=settings,
+        values=merged,
+        risks=risks,
+        person=referral.person,
+        today=timezone.localdate(now),
+    )
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        referral = _locked(referral)
+        referral.status = _transition(referral, Action.RESUBMIT)
+        for k in REFERRAL_FIELDS:
+            setattr(referral, k, merged[k])
+        referral.received_at = now
+        referral.save()
+        _write_risks(referral, risks)
+        referral.returns.filter(resubmitted_at__isnull=True).update(resubmitted_at=now)
+        record_event(
+            kind="referral.resubmitted",
+            summary=f"Referral {referral.reference} corrected and resubmitted",
+            actor=actor,
+            now=now,
+            person=referral.person,
+            service=referral.service,
+            referral=referral,
+            data={"referral": referral.pk},
+        )
+        notify(
+            users=_team_people(referral.team, referral.service, Role.ADMIN),
+            subject=f"Referral {referral.reference} resubmitted",
+            body=f"The referral of {referral.person.full_name} has been corrected.",
+            referral=referral,
+            now=now,
+        )
+    return referral
+
+
+def validate_referral(*, referral: Referral, actor, now: datetime) -> Referral:
+    with transaction.atomic():
+        referral = _locked(referral)
+        referral.status = _transition(referral, Action.VALIDATE)
+        referral.validated_at = now
+        referral.save(update_fields=["status", "validated_at"])
+        record_event(
+            kind="referral.validated",
+            summary=f"Referral {referral.reference} validated",
+            actor=actor,
+            now=now,
+            person=referral.person,
+            service=referral.service,
+            referral=referral,
+            data={"referral": referral.pk},
+        )
+    return referral
+
+
+def route_referral(
+    *,
+    referral: Referral,
+    destination: Service | None,
+    team: Team | None,
+    outside_service: str,
+    reason: str,
+    actor,
+    now: datetime,
+) -> Referral:
+    """A triage panel sends the referral to one of its services (a new, linked referral in
+    that service's queue, nothing typed again) or to an outside service."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Record the reason for the panel's decision"})
+    if destination is None and not outside_service.strip():
+        raise ValidationError({"destination": "Select a service, or name the outside service"})
+    if destination is not None:
+        if destination.code not in referral.service_settings.route_destinations:
+            raise ValidationError({"destination": f"The panel does not route to {destination}"})
+        if team is None or team.service_id != destination.pk:
+            raise ValidationError({"team": f"Select a team of {destination.name}"})
+    with transaction.atomic():
+        referral = _locked(referral)
+        referral.status = _transition(referral, Action.TRIAGE_ROUTE)
+        referral.decided_at = now
+        referral.decision_reason = reason
+        referral.save(update_fields=["status", "decided_at", "decision_reason"])
+        created = None
+        if destination is not None:
+            created = Referral.objects.create(
+                reference=f"tmp-{referral.pk}-{destination.pk}",
+                service=destination,
+                service_settings=destination.current_settings,
+                team=team,
+                person=referral.person,
+                status=Status.SUBMITTED,
+                referrer=referral.referrer,
+                routed_from=referral,
+                created_at=now,
+                first_submitted_at=now,
+                received_at=now,
+                **{k: getattr(referral, k) for k in REFERRAL_FIELDS},
+            )
+            created.reference = f"{destination.code}-{created.pk:06d}"
+            created.save(update_fields=["reference"])
+            RiskInformation.objects.bulk_create(
+                RiskInformation(
+                    referral=created,
+                    area=r.area,
+                    description=r.description,
+                    assessed_on=r.assessed_on,
+                )
+                for r in referral.risks.all()
+            )
+            notify(
+                users=_team_people(team, destination, Role.ADMIN),
+                subject=f"New referral {created.reference} from the triage panel",
+                body=f"{referral.person.full_name} was routed to {destination.name}.",
+                referral=created,
+                now=now,
+            )
+        TriageDecision.objects.create(
+            referral=referral,
+            destination=destination,
+            outside_service=outside_service,
+            reason=reason,
+            created_referral=created,
+            decided_by=actor,
+            decided_at=now,
+        )
+        where = destination.name if destination else outside_service
+        record_event(
+            kind="referral.routed",
+            summary=f"Referral {referral.reference} routed to {where}: {reason}",
+            actor=actor,
+            now=now,
+            person=referral.person,
+            service=referral.service,
+            referral=referral,
+            data={"referral": referral.pk, "created": created.pk if created else None},
+        )
+        _tell_social_worker(
+            referral,
+            f"Referral {referral.reference} redirected",
+            f"The triage panel has routed {referral.person.full_name} to {where}. Reason: {reason}",
+            now,
+        )
+    return referral
+
+
+def assess_referral(
+    *,
+    referral: Referral,
+    hub: Team | None,
+    level: str,
+    reason: str,
+    information_given: str,
+    actor,
+    now: datetime,
+) -> Referral:
+    """A hub service's single assessment assigns the hub and the level; signposting ends
+    the referral with the information given recorded."""
+    if level not in referral.service_settings.levels:
+        raise ValidationError({"level": "Select a level this service offers"})
+    signpost = level == "signposting"
+    if signpost and not information_given.strip():
+        raise ValidationError({"information_given": "Record the information and advice given"})
+    if not signpost and (hub is None or hub.service_id != referral.service_id):
+        raise ValidationError({"hub": "Select the hub for the person's area"})
+    with transaction.atomic():
+        referral = _locked(referral)
+        referral.status = _transition(referral, Action.SIGNPOST if signpost else Action.ASSESS)
+        referral.level = level
+        if not signpost:
+            referral.team = hub
+        else:
+            referral.decided_at = now
+            referral.decision_reason = information_given
+        referral.save()
+        TriageDecision.objects.create(
+            referral=referral,
+            hub=hub,
+            level=level,
+            reason=reason,
+            information_given=information_given,
+            decided_by=actor,
+            decided_at=now,
+        )
+        summary = "signposted" if signpost else f"assessed: {hub.name}, {level}"
+        record_event(
+            kind="referral.assessed",
+            summary=f"Referral {referral.reference} {summary}",
+            actor=actor,
+            now=now,
+            person=referral.person,
+            service=referral.service,
+            referral=referral,
+            data={"referral": referral.pk, "level": level},
+        )
+    return referral
+
+
+DECISION_ACTIONS = {
+    "accept": Action.SCREEN_ACCEPT,
+    "decline": Action.SCREEN_DECLINE,
+    "not_ready": Action.SCREEN_NOT_READY,
+}
+
+
+def screen_referral(
+    *,
+    referral: Referral,
+    decision: str,
+    desktop_check_complete: bool,
+    complex_features: list[str],
+    risk_notes: str,
+    not_appropriate: list[str],
+    reason: str,
+    actor,
+    now: datetime,
+) -> Referral:
+    if decision not in DECISION_ACTIONS:
+        raise ValidationError({"decision": "Select accept, decline or not ready"})
+    settings = referral.service_settings
+    today = timezone.localdate(now)
+    verdict = rules.eligibility(
+        settings,
+        date_of_birth=referral.person.date_of_birth,
+        on=today,
+        diagnosis_category=referral.person.primary_diagnosis,
+        ongoing_cmh_social_work=referral.ongoing_cmh_social_work,
+        diagnosed_need=referral.diagnosed_need,
+        eligible_needs=referral.eligible_needs,
+        preventative_entitlement=referral.preventative_entitlement,
+        not_appropriate=not_appropriate,
+        had_previous_service=referral.previous_ended_on is not None,
+    )
+    if decision == "accept":
+        problems = {}
+        if not desktop_check_complete:
+            problems["desktop_check_complete"] = "Complete the desktop check before accepting"
+        if verdict.outcome == rules.Eligibility.NOT_ELIGIBLE:
+            problems["decision"] = "Not eligible: " + "; ".join(verdict.reasons)
+        flag = rules.re_referral_flag(
+            settings,
+            last_ended_on=referral.previous_ended_on,
+            submitted_on=timezone.localdate(referral.received_at),
+        )
+        if flag and not rules.may_go_on(flag, referral.changed_needs_statement):
+            problems["decision"] = flag.message
+        if verdict.outcome == rules.Eligibility.NEEDS_JUDGEMENT and not reason.strip():
+            problems["reason"] = "Eligibility needs judgement: record why you accept"
+        if problems:
+            raise ValidationError(problems)
+    elif not reason.strip():
+        raise ValidationError({"reason": "Record the reason for the decision"})
+    with transaction.atomic():
+        referral = _locked(referral)
+        referral.status = _transition(referral, DECISION_ACTIONS[decision])
+        referral.decided_at = now
+        referral.decision_reason = reason
+        referral.save(update_fields=["status", "decided_at", "decision_reason"])
+        Screening.objects.create(
+            referral=referral,
+            desktop_check_complete=desktop_check_complete,
+            complex_features=complex_features,
+            risk_notes=risk_notes,
+            not_appropriate=not_appropriate,
+            eligibility=verdict.outcome,
+            eligibility_reasons=list(verdict.reasons),
+            decision=decision,
+            reason=reason,
+            screened_by=actor,
+            screened_at=now,
+        )
+        label = Status(referral.status).label
+        record_event(
+            kind=f"referral.{decision}",
+            summary=f"Referral {referral.reference} screened: {label}",
+            actor=actor,
+            now=now,
+            person=referral.person,
+            service=referral.service,
+            referral=referral,
+            data={"referral": referral.pk, "eligibility": verdict.outcome},
+        )
+        _tell_social_worker(
+            referral,
+            f"Referral {referral.reference}: {label.lower()}",
+            f"The referral of {referral.person.full_name} to {referral.service.name} has been "
+            f"screened: {label.lower()}.{(' Reason: ' + reason) if reason else ''}",
+            now,
+        )
+    return referral
+
+
+def hold_referral(*, referral: Referral, concern: str, actor, now: datetime) -> Hold:
+    if not referral.service_settings.complex_risk_hold:
+        raise ValidationError({"__all__": f"{referral.service.name} does not use holds"})
+    if not concern.strip():
+        raise ValidationError({"concern": "Describe the risk concern for the social worker"})
+    with transaction.atomic():
+        referral = _locked(referral)
+        referral.status = _transition(referral, Action.HOLD)
+        referral.save(update_fields=["status"])
+        hold = Hold.objects.create(
+            referral=referral,
+            concern=concern,
+            started_at=now,
+            started_on=timezone.localdate(now),
+            started_by=actor,
+        )
+        until = rules.hold_expires_after(
+            referral.service_settings, hold.started_on, ENGLAND_AND_WALES
+        )
+        record_event(
+            kind="referral.on_hold",
+            summary=f"Referral {referral.reference} on hold: complex risk",
+            actor=actor,
+            now=now,
+            person=referral.person,
+            service=referral.service,
+            referral=referral,
+            data={"referral": referral.pk, "hold": hold.pk},
+        )
+        _tell_social_worker(
+            referral,
+            f"Referral {referral.reference} on hold: your answer is needed",
+            f"A risk concern about {referral.person.full_name}:\n{concern}\n\nPlease answer "
+            f"by the end of {until:%A %-d %B %Y}. With no answer the referral will be closed as "
+            "'not ready for enablement'.",
+            now,
+        )
+    return hold
+
+
+def answer_hold(*, referral: Referral, answer: str, actor, now: datetime) -> Referral:
+    if not answer.strip():
+        raise ValidationError({"answer": "Enter your answer to the concern"})
+    if actor.pk not in (referral.named_social_worker_id, referral.referrer_id):
+        raise ValidationError({"__all__": "Only the named social worker can answer the hold"})
+    with transaction.atomic():
+        referral = _locked(referral)
+        referral.status = _transition(referral, Action.ANSWER_HOLD)
+        referral.save(update_fields=["status"])
+        hold = referral.holds.select_for_update().get(
+            answered_at__isnull=True, expired_at__isnull=True
+        )
+        hold.answered_at, hold.answer, hold.answered_by = now, answer, actor
+        hold.save(update_fields=["answered_at", "answer", "answered_by"])
+        record_event(
+            kind="referral.hold_answered",
+            summary=f"Referral {referral.reference}: social worker answered the hold",
+            actor=actor,
+            now=now,
+            person=referral.person,
+            service=referral.service,
+            referral=referral,
+            data={"referral": referral.pk},
+        )
+        notify(
+            users=[hold.started_by, *_team_people(referral.team, referral.service, Role.SENIOR)],
+            subject=f"Hold answered on {referral.reference}",
+            body=f"The social worker answered:\n{answer}",
+            referral=referral,
+            now=now,
+        )
+    return referral
+
+
+def expire_holds(*, now: datetime, calendar=ENGLAND_AND_WALES) -> int:
+    """Close every hold whose time has run out. Safe to run again: a hold is closed only
+    while it is still open, under a row lock, so nothing is closed or sent twice."""
+    today = timezone.localdate(now)
+    closed = 0
+    open_holds = Hold.objects.filter(answered_at__isnull=True, expired_at__isnull=True)
+    for hold in open_holds.select_related("referral__service_settings"):
+        if not rules.hold_has_expired(
+            hold.referral.service_settings, hold.started_on, today, calendar
+        ):
+            continue
+        with transaction.atomic():
+            locked = Hold.objects.select_for_update().get(pk=hold.pk)
+            if not locked.is_open:
+                continue
+            referral = _locked(hold.referral)
+            referral.status = _transition(referral, Action.EXPIRE_HOLD)
+            referral.decided_at = now
+            referral.decision_reason = (
+                "Not ready for enablement: the named social worker did not answer the risk "
+                "concern in time. The person remains open to the named social worker."
+            )
+            referral.save(update_fields=["status", "decided_at", "decision_reason"])
+            locked.expired_at = now
+            locked.save(update_fields=["expired_at"])
+            record_event(
+                kind="referral.hold_expired",
+                summary=f"Referral {referral.reference} closed: not ready for "
+                "enablement (no answer to the hold)",
+                actor=None,
+                now=now,
+                person=referral.person,
+                service=referral.service,
+                referral=referral,
+                data={"referral": referral.pk, "hold": locked.pk},
+            )
+            _tell_social_worker(
+                referral, f"Referral {referral.reference} closed", referral.decision_reason, now
+            )
+            closed += 1
+    return closed
