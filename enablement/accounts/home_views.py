@@ -42,8 +42,32 @@ def worker(request):
     )
 
 
+def _queue(user, *statuses):
+    from enablement.core.workdays import ENGLAND_AND_WALES
+    from enablement.referrals.selectors import clocks
+
+    referrals = (
+        access.visible_referrals(user)
+        .filter(status__in=statuses)
+        .select_related("service", "service_settings", "team", "person")
+        .prefetch_related("holds")
+        .order_by("received_at")[:100]
+    )
+    today = clock.today()
+    return [(r, clocks(r, today=today, calendar=ENGLAND_AND_WALES)) for r in referrals]
+
+
+def _status_counts(user):
+    from enablement.referrals.rules import Status
+
+    rows = access.visible_referrals(user).values("status").annotate(n=Count("id"))
+    return [(Status(r["status"]).label, r["n"]) for r in rows.order_by("status")]
+
+
 @role_required(Role.ADMIN)
 def admin(request):
+    from enablement.referrals.rules import Status
+
     team = _team(request)
     people = access.visible_people(request.user)
     recent = Event.objects.filter(person__in=people).select_related("person", "actor")[:20]
@@ -54,12 +78,16 @@ def admin(request):
             "team": team,
             "people_count": people.count(),
             "recent": recent,
+            "queue": _queue(request.user, Status.SUBMITTED),
+            "counts": _status_counts(request.user),
         },
     )
 
 
 @role_required(Role.SENIOR)
 def senior(request):
+    from enablement.referrals.rules import Status
+
     team = _team(request)
     rows = team_staff(team, on=clock.today()) if team else []
     return render(
@@ -70,6 +98,7 @@ def senior(request):
             "rows": rows,
             "room": sum(r.capacity or 0 for r in rows if not r.on_leave),
             "people_count": access.visible_people(request.user).count(),
+            "queue": _queue(request.user, Status.VALIDATED, Status.IN_TRIAGE, Status.ON_HOLD),
         },
     )
 
@@ -115,7 +144,12 @@ def dashboard(request):
 @role_required(Role.REFERRER)
 def referrer(request):
     people = access.visible_people(request.user).order_by("family_name")
-    return render(request, "home/referrer.html", {"people": people})
+    referrals = (
+        access.visible_referrals(request.user)
+        .select_related("service", "team", "person")
+        .order_by("-received_at")[:100]
+    )
+    return render(request, "home/referrer.html", {"people": people, "referrals": referrals})
 
 
 @role_required(Role.PERSON, Role.CARER)

@@ -114,6 +114,7 @@ def detail(request, pk):
             "hidden": hidden,
             "staff_view": staff_view,
             "may_change": access.may_change_person(request.user, person),
+            "may_refer": Role.REFERRER in request.user.roles,
         },
     )
 

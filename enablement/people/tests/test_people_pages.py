@@ -206,3 +206,10 @@ def test_portal_person_sees_only_their_own_record(client_for):
     html = client.get("/home/my-record/").content.decode()
     assert "Pat Example" in html
     assert "Ada" not in html
+
+
+def test_a_referrer_can_refer_from_the_person_page(client_for):
+    bo = Person.objects.get(family_name="Specimen")
+    html = client_for("referrer").get(f"/people/{bo.pk}/").content.decode()
+    assert f"/referrals/new/?person={bo.pk}" in html
+    assert "/referrals/new/" not in client_for("admin").get(f"/people/{bo.pk}/").content.decode()
