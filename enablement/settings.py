@@ -188,6 +188,20 @@ Q_CLUSTER = {
     "sync": env_bool("ENABLEMENT_SYNC_JOBS", False),
 }
 
+# The public self-referral form is rate-limited per address (django-ratelimit). With
+# REDIS_URL set the count is shared by every process; without it (the embedded demo, one
+# waitress process) a local-memory cache is shared by all its threads, which is enough there.
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+SELF_REFERRAL_RATE = env_str("SELF_REFERRAL_RATE", "5/h")
+
 NINJA_PAGINATION_PER_PAGE = 50
 
 LOGGING = {

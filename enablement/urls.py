@@ -8,6 +8,7 @@ urlpatterns = [
     path("people/", include("enablement.people.urls")),
     path("referrals/", include("enablement.referrals.urls")),
     path("inbox/", include("enablement.notifications.urls")),
+    path("self-referral/", include("enablement.referrals.public_urls")),
     path("", include("enablement.catalogue.urls")),
     path("", include("enablement.governance.urls")),
     path("api/v1/", api.urls),

@@ -384,7 +384,10 @@ def validation_problems(
         *_source_problems(settings, facts),
         *_social_worker_problems(facts),
         *_person_problems(facts, today),
-        *_risk_problems(settings, facts, today),
+        # A person referring themself, or their carer, cannot give assessed risk dates: the
+        # hub's assessment gathers them (seed 003 "Referral sources" asks only for basic
+        # information from such referrers).
+        *([] if facts.source in SELF_SOURCES else _risk_problems(settings, facts, today)),
     ]
     if not facts.need_identified:
         problems.append(
