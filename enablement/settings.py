@@ -170,6 +170,8 @@ EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env_str("EMAIL_PORT", "25") or 25)
 # GOV.UK Notify is chosen with NOTIFY_API_KEY; see enablement/core/notify.py.
 NOTIFY_API_KEY = env_str("NOTIFY_API_KEY")
+# A Notify email template with ((subject)) and ((body)) placeholders.
+NOTIFY_EMAIL_TEMPLATE_ID = env_str("NOTIFY_EMAIL_TEMPLATE_ID")
 
 ENABLEMENT_SERVICE_NAME = env_str("ENABLEMENT_SERVICE_NAME", "Enablement")
 
