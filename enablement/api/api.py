@@ -80,10 +80,12 @@ def _register_routers():
     from enablement.accounts.api import router as accounts_router
     from enablement.catalogue.api import router as catalogue_router
     from enablement.people.api import router as people_router
+    from enablement.referrals.api import router as referrals_router
 
     api.add_router("/", accounts_router)
     api.add_router("/people", people_router)
     api.add_router("/services", catalogue_router)
+    api.add_router("/referrals", referrals_router)
 
 
 _register_routers()

@@ -2,6 +2,7 @@
 the state, an event and the notifications in one transaction, and takes the acting user
 and the time from its caller."""
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -70,10 +71,15 @@ def _transition(referral: Referral, action: Action) -> Status:
         raise ValidationError({"__all__": str(exc)}) from exc
 
 
+def _placeholder_reference() -> str:
+    """Unique until the row has its id and gets its real reference, SERVICE-000123."""
+    return f"new-{uuid.uuid4().hex[:16]}"
+
+
 def _locked(referral: Referral) -> Referral:
     """The row, locked: two people acting on one referral at once act one after the other."""
     return (
-        Referral.objects.select_for_update()
+        Referral.objects.select_for_update(of=("self",))
         .select_related("service_settings", "service", "person", "team")
         .get(pk=referral.pk)
     )
@@ -174,7 +180,7 @@ def submit_referral(
         raise ValidationError(problems)
     with transaction.atomic():
         referral = Referral.objects.create(
-            reference=f"tmp-{now.timestamp()}-{person.pk}",
+            reference=_placeholder_reference(),
             service=service,
             service_settings=settings,
             team=team,
@@ -345,7 +351,7 @@ def route_referral(
         created = None
         if destination is not None:
             created = Referral.objects.create(
-                reference=f"tmp-{referral.pk}-{destination.pk}",
+                reference=_placeholder_reference(),
                 service=destination,
                 service_settings=destination.current_settings,
                 team=team,

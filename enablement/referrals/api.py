@@ -1,0 +1,722 @@
+"""The front door as JSON: /api/v1/referrals.
+
+Thin handlers: each finds the referral through the access door (404 if the user may not
+see it), asks `access.may_act_on_referral` (403), then calls the same action function as
+the page. A `ValidationError` from the action is a 400 with the page's field names.
+"""
+
+from datetime import date, datetime
+from typing import Literal
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+from pydantic import ConfigDict
+
+from enablement.accounts import access
+from enablement.accounts.roles import ROLES, Role
+from enablement.api.pagination import Pages
+from enablement.api.schemas import responses
+from enablement.catalogue.models import Service, Team
+from enablement.catalogue.vocab import ReferralSource
+from enablement.core import clock
+from enablement.core.workdays import ENGLAND_AND_WALES
+from enablement.referrals import rules, selectors, services
+from enablement.referrals.models import Referral
+from enablement.referrals.rules import Action, RiskArea
+from enablement.referrals.rules import Status as ReferralStatus
+
+router = Router(tags=["referrals"])
+
+# Who uses the referral pages at all (as `views.REFERRAL_ROLES`).
+REFERRAL_ROLES = (
+    Role.REFERRER,
+    Role.ADMIN,
+    Role.WORKER,
+    Role.SENIOR,
+    Role.PROVISION_MANAGER,
+    Role.QUALITY_MANAGER,
+)
+
+TEXT = 5000  # the longest free text the API takes in one field
+
+ComplexFeature = Literal[tuple(code for code, _ in rules.COMPLEX_FEATURES)]
+
+
+# --- Out --------------------------------------------------------------------------------
+
+
+def _name(user) -> str | None:
+    return str(user) if user is not None else None
+
+
+def _clocks(obj) -> selectors.Clocks:
+    """The referral's clocks for today, worked out once per object."""
+    cached = getattr(obj, "_api_clocks", None)
+    if cached is None:
+        cached = selectors.clocks(obj, today=clock.today(), calendar=ENGLAND_AND_WALES)
+        obj._api_clocks = cached
+    return cached
+
+
+class ReferralSummary(Schema):
+    id: int
+    reference: str
+    service: str
+    team: str | None
+    person_id: int
+    person_name: str
+    status: ReferralStatus
+    received_at: datetime
+    screening_due: date | None
+    screening_overdue: bool
+
+    @staticmethod
+    def resolve_service(obj):
+        return obj.service.code
+
+    @staticmethod
+    def resolve_team(obj):
+        return obj.team.name if obj.team_id else None
+
+    @staticmethod
+    def resolve_person_name(obj):
+        return obj.person.full_name
+
+    @staticmethod
+    def resolve_screening_due(obj):
+        return _clocks(obj).screening_due
+
+    @staticmethod
+    def resolve_screening_overdue(obj):
+        return _clocks(obj).screening_overdue
+
+
+class RiskOut(Schema):
+    area: RiskArea
+    label: str
+    description: str
+    assessed_on: date | None
+
+    @staticmethod
+    def resolve_label(obj):
+        return RiskArea(obj.area).label
+
+
+class MissingItem(Schema):
+    code: str
+    label: str
+
+
+class ReturnOut(Schema):
+    missing: list[MissingItem]
+    note: str
+    returned_by: str | None
+    returned_at: datetime
+    resubmitted_at: datetime | None
+
+    @staticmethod
+    def resolve_missing(obj):
+        labels = rules.CHECKLIST_LABELS
+        return [{"code": code, "label": labels.get(code, code)} for code in obj.missing]
+
+    @staticmethod
+    def resolve_returned_by(obj):
+        return _name(obj.returned_by)
+
+
+class HoldOut(Schema):
+    id: int
+    concern: str
+    started_at: datetime
+    started_on: date
+    started_by: str | None
+    is_open: bool
+    answered_at: datetime | None
+    answer: str
+    answered_by: str | None
+    expired_at: datetime | None
+
+    @staticmethod
+    def resolve_started_by(obj):
+        return _name(obj.started_by)
+
+    @staticmethod
+    def resolve_answered_by(obj):
+        return _name(obj.answered_by)
+
+
+class ScreeningOut(Schema):
+    decision: str
+    desktop_check_complete: bool
+    complex_features: list[str]
+    risk_notes: str
+    not_appropriate: list[str]
+    eligibility: str
+    eligibility_reasons: list[str]
+    reason: str
+    screened_by: str | None
+    screened_at: datetime
+
+    @staticmethod
+    def resolve_screened_by(obj):
+        return _name(obj.screened_by)
+
+
+class TriageOut(Schema):
+    destination: str | None
+    outside_service: str
+    hub_id: int | None
+    hub: str | None
+    level: str
+    reason: str
+    information_given: str
+    created_referral_id: int | None
+    decided_by: str | None
+    decided_at: datetime
+
+    @staticmethod
+    def resolve_destination(obj):
+        return obj.destination.code if obj.destination_id else None
+
+    @staticmethod
+    def resolve_hub(obj):
+        return obj.hub.name if obj.hub_id else None
+
+    @staticmethod
+    def resolve_decided_by(obj):
+        return _name(obj.decided_by)
+
+
+class ReferralOut(ReferralSummary):
+    service_name: str
+    team_id: int | None
+    status_label: str
+    source: ReferralSource
+    referrer: str | None
+    named_social_worker_id: int | None
+    named_social_worker: str | None
+    held_by_senior_social_worker: bool
+    need_identified: bool
+    work_requested: str
+    intended_outcomes: str
+    deliverable_within_length: bool
+    joint_working_requested: bool
+    consent_to_share: bool
+    changed_needs_statement: str
+    previous_ended_on: date | None
+    ongoing_cmh_social_work: bool
+    diagnosed_need: bool
+    eligible_needs: bool | None
+    preventative_entitlement: bool | None
+    level: str
+    routed_from_id: int | None
+    first_submitted_at: datetime
+    validated_at: datetime | None
+    decided_at: datetime | None
+    decision_reason: str
+    hold_until: date | None
+    risks: list[RiskOut]
+    returns: list[ReturnOut]
+    holds: list[HoldOut]
+    screenings: list[ScreeningOut]
+    triage: TriageOut | None
+    allowed_actions: list[Action] = Field(
+        description="What the signed-in user may do to the referral now"
+    )
+
+    @staticmethod
+    def resolve_service_name(obj):
+        return obj.service.name
+
+    @staticmethod
+    def resolve_status_label(obj):
+        return ReferralStatus(obj.status).label
+
+    @staticmethod
+    def resolve_referrer(obj):
+        return _name(obj.referrer)
+
+    @staticmethod
+    def resolve_named_social_worker(obj):
+        return _name(obj.named_social_worker)
+
+    @staticmethod
+    def resolve_hold_until(obj):
+        return _clocks(obj).hold_until
+
+    @staticmethod
+    def resolve_risks(obj):
+        return list(obj.risks.all())
+
+    @staticmethod
+    def resolve_returns(obj):
+        return list(obj.returns.all())
+
+    @staticmethod
+    def resolve_holds(obj):
+        return list(obj.holds.all())
+
+    @staticmethod
+    def resolve_screenings(obj):
+        return list(obj.screenings.all())
+
+    @staticmethod
+    def resolve_triage(obj):
+        return getattr(obj, "triage", None)
+
+    @staticmethod
+    def resolve_allowed_actions(obj, context):
+        user = context["request"].auth
+        return [
+            a
+            for a in rules.allowed_actions(obj.status, routing=obj.service_settings.routing)
+            if a != Action.EXPIRE_HOLD and access.may_act_on_referral(user, obj, a.value)
+        ]
+
+
+# --- In ---------------------------------------------------------------------------------
+
+
+class _Strict(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TeamDestination(_Strict):
+    team_id: int = Field(..., description="A team of a service that takes referrals directly")
+
+
+class ServiceDestination(_Strict):
+    service: str = Field(
+        ...,
+        max_length=30,
+        description="The code of a panel or hub service: its single point of referral",
+    )
+
+
+class RiskIn(Schema):
+    area: RiskArea
+    description: str = Field(..., max_length=TEXT, description="The risk, or “None known”")
+    assessed_on: date | None = None
+
+
+class ReferralValuesIn(Schema):
+    """What the referrer states: the fields of the referral form."""
+
+    source: ReferralSource
+    named_social_worker_id: int | None = Field(
+        None, description="An active user with the referrer role who holds case responsibility"
+    )
+    held_by_senior_social_worker: bool = False
+    need_identified: bool = False
+    work_requested: str = Field("", max_length=TEXT)
+    intended_outcomes: str = Field("", max_length=TEXT)
+    deliverable_within_length: bool = False
+    joint_working_requested: bool = False
+    consent_to_share: bool = False
+    ongoing_cmh_social_work: bool = False
+    diagnosed_need: bool = False
+    eligible_needs: bool | None = Field(None, description="null: not assessed yet")
+    preventative_entitlement: bool | None = Field(None, description="null: not assessed yet")
+    previous_ended_on: date | None = Field(
+        None,
+        ge=date(1900, 1, 1),
+        le=date(2199, 12, 31),
+        description="When the person's last enablement with this service ended",
+    )
+    changed_needs_statement: str = Field("", max_length=TEXT)
+    risks: list[RiskIn] = Field([], max_length=len(RiskArea) * 2)
+
+
+class ReferralIn(ReferralValuesIn):
+    person_id: int
+    destination: TeamDestination | ServiceDestination
+
+
+class ReturnIn(Schema):
+    missing: list[str] = Field(..., max_length=100, description="Codes of the checklist")
+    note: str = Field("", max_length=TEXT)
+
+
+class RouteIn(Schema):
+    team_id: int | None = Field(None, description="A team of a service the panel routes to")
+    outside_service: str = Field("", max_length=200)
+    reason: str = Field(..., max_length=TEXT)
+
+
+class AssessIn(Schema):
+    hub_id: int | None = None
+    level: str = Field(..., max_length=20)
+    reason: str = Field(..., max_length=TEXT)
+    information_given: str = Field("", max_length=TEXT)
+
+
+class ScreenIn(Schema):
+    decision: Literal["accept", "decline", "not_ready"]
+    desktop_check_complete: bool = False
+    complex_features: list[ComplexFeature] = Field([], max_length=len(rules.COMPLEX_FEATURES))
+    risk_notes: str = Field("", max_length=TEXT)
+    not_appropriate: list[str] = Field([], max_length=100)
+    reason: str = Field("", max_length=TEXT)
+
+
+class HoldIn(Schema):
+    concern: str = Field(..., max_length=TEXT)
+
+
+class AnswerIn(Schema):
+    answer: str = Field(..., max_length=TEXT)
+
+
+class ReferralFilters(Schema):
+    status: ReferralStatus | None = None
+    service: str | None = Field(None, max_length=30, description="A service code")
+    team: int | None = Field(None, description="A team id")
+    overdue: bool | None = Field(None, description="Screening overdue today")
+
+
+# --- Helpers ----------------------------------------------------------------------------
+
+
+def _detail(referral: Referral) -> Referral:
+    """The referral as the detail schema reads it. Read again after an action, whoever may
+    see it now: the user has just acted on it (an assessment may move it to another hub)."""
+    return (
+        Referral.objects.select_related(
+            "service",
+            "service_settings",
+            "team",
+            "person",
+            "referrer",
+            "named_social_worker",
+            "triage__destination",
+            "triage__hub",
+            "triage__decided_by",
+        )
+        .prefetch_related(
+            "risks",
+            "returns__returned_by",
+            "holds__started_by",
+            "holds__answered_by",
+            "screenings__screened_by",
+        )
+        .get(pk=referral.pk)
+    )
+
+
+def _acting_on(request, referral_id: int, action: Action | str) -> Referral:
+    referral = access.get_referral(request.auth, referral_id)
+    if not access.may_act_on_referral(request.auth, referral, str(action)):
+        raise PermissionDenied
+    return referral
+
+
+def _values(payload: ReferralValuesIn) -> tuple[dict, dict, dict]:
+    """The form's values() and risks() from a body, and any problems with what it names."""
+    problems: dict[str, str] = {}
+    named = None
+    if payload.named_social_worker_id is not None:
+        named = (
+            get_user_model()
+            .objects.filter(
+                pk=payload.named_social_worker_id,
+                is_active=True,
+                groups__name=ROLES[Role.REFERRER].group,
+            )
+            .first()
+        )
+        if named is None:
+            problems["named_social_worker"] = (
+                "Name a social worker who can hold case responsibility: an active user "
+                "with the referrer role"
+            )
+    risks: dict[str, services.RiskEntry] = {}
+    for risk in payload.risks:
+        if risk.area in risks:
+            problems["risks"] = f"{risk.area.label}: give each risk area once"
+        risks[risk.area] = services.RiskEntry(risk.description, risk.assessed_on)
+    values = {
+        "source": payload.source,
+        "named_social_worker": named,
+        **payload.dict(
+            include={
+                "held_by_senior_social_worker",
+                "need_identified",
+                "work_requested",
+                "intended_outcomes",
+                "deliverable_within_length",
+                "joint_working_requested",
+                "consent_to_share",
+                "ongoing_cmh_social_work",
+                "diagnosed_need",
+                "eligible_needs",
+                "preventative_entitlement",
+                "previous_ended_on",
+                "changed_needs_statement",
+            }
+        ),
+    }
+    return values, risks, problems
+
+
+def _destination(destination) -> tuple[Service | None, Team | None, dict]:
+    """As the form's destination list: a team of a direct service, or a panel or hub
+    service's single point of referral; only active ones."""
+    if isinstance(destination, TeamDestination):
+        team = (
+            Team.objects.select_related("service")
+            .filter(pk=destination.team_id, service__active=True)
+            .first()
+        )
+        if team is None:
+            return None, None, {"destination": "Unknown team"}
+        if team.service.current_settings.routing != "direct":
+            return (
+                None,
+                None,
+                {
+                    "destination": f"{team.service.name} takes referrals at its single point of "
+                    f'referral: send {{"service": "{team.service.code}"}}'
+                },
+            )
+        return team.service, team, {}
+    service = Service.objects.filter(code=destination.service, active=True).first()
+    if service is None:
+        return None, None, {"destination": "Unknown service"}
+    if service.current_settings.routing == "direct":
+        return (
+            None,
+            None,
+            {"destination": f"Select the team of {service.name} whose area the person lives in"},
+        )
+    return service, None, {}
+
+
+# --- Endpoints --------------------------------------------------------------------------
+
+
+@router.get("", response=responses({200: list[ReferralSummary]}), summary="Referrals you may see")
+@paginate(Pages, page_size=50)
+def list_referrals(request, filters: Query[ReferralFilters]):
+    """Newest first. `overdue` is worked out from today's clocks, so it is filtered here
+    rather than in the database; that is fine for the few thousand open referrals a user
+    sees, and should move into the query (a stored due date) before national scale."""
+    if not request.auth.has_role(*REFERRAL_ROLES):
+        raise PermissionDenied
+    referrals = (
+        access.visible_referrals(request.auth)
+        .select_related("service", "service_settings", "team", "person")
+        .order_by("-received_at", "-id")
+    )
+    if filters.status is not None:
+        referrals = referrals.filter(status=filters.status)
+    if filters.service is not None:
+        referrals = referrals.filter(service__code=filters.service)
+    if filters.team is not None:
+        referrals = referrals.filter(team_id=filters.team)
+    if filters.overdue is None:
+        return referrals
+    if filters.overdue:
+        # Only a referral waiting for screening (not on hold) can be overdue.
+        referrals = referrals.filter(
+            status__in=[ReferralStatus.SUBMITTED, ReferralStatus.VALIDATED]
+        )
+    referrals = referrals.prefetch_related("holds")
+    return [r for r in referrals if _clocks(r).screening_overdue == filters.overdue]
+
+
+@router.get("/{referral_id}", response=responses({200: ReferralOut}), summary="One referral")
+def get_referral(request, referral_id: int):
+    if not request.auth.has_role(*REFERRAL_ROLES):
+        raise PermissionDenied
+    return _detail(access.get_referral(request.auth, referral_id))
+
+
+@router.post("", response=responses({201: ReferralOut}), summary="Submit a referral")
+def submit_referral(request, payload: ReferralIn):
+    """For referrers, as the referral page. Everything wrong is reported at once where it
+    can be: the body's references first, then the service's checklist."""
+    if Role.REFERRER not in request.auth.roles:
+        raise PermissionDenied
+    person = access.get_person(request.auth, payload.person_id)
+    values, risks, problems = _values(payload)
+    service, team, where = _destination(payload.destination)
+    problems |= where
+    if problems:
+        raise ValidationError(problems)
+    try:
+        referral = services.submit_referral(
+            service=service,
+            team=team,
+            person=person,
+            values=values,
+            risks=risks,
+            referrer=request.auth,
+            actor=request.auth,
+            now=clock.now(),
+        )
+    except ValidationError as exc:
+        raise _team_is_destination(exc) from exc
+    return Status(201, _detail(referral))
+
+
+def _team_is_destination(exc: ValidationError) -> ValidationError:
+    """The service says `team`; the body (and the page) say `destination`."""
+    if not hasattr(exc, "error_dict") or "team" not in exc.error_dict:
+        return exc
+    return ValidationError(
+        {("destination" if k == "team" else k): v for k, v in exc.error_dict.items()}
+    )
+
+
+@router.post(
+    "/{referral_id}/return",
+    response=responses({200: ReferralOut}),
+    summary="Return a referral to the referrer with what is missing",
+)
+def return_referral(request, referral_id: int, payload: ReturnIn):
+    referral = _acting_on(request, referral_id, Action.RETURN)
+    services.return_referral(
+        referral=referral,
+        missing=payload.missing,
+        note=payload.note,
+        actor=request.auth,
+        now=clock.now(),
+    )
+    return _detail(referral)
+
+
+@router.post(
+    "/{referral_id}/resubmit",
+    response=responses({200: ReferralOut}),
+    summary="Correct a returned referral and send it again",
+)
+def resubmit_referral(request, referral_id: int, payload: ReferralValuesIn):
+    """The whole referral again, as the page's form sends it: every field and every risk."""
+    referral = _acting_on(request, referral_id, Action.RESUBMIT)
+    values, risks, problems = _values(payload)
+    if problems:
+        raise ValidationError(problems)
+    services.resubmit_referral(
+        referral=referral, values=values, risks=risks, actor=request.auth, now=clock.now()
+    )
+    return _detail(referral)
+
+
+@router.post(
+    "/{referral_id}/validate",
+    response=responses({200: ReferralOut}),
+    summary="Validate a complete referral",
+)
+def validate_referral(request, referral_id: int):
+    referral = _acting_on(request, referral_id, Action.VALIDATE)
+    services.validate_referral(referral=referral, actor=request.auth, now=clock.now())
+    return _detail(referral)
+
+
+@router.post(
+    "/{referral_id}/route",
+    response=responses({200: ReferralOut}),
+    summary="Triage panel: route to a team of a service, or to an outside service",
+)
+def route_referral(request, referral_id: int, payload: RouteIn):
+    referral = _acting_on(request, referral_id, Action.TRIAGE_ROUTE)
+    team = None
+    if payload.team_id is not None:
+        team = Team.objects.select_related("service").filter(pk=payload.team_id).first()
+        if team is None:
+            raise ValidationError({"destination": "Unknown team"})
+    services.route_referral(
+        referral=referral,
+        destination=team.service if team else None,
+        team=team,
+        outside_service=payload.outside_service,
+        reason=payload.reason,
+        actor=request.auth,
+        now=clock.now(),
+    )
+    return _detail(referral)
+
+
+@router.post(
+    "/{referral_id}/assess",
+    response=responses({200: ReferralOut}),
+    summary="Hub service: record the single assessment (hub and level, or signposting)",
+)
+def assess_referral(request, referral_id: int, payload: AssessIn):
+    action = Action.SIGNPOST if payload.level == "signposting" else Action.ASSESS
+    referral = _acting_on(request, referral_id, action)
+    problems = {}
+    if not payload.reason.strip():  # required on the page's form
+        problems["reason"] = "Summarise the assessment"
+    hub = None
+    if payload.hub_id is not None:
+        hub = Team.objects.filter(pk=payload.hub_id).first()
+        if hub is None:
+            problems["hub"] = "Unknown hub"
+    if problems:
+        raise ValidationError(problems)
+    services.assess_referral(
+        referral=referral,
+        hub=hub,
+        level=payload.level,
+        reason=payload.reason,
+        information_given=payload.information_given,
+        actor=request.auth,
+        now=clock.now(),
+    )
+    return _detail(referral)
+
+
+@router.post(
+    "/{referral_id}/screen",
+    response=responses({200: ReferralOut}),
+    summary="Screen a validated referral: accept, decline or not ready",
+)
+def screen_referral(request, referral_id: int, payload: ScreenIn):
+    referral = _acting_on(request, referral_id, services.DECISION_ACTIONS[payload.decision])
+    factors = list(referral.service_settings.not_appropriate_factors)
+    unknown = [f for f in payload.not_appropriate if f not in factors]
+    if unknown:  # the page offers only the service's own factors
+        raise ValidationError(
+            {"not_appropriate": f"Not one of this service's factors: {', '.join(unknown)}"}
+        )
+    services.screen_referral(
+        referral=referral,
+        decision=payload.decision,
+        desktop_check_complete=payload.desktop_check_complete,
+        complex_features=list(payload.complex_features),
+        risk_notes=payload.risk_notes,
+        not_appropriate=payload.not_appropriate,
+        reason=payload.reason,
+        actor=request.auth,
+        now=clock.now(),
+    )
+    return _detail(referral)
+
+
+@router.post(
+    "/{referral_id}/hold",
+    response=responses({200: ReferralOut}),
+    summary="Put on hold for complex risk and ask the named social worker",
+)
+def hold_referral(request, referral_id: int, payload: HoldIn):
+    referral = _acting_on(request, referral_id, Action.HOLD)
+    services.hold_referral(
+        referral=referral, concern=payload.concern, actor=request.auth, now=clock.now()
+    )
+    return _detail(referral)
+
+
+@router.post(
+    "/{referral_id}/answer",
+    response=responses({200: ReferralOut}),
+    summary="The named social worker answers the hold",
+)
+def answer_hold(request, referral_id: int, payload: AnswerIn):
+    referral = _acting_on(request, referral_id, Action.ANSWER_HOLD)
+    services.answer_hold(
+        referral=referral, answer=payload.answer, actor=request.auth, now=clock.now()
+    )
+    return _detail(referral)
