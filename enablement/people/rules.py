@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from enablement.core.dates import long_date
+
 # --- NHS number -------------------------------------------------------------------------
 
 # Spaces and hyphens people type, plus the Unicode dashes a word processor puts in when
@@ -120,26 +122,6 @@ def postcode_problem(raw: str) -> str | None:
 OLDEST_AGE = 120
 DOB_IN_FUTURE = "Date of birth must be in the past"
 
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-
-
-def _long_date(d: date) -> str:
-    # Spelt out rather than strftime("%B"), which follows the process locale.
-    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
-
 
 def _years_before(d: date, years: int) -> date:
     """The same day `years` earlier; 29 February becomes 28 February in a common year."""
@@ -164,7 +146,7 @@ def date_of_birth_problem(dob: date, today: date) -> str | None:
         return DOB_IN_FUTURE
     earliest = earliest_date_of_birth(today)
     if dob < earliest:
-        return f"Date of birth must be the same as or after {_long_date(earliest)}"
+        return f"Date of birth must be the same as or after {long_date(earliest)}"
     return None
 
 

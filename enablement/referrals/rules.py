@@ -24,6 +24,7 @@ from types import MappingProxyType
 from typing import Protocol
 
 from enablement.catalogue.vocab import DiagnosisCategory, ReferralSource
+from enablement.core.dates import long_date
 from enablement.core.workdays import WorkingCalendar
 from enablement.people.rules import age_on, date_of_birth_problem
 
@@ -59,27 +60,6 @@ class _Labelled(StrEnum):
         member._value_ = value
         member.label = label
         return member
-
-
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
-def long_date(d: date) -> str:
-    """ "3 January 2026": the GOV.UK date style, spelt out so it never follows the locale."""
-    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
 
 
 # --- Risk areas and the complex-case features (seed 000 §6, §6.2) --------------------------
