@@ -147,6 +147,22 @@ def _team_people(team: Team | None, service: Service, *roles: Role):
     return list(users.filter(staff__team__service=service).distinct())
 
 
+def _event(
+    referral: Referral, *, kind: str, summary: str, actor, now: datetime, data: dict | None = None
+) -> None:
+    """The referral's event on the person's timeline, naming the referral."""
+    record_event(
+        kind=kind,
+        summary=summary,
+        actor=actor,
+        now=now,
+        person=referral.person,
+        service=referral.service,
+        referral=referral,
+        data={"referral": referral.pk, **(data or {})},
+    )
+
+
 def _tell_social_worker(referral: Referral, subject: str, body: str, now: datetime) -> None:
     notify(
         users=[referral.named_social_worker, referral.referrer],
@@ -195,15 +211,12 @@ def submit_referral(
         referral.reference = f"{service.code}-{referral.pk:06d}"
         referral.save(update_fields=["reference"])
         _write_risks(referral, risks)
-        record_event(
+        _event(
+            referral,
             kind="referral.submitted",
             summary=f"Referral {referral.reference} to {service.name}",
             actor=actor,
             now=now,
-            person=person,
-            service=service,
-            referral=referral,
-            data={"referral": referral.pk},
         )
         notify(
             users=_team_people(team, service, Role.ADMIN),
@@ -239,15 +252,13 @@ def return_referral(
             referral=referral, missing=missing, note=note, returned_by=actor, returned_at=now
         )
         reasons = "\n".join(f"- {known[m]}" for m in missing)
-        record_event(
+        _event(
+            referral,
             kind="referral.returned",
             summary=f"Referral {referral.reference} returned: {len(missing)} to correct",
             actor=actor,
             now=now,
-            person=referral.person,
-            service=referral.service,
-            referral=referral,
-            data={"referral": referral.pk, "missing": missing},
+            data={"missing": missing},
         )
         _tell_social_worker(
             referral,
@@ -282,15 +293,12 @@ def resubmit_referral(
         referral.save()
         _write_risks(referral, risks)
         referral.returns.filter(resubmitted_at__isnull=True).update(resubmitted_at=now)
-        record_event(
+        _event(
+            referral,
             kind="referral.resubmitted",
             summary=f"Referral {referral.reference} corrected and resubmitted",
             actor=actor,
             now=now,
-            person=referral.person,
-            service=referral.service,
-            referral=referral,
-            data={"referral": referral.pk},
         )
         notify(
             users=_team_people(referral.team, referral.service, Role.ADMIN),
@@ -308,15 +316,12 @@ def validate_referral(*, referral: Referral, actor, now: datetime) -> Referral:
         referral.status = _transition(referral, Action.VALIDATE)
         referral.validated_at = now
         referral.save(update_fields=["status", "validated_at"])
-        record_event(
+        _event(
+            referral,
             kind="referral.validated",
             summary=f"Referral {referral.reference} validated",
             actor=actor,
             now=now,
-            person=referral.person,
-            service=referral.service,
-            referral=referral,
-            data={"referral": referral.pk},
         )
     return referral
 
@@ -392,15 +397,13 @@ def route_referral(
             decided_at=now,
         )
         where = destination.name if destination else outside_service
-        record_event(
+        _event(
+            referral,
             kind="referral.routed",
             summary=f"Referral {referral.reference} routed to {where}: {reason}",
             actor=actor,
             now=now,
-            person=referral.person,
-            service=referral.service,
-            referral=referral,
-            data={"referral": referral.pk, "created": created.pk if created else None},
+            data={"created": created.pk if created else None},
         )
         _tell_social_worker(
             referral,
@@ -450,15 +453,13 @@ def assess_referral(
             decided_at=now,
         )
         summary = "signposted" if signpost else f"assessed: {hub.name}, {level}"
-        record_event(
+        _event(
+            referral,
             kind="referral.assessed",
             summary=f"Referral {referral.reference} {summary}",
             actor=actor,
             now=now,
-            person=referral.person,
-            service=referral.service,
-            referral=referral,
-            data={"referral": referral.pk, "level": level},
+            data={"level": level},
         )
     return referral
 
@@ -537,15 +538,13 @@ def screen_referral(
             screened_at=now,
         )
         label = Status(referral.status).label
-        record_event(
+        _event(
+            referral,
             kind=f"referral.{decision}",
             summary=f"Referral {referral.reference} screened: {label}",
             actor=actor,
             now=now,
-            person=referral.person,
-            service=referral.service,
-            referral=referral,
-            data={"referral": referral.pk, "eligibility": verdict.outcome},
+            data={"eligibility": verdict.outcome},
         )
         _tell_social_worker(
             referral,
@@ -576,15 +575,13 @@ def hold_referral(*, referral: Referral, concern: str, actor, now: datetime) -> 
         until = rules.hold_expires_after(
             referral.service_settings, hold.started_on, ENGLAND_AND_WALES
         )
-        record_event(
+        _event(
+            referral,
             kind="referral.on_hold",
             summary=f"Referral {referral.reference} on hold: complex risk",
             actor=actor,
             now=now,
-            person=referral.person,
-            service=referral.service,
-            referral=referral,
-            data={"referral": referral.pk, "hold": hold.pk},
+            data={"hold": hold.pk},
         )
         _tell_social_worker(
             referral,
@@ -611,15 +608,12 @@ def answer_hold(*, referral: Referral, answer: str, actor, now: datetime) -> Ref
         )
         hold.answered_at, hold.answer, hold.answered_by = now, answer, actor
         hold.save(update_fields=["answered_at", "answer", "answered_by"])
-        record_event(
+        _event(
+            referral,
             kind="referral.hold_answered",
             summary=f"Referral {referral.reference}: social worker answered the hold",
             actor=actor,
             now=now,
-            person=referral.person,
-            service=referral.service,
-            referral=referral,
-            data={"referral": referral.pk},
         )
         notify(
             users=[hold.started_by, *_team_people(referral.team, referral.service, Role.SENIOR)],
@@ -656,16 +650,14 @@ def expire_holds(*, now: datetime, calendar=ENGLAND_AND_WALES) -> int:
             referral.save(update_fields=["status", "decided_at", "decision_reason"])
             locked.expired_at = now
             locked.save(update_fields=["expired_at"])
-            record_event(
+            _event(
+                referral,
                 kind="referral.hold_expired",
                 summary=f"Referral {referral.reference} closed: not ready for "
                 "enablement (no answer to the hold)",
                 actor=None,
                 now=now,
-                person=referral.person,
-                service=referral.service,
-                referral=referral,
-                data={"referral": referral.pk, "hold": locked.pk},
+                data={"hold": locked.pk},
             )
             _tell_social_worker(
                 referral, f"Referral {referral.reference} closed", referral.decision_reason, now

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -97,49 +96,43 @@ def referral_detail(request, pk):
     )
 
 
-def referral_list(request):
-    if not request.user.has_role(*REFERRAL_ROLES):
-        raise PermissionDenied
-    referrals = (
-        access.visible_referrals(request.user)
-        .select_related("service", "service_settings", "team", "person")
-        .order_by("-received_at")
-    )
-    page = Paginator(referrals, 25).get_page(request.GET.get("page"))
-    today = clock.today()
-    rows = [
-        (r, selectors.clocks(r, today=today, calendar=ENGLAND_AND_WALES)) for r in page.object_list
-    ]
-    return render(request, "referrals/list.html", {"page": page, "rows": rows})
-
-
-def return_referral(request, pk):
-    referral = access.get_referral(request.user, pk)
-    _require(request, referral, "return")
-    form = ReturnForm(request.POST or None)
+def _action_page(request, referral, form, *, title, button, success, run, **context):
+    """Every front-door action page has one shape: the form, the action function, a message
+    beside each field on a problem, back to the referral on success."""
     if request.method == "POST" and form.is_valid():
         try:
-            services.return_referral(
-                referral=referral,
-                missing=form.cleaned_data["missing"],
-                note=form.cleaned_data["note"],
-                actor=request.user,
-                now=clock.now(),
-            )
+            run(form.cleaned_data)
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, f"Referral {referral.reference} returned to the referrer")
+            messages.success(request, success)
             return redirect("referrals:detail", pk=referral.pk)
-    return render(
+    context |= {"form": form, "referral": referral, "title": title, "button": button}
+    return render(request, "referrals/action.html", context)
+
+
+def _referral_for(request, pk, action: str):
+    referral = access.get_referral(request.user, pk)
+    _require(request, referral, action)
+    return referral
+
+
+def return_referral(request, pk):
+    referral = _referral_for(request, pk, "return")
+    return _action_page(
         request,
-        "referrals/action.html",
-        {
-            "form": form,
-            "referral": referral,
-            "title": "Return the referral",
-            "button": "Return to the referrer",
-        },
+        referral,
+        ReturnForm(request.POST or None),
+        title="Return the referral",
+        button="Return to the referrer",
+        success=f"Referral {referral.reference} returned to the referrer",
+        run=lambda d: services.return_referral(
+            referral=referral,
+            missing=d["missing"],
+            note=d["note"],
+            actor=request.user,
+            now=clock.now(),
+        ),
     )
 
 
@@ -191,151 +184,108 @@ def resubmit_referral(request, pk):
 
 
 def screen_referral(request, pk):
-    referral = access.get_referral(request.user, pk)
-    _require(request, referral, "screen_accept")
-    factors = referral.service_settings.not_appropriate_factors
-    form = ScreeningForm(request.POST or None, factors=factors)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.screen_referral(
-                referral=referral,
-                decision=d["decision"],
-                desktop_check_complete=d["desktop_check_complete"],
-                complex_features=d["complex_features"],
-                risk_notes=d["risk_notes"],
-                not_appropriate=d.get("not_appropriate", []),
-                reason=d["reason"],
-                actor=request.user,
-                now=clock.now(),
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, f"Referral {referral.reference} screened")
-            return redirect("referrals:detail", pk=referral.pk)
-    return render(
+    referral = _referral_for(request, pk, "screen_accept")
+    form = ScreeningForm(
+        request.POST or None, factors=referral.service_settings.not_appropriate_factors
+    )
+    return _action_page(
         request,
-        "referrals/action.html",
-        {"form": form, "referral": referral, "title": "Screen the referral", "button": "Save"},
+        referral,
+        form,
+        title="Screen the referral",
+        button="Save",
+        success=f"Referral {referral.reference} screened",
+        run=lambda d: services.screen_referral(
+            referral=referral,
+            decision=d["decision"],
+            desktop_check_complete=d["desktop_check_complete"],
+            complex_features=d["complex_features"],
+            risk_notes=d["risk_notes"],
+            not_appropriate=d.get("not_appropriate", []),
+            reason=d["reason"],
+            actor=request.user,
+            now=clock.now(),
+        ),
     )
 
 
 def hold_referral(request, pk):
-    referral = access.get_referral(request.user, pk)
-    _require(request, referral, "hold")
-    form = HoldForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.hold_referral(
-                referral=referral,
-                concern=form.cleaned_data["concern"],
-                actor=request.user,
-                now=clock.now(),
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, "On hold: the named social worker has been asked")
-            return redirect("referrals:detail", pk=referral.pk)
-    return render(
+    referral = _referral_for(request, pk, "hold")
+    return _action_page(
         request,
-        "referrals/action.html",
-        {
-            "form": form,
-            "referral": referral,
-            "title": "Put on hold: complex risk",
-            "button": "Put on hold and ask the social worker",
-        },
+        referral,
+        HoldForm(request.POST or None),
+        title="Put on hold: complex risk",
+        button="Put on hold and ask the social worker",
+        success="On hold: the named social worker has been asked",
+        run=lambda d: services.hold_referral(
+            referral=referral, concern=d["concern"], actor=request.user, now=clock.now()
+        ),
     )
 
 
 def answer_hold(request, pk):
-    referral = access.get_referral(request.user, pk)
-    _require(request, referral, "answer_hold")
+    referral = _referral_for(request, pk, "answer_hold")
     if referral.status != rules.Status.ON_HOLD:
         raise Http404
-    form = AnswerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.answer_hold(
-                referral=referral,
-                answer=form.cleaned_data["answer"],
-                actor=request.user,
-                now=clock.now(),
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, "Answer sent: the referral is back with the team")
-            return redirect("referrals:detail", pk=referral.pk)
-    return render(
+    return _action_page(
         request,
-        "referrals/action.html",
-        {
-            "form": form,
-            "referral": referral,
-            "title": "Answer the risk concern",
-            "button": "Send answer",
-            "hold": referral.holds.first(),
-        },
+        referral,
+        AnswerForm(request.POST or None),
+        title="Answer the risk concern",
+        button="Send answer",
+        success="Answer sent: the referral is back with the team",
+        run=lambda d: services.answer_hold(
+            referral=referral, answer=d["answer"], actor=request.user, now=clock.now()
+        ),
+        hold=referral.holds.first(),
+    )
+
+
+def _route(request, referral, d):
+    team = None
+    if d["destination"].startswith("team:"):
+        team = Team.objects.select_related("service").get(pk=int(d["destination"][5:]))
+    services.route_referral(
+        referral=referral,
+        destination=team.service if team else None,
+        team=team,
+        outside_service=d["outside_service"],
+        reason=d["reason"],
+        actor=request.user,
+        now=clock.now(),
     )
 
 
 def route_referral(request, pk):
-    referral = access.get_referral(request.user, pk)
-    _require(request, referral, "triage_route")
-    form = RouteForm(request.POST or None, referral=referral)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        team = None
-        if d["destination"].startswith("team:"):
-            team = Team.objects.select_related("service").get(pk=int(d["destination"][5:]))
-        try:
-            services.route_referral(
-                referral=referral,
-                destination=team.service if team else None,
-                team=team,
-                outside_service=d["outside_service"],
-                reason=d["reason"],
-                actor=request.user,
-                now=clock.now(),
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, f"Referral {referral.reference} routed")
-            return redirect("referrals:detail", pk=referral.pk)
-    return render(
+    referral = _referral_for(request, pk, "triage_route")
+    return _action_page(
         request,
-        "referrals/action.html",
-        {"form": form, "referral": referral, "title": "Triage panel decision", "button": "Route"},
+        referral,
+        RouteForm(request.POST or None, referral=referral),
+        title="Triage panel decision",
+        button="Route",
+        success=f"Referral {referral.reference} routed",
+        run=lambda d: _route(request, referral, d),
     )
 
 
 def assess_referral(request, pk):
-    referral = access.get_referral(request.user, pk)
-    _require(request, referral, "assess")
-    form = AssessForm(request.POST or None, referral=referral)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.assess_referral(
-                referral=referral,
-                hub=d["hub"],
-                level=d["level"],
-                reason=d["reason"],
-                information_given=d["information_given"],
-                actor=request.user,
-                now=clock.now(),
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, f"Assessment recorded for {referral.reference}")
-            return redirect("referrals:detail", pk=referral.pk)
-    return render(
+    referral = _referral_for(request, pk, "assess")
+    return _action_page(
         request,
-        "referrals/action.html",
-        {"form": form, "referral": referral, "title": "Hub assessment", "button": "Save"},
+        referral,
+        AssessForm(request.POST or None, referral=referral),
+        title="Hub assessment",
+        button="Save",
+        success=f"Assessment recorded for {referral.reference}",
+        run=lambda d: services.assess_referral(
+            referral=referral,
+            hub=d["hub"],
+            level=d["level"],
+            reason=d["reason"],
+            information_given=d["information_given"],
+            actor=request.user,
+            now=clock.now(),
+        ),
     )
