@@ -40,6 +40,7 @@ REFERRAL_ROLES = (
 )
 
 TEXT = 5000  # the longest free text the API takes in one field
+MAX_ID = 2**63 - 1  # a BigAutoField; a larger number overflows the database's integer
 
 ComplexFeature = Literal[tuple(code for code, _ in rules.COMPLEX_FEATURES)]
 
@@ -372,7 +373,7 @@ class AnswerIn(Schema):
 class ReferralFilters(Schema):
     status: ReferralStatus | None = None
     service: str | None = Field(None, max_length=30, description="A service code")
-    team: int | None = Field(None, description="A team id")
+    team: int | None = Field(None, ge=1, le=MAX_ID, description="A team id")
     overdue: bool | None = Field(None, description="Screening overdue today")
 
 

@@ -87,6 +87,10 @@ def _targets(demo_ids):
         ("api-v1:list_services", "/api/v1/services", NOT_PORTAL),
         ("api-v1:get_service", "/api/v1/services/KERS", NOT_PORTAL),
         ("api-v1:list_versions", "/api/v1/services/KERS/versions", NOT_PORTAL),
+        ("api-v1:list_referrals", "/api/v1/referrals", referral_roles),
+        ("api-v1:get_referral", f"/api/v1/referrals/{submitted}", referral_roles),
+        ("api-v1:get_referral", f"/api/v1/referrals/{panel}", {"referrer", "quality_manager"}),
+        ("api-v1:get_referral", f"/api/v1/referrals/{held}", referral_roles),
         ("api-v1:openapi-json", "/api/v1/openapi.json", ALL),
         ("api-v1:openapi-view", "/api/v1/docs", ALL),
     ]
@@ -107,6 +111,16 @@ NOT_IN_MATRIX = {
     "api-v1:add_carer",  # same door as GET
     "api-v1:create_service",
     "api-v1:change_settings",
+    # POST: enablement/referrals/tests/test_api.py
+    "api-v1:submit_referral",
+    "api-v1:return_referral",
+    "api-v1:resubmit_referral",
+    "api-v1:validate_referral",
+    "api-v1:route_referral",
+    "api-v1:assess_referral",
+    "api-v1:screen_referral",
+    "api-v1:hold_referral",
+    "api-v1:answer_hold",
 }
 
 

@@ -388,10 +388,10 @@ def test_list_filters(today, client_for, body):
 
 def test_overdue_is_worked_out_from_todays_clock(today, client_for, body):
     mine = _post(client_for("referrer"), "", body()).json()  # Tuesday: due Thursday
-    admin = client_for("admin")
     with time_machine.travel(_at(2026, 3, 4), tick=False):  # the demo's are due today
-        assert admin.get(URL, {"overdue": True}).json()["count"] == 0
-    with time_machine.travel(_at(2026, 3, 5), tick=False):
+        assert client_for("admin").get(URL, {"overdue": True}).json()["count"] == 0
+    with time_machine.travel(_at(2026, 3, 5), tick=False):  # a session lasts 8 hours
+        admin = client_for("admin")
         overdue = admin.get(URL, {"overdue": True}).json()["items"]
         on_time = admin.get(URL, {"overdue": False}).json()["items"]
     assert {r["person_name"] for r in overdue} == {"Ada Sample", "Bo Specimen"}
@@ -411,3 +411,55 @@ def test_roles_without_referrals_are_refused_the_list(demo, client_for):
 def test_signed_out_is_401(demo, client):
     assert client.get(URL).status_code == 401
     assert client.post(URL, {}, content_type=JSON).status_code == 401
+
+
+def test_hub_service_single_point_and_assessment(today, client_for, body):
+    submitted = _post(
+        client_for("referrer"),
+        "",
+        body(destination={"service": "BEP"}, source="agreed_organisation"),
+    )
+    assert submitted.status_code == 201, submitted.content
+    referral = submitted.json()
+    pk = referral["id"]
+    assert (referral["service"], referral["team"], referral["screening_due"]) == ("BEP", None, None)
+    west = Team.objects.get(service__code="BEP", name="Barnet West")
+    north = Team.objects.get(service__code="BEP", name="Barnet North")
+    assert _post(client_for("admin.bep"), f"/{pk}/validate").json()["status"] == Status.IN_TRIAGE
+
+    worker = client_for("worker.bep")  # Barnet West: the single point is the whole service's
+    assert {"assess", "signpost"} <= set(worker.get(f"{URL}/{pk}").json()["allowed_actions"])
+    for payload, field in [
+        ({"hub_id": west.pk, "level": "brief", "reason": " "}, "reason"),
+        ({"hub_id": 987654, "level": "brief", "reason": "Assessed"}, "hub"),
+        ({"hub_id": west.pk, "level": "gold", "reason": "Assessed"}, "level"),
+        ({"hub_id": None, "level": "brief", "reason": "Assessed"}, "hub"),
+        ({"level": "signposting", "reason": "Assessed"}, "information_given"),
+    ]:
+        response = _post(worker, f"/{pk}/assess", payload)
+        assert response.status_code == 400, (payload, response.content)
+        assert field in _fields(response), (payload, response.json())
+
+    assessed = _post(
+        worker, f"/{pk}/assess", {"hub_id": north.pk, "level": "brief", "reason": "Assessed"}
+    )
+    assert assessed.status_code == 200, assessed.content
+    assert (assessed.json()["status"], assessed.json()["team"]) == (
+        Status.VALIDATED,
+        "Barnet North",
+    )
+    assert assessed.json()["triage"]["hub"] == "Barnet North"
+    # Now in Barnet North's queue, no longer the Barnet West worker's.
+    assert worker.get(f"{URL}/{pk}").status_code == 404
+    assert client_for("senior.bep").get(f"{URL}/{pk}").status_code == 200
+
+
+def test_a_team_of_a_hub_service_is_not_a_destination(today, client_for, body):
+    north = Team.objects.get(service__code="BEP", name="Barnet North")
+    response = _post(
+        client_for("referrer"),
+        "",
+        body(destination={"team_id": north.pk}, source="agreed_organisation"),
+    )
+    assert response.status_code == 400
+    assert '{"service": "BEP"}' in _fields(response)["destination"][0]
