@@ -1,10 +1,12 @@
 from django.urls import path
 
-from enablement.referrals import views
+from enablement.referrals import tracker, views
 
 app_name = "referrals"
 urlpatterns = [
-    path("", views.referral_list, name="list"),
+    path("", tracker.tracker_page, name="list"),
+    path("export/csv/", tracker.export_csv, name="export-csv"),
+    path("export/xlsx/", tracker.export_xlsx, name="export-xlsx"),
     path("new/", views.referral_new, name="new"),
     path("<int:pk>/", views.referral_detail, name="detail"),
     path("<int:pk>/return/", views.return_referral, name="return"),

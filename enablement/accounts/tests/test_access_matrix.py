@@ -67,6 +67,8 @@ def _targets(demo_ids):
         ("catalogue:resources", "/resources/", CASE_TEAM | OVERSIGHT),
         ("governance:access-log", "/access-log/", OVERSIGHT),
         ("referrals:list", "/referrals/", referral_roles),
+        ("referrals:export-csv", "/referrals/export/csv/", referral_roles),
+        ("referrals:export-xlsx", "/referrals/export/xlsx/", referral_roles),
         ("referrals:new", f"/referrals/new/?person={east}", {"referrer"}),
         ("referrals:new", f"/referrals/new/?person={west}", set()),
         ("referrals:detail", f"/referrals/{submitted}/", referral_roles),

@@ -1,0 +1,476 @@
+"""The tracker: every referral the user may see, with its clocks, filtered, sorted, paged,
+counted by status, and exported as CSV or XLSX (the spreadsheet the service kept beside the
+case system).
+
+What the issue asks for and what exists today:
+
+- Columns now: reference, person, service, team, status, received, screening due (with its
+  overdue flag), validated, decided (accepted, declined, routed, closed...) and the reason.
+- Left out until episodes exist: allocated worker, start, next review due, planned end and
+  closure of an episode. They belong to the episode model, which has not been built; add
+  them to `COLUMNS` (and the table in `referrals/list.html`) when it is.
+
+Everything is read through `access.visible_referrals(user)`, the one door, so the page and
+both exports show a user exactly the referrals they may see, and the exports exactly the rows
+the same filter shows on the page (every page of it, not only the one on screen).
+
+The screening clock is computed when read, as `selectors.clocks` does: it is not stored. So
+filtering "overdue only" and sorting by "screening due" are done in Python on a query that is
+first narrowed in the database to the only rows that could qualify. The scale fix, when the
+measurements say it is needed, is a stored screening due date (set on receipt, indexed),
+which turns both into plain `WHERE`/`ORDER BY` clauses.
+"""
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from enablement.accounts import access
+from enablement.catalogue.models import Service, ServiceSettings, Team
+from enablement.core import clock
+from enablement.core.workdays import ENGLAND_AND_WALES, WorkingCalendar
+from enablement.referrals import rules
+from enablement.referrals.rules import Status
+from enablement.referrals.views import REFERRAL_ROLES
+
+PAGE_SIZE = 25
+EXPORT_LIMIT = 50_000
+NO_TEAM = "none"
+
+SORTS = (
+    ("received", "Received, oldest first"),
+    ("received_desc", "Received, newest first"),
+    ("screening_due", "Screening due, soonest first"),
+    ("status", "Status"),
+    ("reference", "Reference"),
+)
+DEFAULT_SORT = "received"
+
+# The statuses with a running screening clock, and those of them that can be overdue (a
+# hold pauses the clock): the same rule as `selectors.clocks`.
+CLOCK_STATUSES = frozenset({Status.SUBMITTED, Status.VALIDATED, Status.ON_HOLD})
+OVERDUE_STATUSES = CLOCK_STATUSES - {Status.ON_HOLD}
+
+# get_status_display() re-reads the model's callable choices on every call: too slow for
+# 50,000 rows of an export.
+STATUS_LABELS = {s.value: s.label for s in Status}
+
+_STATUS_ORDER = Case(
+    *(When(status=s.value, then=Value(i)) for i, s in enumerate(Status)),
+    default=Value(len(Status)),
+    output_field=IntegerField(),
+)
+# Ties always fall back to the order of the queue: oldest received first.
+_ORDERINGS = {
+    "received": ("received_at", "pk"),
+    "received_desc": ("-received_at", "-pk"),
+    "screening_due": ("received_at", "pk"),  # then sorted by due date in Python (stable)
+    "status": ("status_order", "received_at", "pk"),
+    "reference": ("reference",),
+}
+
+
+# --- The filter form ----------------------------------------------------------------------
+
+
+class TrackerForm(forms.Form):
+    """The GET filter. Service and team offer only what the user's referrals use."""
+
+    service = forms.ChoiceField(label="Service", required=False)
+    team = forms.ChoiceField(label="Team", required=False)
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[("", "All statuses"), *((s.value, s.label) for s in Status)],
+    )
+    overdue = forms.BooleanField(
+        label="Overdue only",
+        required=False,
+        help_text="Referrals past their screening due date (a hold pauses the clock)",
+    )
+    sort = forms.ChoiceField(label="Sort by", required=False, choices=SORTS, initial=DEFAULT_SORT)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        visible = access.visible_referrals(user)
+        services = Service.objects.filter(pk__in=visible.values("service_id")).order_by("name")
+        self.fields["service"].choices = [
+            ("", "All services"),
+            *((str(s.pk), f"{s.name} ({s.code})") for s in services),
+        ]
+        teams = (
+            Team.objects.filter(pk__in=visible.values("team_id"))
+            .select_related("service")
+            .order_by("service__name", "name")
+        )
+        team_choices = [("", "All teams"), *((str(t.pk), str(t)) for t in teams)]
+        if visible.filter(team__isnull=True).exists():
+            team_choices.append((NO_TEAM, "Not yet given a team"))
+        self.fields["team"].choices = team_choices
+
+    def filters(self) -> "Filters":
+        """The valid part of the filter (an unbound form is the default view)."""
+        if not self.is_bound:
+            return Filters()
+        self.is_valid()
+        data = self.cleaned_data
+        team = data.get("team") or None
+        return Filters(
+            service=int(data["service"]) if data.get("service") else None,
+            team=team if team in (None, NO_TEAM) else int(team),
+            status=data.get("status") or "",
+            overdue=bool(data.get("overdue")),
+            sort=data.get("sort") or DEFAULT_SORT,
+        )
+
+
+# --- The selector ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    service: int | None = None
+    team: int | str | None = None  # a team's id, NO_TEAM, or None for every team
+    status: str = ""
+    overdue: bool = False
+    sort: str = DEFAULT_SORT
+
+
+@dataclass(frozen=True)
+class Row:
+    referral: object
+    screening_due: date | None
+    screening_overdue: bool
+
+
+@dataclass
+class ScreeningClock:
+    """Screening due and overdue, by `rules.screening_due` on the referral's received date
+    and the version of the service's rules it started under: the same answer as
+    `selectors.clocks` (which also looks up holds, which the tracker does not show).
+
+    The versions of the rules are read once each (a list has a handful; reading them with
+    every row would decode their JSON thousands of times), and due dates are remembered per
+    (version, received date): thousands of referrals share a few hundred such pairs."""
+
+    today: date
+    calendar: WorkingCalendar = ENGLAND_AND_WALES
+    _versions: dict = field(default_factory=dict, repr=False)
+    _due: dict = field(default_factory=dict, repr=False)
+
+    def load(self, version_ids: Iterable[int]) -> None:
+        missing = set(version_ids) - self._versions.keys()
+        if missing:
+            self._versions.update(ServiceSettings.objects.in_bulk(missing))
+
+    def due(self, status: str, received_at: datetime, version_id: int) -> tuple[date | None, bool]:
+        if status not in CLOCK_STATUSES:
+            return None, False
+        received_on = timezone.localdate(received_at)
+        key = (version_id, received_on)
+        if key not in self._due:
+            self.load([version_id])
+            settings = self._versions[version_id]
+            self._due[key] = rules.screening_due(settings, received_on, self.calendar)
+        due = self._due[key]
+        return due, rules.is_overdue(due, self.today) and status != Status.ON_HOLD
+
+    def __call__(self, referral) -> Row:
+        due, overdue = self.due(referral.status, referral.received_at, referral.service_settings_id)
+        return Row(referral, due, overdue)
+
+
+class _Picked(Sequence):
+    """Referrals chosen and put in order in Python, held as ids: a full row (with its
+    person, service, team and rules) is read only for the slice asked for, a page or a
+    chunk of an export, and only through the same door-scoped query."""
+
+    CHUNK = 2000  # ids per query: within SQLite's and PostgreSQL's parameter limits
+
+    def __init__(self, ids: list[int], qs: QuerySet):
+        self.ids, self.qs = ids, qs
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1 if index != -1 else None][0]
+        ids = self.ids[index]
+        found = {r.pk: r for r in self.qs.filter(pk__in=ids).order_by()}
+        return [found[pk] for pk in ids if pk in found]
+
+    def __iter__(self):
+        for start in range(0, len(self.ids), self.CHUNK):
+            yield from self[start : start + self.CHUNK]
+
+
+@dataclass
+class Tracker:
+    referrals: Sequence  # a QuerySet, or `_Picked` when filtered or sorted by the clock
+    counts: list[tuple[str, str, int]]  # (status, label, number), in the order of Status
+    total: int
+    clock: ScreeningClock
+
+    def page(self, number):
+        paginator = Paginator(self.referrals, PAGE_SIZE)
+        paginator.count = self.total  # counted already, with the counts by status
+        page = paginator.get_page(number)
+        return page, [self.clock(r) for r in page.object_list]
+
+    def rows(self) -> Iterator[Row]:
+        """Every row, for an export."""
+        items: Iterable = self.referrals
+        if isinstance(items, QuerySet):
+            items = items.iterator(chunk_size=2000)
+        for referral in items:
+            yield self.clock(referral)
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _counts(statuses: Counter) -> list[tuple[str, str, int]]:
+    return [(s.value, s.label, statuses[s.value]) for s in Status if statuses[s.value]]
+
+
+def _ordered(qs: QuerySet, sort: str) -> QuerySet:
+    if sort == "status":
+        qs = qs.annotate(status_order=_STATUS_ORDER)
+    return qs.order_by(*_ORDERINGS[sort])
+
+
+def tracker(
+    user, filters: Filters, *, today: date, calendar: WorkingCalendar = ENGLAND_AND_WALES
+) -> Tracker:
+    """The referrals the user may see that match the filter, in the chosen order, with counts
+    by status of the whole filtered set."""
+    # The rules version is not joined: the clock reads each version once (ScreeningClock).
+    qs = access.visible_referrals(user).select_related("service", "team", "person")
+    if filters.service:
+        qs = qs.filter(service_id=filters.service)
+    if filters.team == NO_TEAM:
+        qs = qs.filter(team__isnull=True)
+    elif filters.team:
+        qs = qs.filter(team_id=filters.team)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    sort = filters.sort if filters.sort in _ORDERINGS else DEFAULT_SORT
+    screening = ScreeningClock(today=today, calendar=calendar)
+
+    if not filters.overdue and sort != "screening_due":
+        # All in the database: counts in one GROUP BY, the page by LIMIT/OFFSET.
+        grouped = qs.order_by().values("status").annotate(n=Count("pk", distinct=True))
+        statuses = Counter({g["status"]: g["n"] for g in grouped})
+        return Tracker(_ordered(qs, sort), _counts(statuses), sum(statuses.values()), screening)
+
+    # The clock is computed, not stored, so "overdue only" and "screening due" are worked
+    # out here, on four narrow columns rather than whole rows. A stored, indexed due date is
+    # the scale fix when measurements call for it (see the module's docstring).
+    keys = qs
+    if filters.overdue:
+        # Only these can be overdue: a running, unpaused clock that started before today
+        # (the due day is never before the day of receipt).
+        keys = keys.filter(
+            status__in=OVERDUE_STATUSES,
+            service_settings__screening_working_days__isnull=False,
+            received_at__lt=_start_of(today),
+        )
+    keys = list(
+        _ordered(keys, sort).values_list("pk", "status", "received_at", "service_settings_id")
+    )
+    screening.load({k[3] for k in keys})
+    dues = {pk: screening.due(status, at, version) for pk, status, at, version in keys}
+    if filters.overdue:
+        keys = [k for k in keys if dues[k[0]][1]]
+    if sort == "screening_due":
+        # Soonest first, referrals with no clock last; ties keep the queue's order.
+        def due_key(key):
+            due = dues[key[0]][0]
+            return (due is None, due or date.min)
+
+        keys.sort(key=due_key)
+    statuses = Counter(k[1] for k in keys)
+    return Tracker(_Picked([k[0] for k in keys], qs), _counts(statuses), len(keys), screening)
+
+
+# --- Export columns -------------------------------------------------------------------------
+
+
+def _local_date(moment: datetime | None) -> date | None:
+    return timezone.localdate(moment) if moment else None
+
+
+# (header, width in a spreadsheet, value of a row). Dates are dates, so a spreadsheet sorts
+# and filters them as such. Episode columns (allocated worker, start, next review due,
+# planned end, closure) are to come with the episode model.
+COLUMNS = (
+    ("Reference", 18, lambda row: row.referral.reference),
+    ("Person", 24, lambda row: row.referral.person.full_name),
+    ("Service", 10, lambda row: row.referral.service.code),
+    ("Team", 24, lambda row: row.referral.team.name if row.referral.team else ""),
+    ("Status", 30, lambda row: STATUS_LABELS.get(row.referral.status, row.referral.status)),
+    ("Received", 13, lambda row: _local_date(row.referral.received_at)),
+    ("Screening due", 13, lambda row: row.screening_due),
+    ("Screening overdue", 10, lambda row: "Yes" if row.screening_overdue else "No"),
+    ("Validated", 13, lambda row: _local_date(row.referral.validated_at)),
+    ("Decided", 13, lambda row: _local_date(row.referral.decided_at)),
+    ("Decision reason", 50, lambda row: row.referral.decision_reason),
+)
+HEADERS = [header for header, _, _ in COLUMNS]
+
+# A cell starting with one of these is run as a formula by spreadsheet programs; free text
+# typed by users (names, reasons) must never become one (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _values(row: Row) -> list:
+    return [value(row) for _, _, value in COLUMNS]
+
+
+def _csv_safe(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _filename(extension: str) -> str:
+    return f"referrals-{clock.today().isoformat()}.{extension}"
+
+
+def _attachment(content: bytes, content_type: str, extension: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{_filename(extension)}"'
+    return response
+
+
+def _csv(rows: Iterable[Row]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADERS)
+    for row in rows:
+        writer.writerow([_csv_safe(v) for v in _values(row)])
+    return out.getvalue().encode("utf-8")
+
+
+def _is_formula(value) -> bool:
+    return isinstance(value, str) and value.startswith("=")
+
+
+def _xlsx_text(sheet, value: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value)
+    cell.data_type = "s"
+    return cell
+
+
+def _xlsx(rows: Iterable[Row]) -> bytes:
+    workbook = Workbook(write_only=True)  # streams rows, so 50,000 of them fit in memory
+    sheet = workbook.create_sheet("Referrals")
+    sheet.freeze_panes = "A2"
+    for number, (_, width, _) in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(number)].width = width
+    bold = Font(bold=True)
+    header = []
+    for title in HEADERS:
+        cell = WriteOnlyCell(sheet, title)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for row in rows:
+        # Plain values are the fast path (dates get a date format by themselves); only text
+        # that openpyxl would store as a formula is wrapped and kept as text.
+        sheet.append([_xlsx_text(sheet, v) if _is_formula(v) else v for v in _values(row)])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+# --- Views ----------------------------------------------------------------------------------
+
+
+def _form_for(request) -> TrackerForm:
+    if not request.user.has_role(*REFERRAL_ROLES):
+        raise PermissionDenied
+    return TrackerForm(request.GET or None, user=request.user)
+
+
+def _tracker_for(request, form: TrackerForm) -> Tracker:
+    return tracker(request.user, form.filters(), today=clock.today())
+
+
+def tracker_page(request):
+    form = _form_for(request)
+    found = _tracker_for(request, form)
+    page, rows = found.page(request.GET.get("page"))
+    return render(
+        request,
+        "referrals/list.html",
+        {
+            "form": form,
+            "filter_valid": not form.is_bound or form.is_valid(),
+            "page": page,
+            "rows": rows,
+            "counts": found.counts,
+            "total": found.total,
+            "export_limit": EXPORT_LIMIT,
+        },
+    )
+
+
+def _export(request, render_file, content_type: str, extension: str):
+    form = _form_for(request)
+    if form.is_bound and not form.is_valid():
+        # Never export a bad filter as if it were no filter.
+        return HttpResponse(
+            "The filter is not valid, so nothing was exported. Go back to the tracker, "
+            "correct the filter and export again.",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    found = _tracker_for(request, form)
+    if found.total > EXPORT_LIMIT:
+        messages.error(
+            request,
+            f"{found.total:,} referrals match this filter, and an export holds at most "
+            f"{EXPORT_LIMIT:,}. Narrow the filter (by service, team or status) and export "
+            "again.",
+        )
+        query = request.GET.copy()
+        query.pop("page", None)
+        url = reverse("referrals:list")
+        return redirect(f"{url}?{query.urlencode()}" if query else url)
+    return _attachment(render_file(found.rows()), content_type, extension)
+
+
+def export_csv(request):
+    return _export(request, _csv, "text/csv; charset=utf-8", "csv")
+
+
+def export_xlsx(request):
+    return _export(
+        request,
+        _xlsx,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "xlsx",
+    )
