@@ -19,6 +19,19 @@ NAVIGATION = (
         },
     ),
     (
+        "Referrals",
+        "referrals:list",
+        {
+            Role.ADMIN,
+            Role.WORKER,
+            Role.SENIOR,
+            Role.REFERRER,
+            Role.PROVISION_MANAGER,
+            Role.QUALITY_MANAGER,
+        },
+    ),
+    ("Inbox", "notifications:inbox", None),
+    (
         "Teams",
         "catalogue:teams",
         {
