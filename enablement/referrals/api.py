@@ -648,16 +648,11 @@ def route_referral(request, referral_id: int, payload: RouteIn):
 def assess_referral(request, referral_id: int, payload: AssessIn):
     action = Action.SIGNPOST if payload.level == "signposting" else Action.ASSESS
     referral = _acting_on(request, referral_id, action)
-    problems = {}
-    if not payload.reason.strip():  # required on the page's form
-        problems["reason"] = "Summarise the assessment"
     hub = None
     if payload.hub_id is not None:
         hub = Team.objects.filter(pk=payload.hub_id).first()
         if hub is None:
-            problems["hub"] = "Unknown hub"
-    if problems:
-        raise ValidationError(problems)
+            raise ValidationError({"hub": "Unknown hub"})
     services.assess_referral(
         referral=referral,
         hub=hub,
@@ -677,12 +672,6 @@ def assess_referral(request, referral_id: int, payload: AssessIn):
 )
 def screen_referral(request, referral_id: int, payload: ScreenIn):
     referral = _acting_on(request, referral_id, services.DECISION_ACTIONS[payload.decision])
-    factors = list(referral.service_settings.not_appropriate_factors)
-    unknown = [f for f in payload.not_appropriate if f not in factors]
-    if unknown:  # the page offers only the service's own factors
-        raise ValidationError(
-            {"not_appropriate": f"Not one of this service's factors: {', '.join(unknown)}"}
-        )
     services.screen_referral(
         referral=referral,
         decision=payload.decision,

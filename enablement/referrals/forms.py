@@ -46,7 +46,7 @@ class ReferralForm(forms.Form):
     )
     source = forms.ChoiceField(
         label="Who is making the referral",
-        choices=ReferralSource.choices,
+        choices=[("", "Select who is making the referral"), *ReferralSource.choices],
         error_messages={"required": "Select who is making the referral"},
     )
     named_social_worker = forms.TypedChoiceField(

@@ -91,7 +91,8 @@ class SelfReferralForm(forms.Form):
         required=False,
     )
     short_term = forms.BooleanField(
-        label="I understand this is short-term support, for about 6 weeks", required=False
+        label="I understand this is short-term support, for the weeks shown beside the service",
+        required=False,
     )
     consent_to_share = forms.BooleanField(
         label="I agree that the service may use these details to contact me and to plan support",
@@ -100,7 +101,11 @@ class SelfReferralForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service"].choices = [(s.code, s.name) for s in self_referral_services()]
+        # The length is each service's own setting, never a number written here.
+        self.fields["service"].choices = [
+            (s.code, f"{s.name} (up to {s.current_settings.length_weeks} weeks)")
+            for s in self_referral_services()
+        ]
 
     def clean(self):
         data = super().clean()

@@ -116,9 +116,12 @@ def submission_problems(
             f"{person.full_name} is {age_on(person.date_of_birth, today)}: this service is for "
             f"people aged {settings.min_age} and over"
         )
-    flag = rules.re_referral_flag(
-        settings, last_ended_on=values.get("previous_ended_on"), submitted_on=today
-    )
+    previous = values.get("previous_ended_on")
+    if previous is not None and previous > today:
+        # Also keeps absurd years away from the month arithmetic of the window.
+        problems["previous_ended_on"] = "The last enablement cannot have ended in the future"
+        previous = None
+    flag = rules.re_referral_flag(settings, last_ended_on=previous, submitted_on=today)
     if flag and not rules.may_go_on(flag, values.get("changed_needs_statement") or ""):
         problems["changed_needs_statement"] = flag.message
     return problems
@@ -274,6 +277,9 @@ def resubmit_referral(
     *, referral: Referral, values: dict, risks: dict[str, RiskEntry], actor, now: datetime
 ) -> Referral:
     settings = referral.service_settings
+    # Only a returned referral can be resubmitted: say so before judging its contents.
+    referral.refresh_from_db(fields=["status"])
+    _transition(referral, Action.RESUBMIT)
     merged = {k: getattr(referral, k) for k in REFERRAL_FIELDS} | values
     problems = submission_problems(
         settings=settings,
@@ -428,6 +434,8 @@ def assess_referral(
     the referral with the information given recorded."""
     if level not in referral.service_settings.levels:
         raise ValidationError({"level": "Select a level this service offers"})
+    if not reason.strip():
+        raise ValidationError({"reason": "Summarise the assessment"})
     signpost = level == "signposting"
     if signpost and not information_given.strip():
         raise ValidationError({"information_given": "Record the information and advice given"})
@@ -483,6 +491,11 @@ def screen_referral(
     actor,
     now: datetime,
 ) -> Referral:
+    unknown = set(not_appropriate) - set(referral.service_settings.not_appropriate_factors)
+    if unknown:
+        raise ValidationError(
+            {"not_appropriate": f"Not one of this service's reasons: {', '.join(sorted(unknown))}"}
+        )
     if decision not in DECISION_ACTIONS:
         raise ValidationError({"decision": "Select accept, decline or not ready"})
     settings = referral.service_settings

@@ -113,10 +113,8 @@ def test_input_that_breaks_the_schema_is_a_422_with_field_errors(client_for):
     )
     assert response.status_code == 422
     fields = {e["field"] for e in response.json()["errors"]}
-    assert {"payload.date_of_birth", "payload.primary_diagnosis"} <= fields or {
-        "date_of_birth",
-        "primary_diagnosis",
-    } <= fields
+    named = {f.removeprefix("payload.") for f in fields}
+    assert {"date_of_birth", "primary_diagnosis"} <= named, fields
 
 
 def test_session_api_call_needs_csrf_for_changes(user_for):

@@ -67,7 +67,7 @@ def _stop(proc: subprocess.Popen) -> str:
     return out
 
 
-def _workers_running(var_dir: Path) -> bool:
+def _workers_running() -> bool:
     result = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True, check=True)
     return "manage.py qcluster" in result.stdout
 
@@ -79,7 +79,7 @@ def test_make_run_serves_sign_in_and_is_safe_to_run_again(tmp_path):
     try:
         html = _wait_for_sign_in(first, port)
         assert "Sign in to Enablement" in html
-        assert _workers_running(tmp_path)
+        assert _workers_running()
     finally:
         out = _stop(first)
     assert f"http://127.0.0.1:{port}" in out

@@ -72,3 +72,12 @@ def test_a_claimed_message_is_not_sent_by_a_second_worker(message, mailoutbox):
     assert deliver_outbox(now=NOW) == 0
     later = NOW + dt.timedelta(minutes=11)  # that worker died; the claim has gone stale
     assert deliver_outbox(now=later) == 1
+
+
+def test_inbox_tags_new_messages_once_then_they_are_read(message, client_for):
+    client = client_for("referrer")
+    first = client.get("/inbox/").content.decode()
+    assert "New</strong> Referral KERS-1 received" in first
+    message.notification.refresh_from_db()
+    assert message.notification.read_at is not None
+    assert "New</strong> Referral KERS-1 received" not in client.get("/inbox/").content.decode()
