@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "enablement.people",
     "enablement.governance",
     "enablement.referrals",
+    "enablement.casework",
+    "enablement.allocation",
     "enablement.notifications",
     "enablement.api",
     "enablement.demo",

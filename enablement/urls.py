@@ -7,6 +7,7 @@ urlpatterns = [
     path("home/", include("enablement.accounts.home_urls")),
     path("people/", include("enablement.people.urls")),
     path("referrals/", include("enablement.referrals.urls")),
+    path("allocation/", include("enablement.allocation.urls")),
     path("inbox/", include("enablement.notifications.urls")),
     path("self-referral/", include("enablement.referrals.public_urls")),
     path("", include("enablement.catalogue.urls")),

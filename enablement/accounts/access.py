@@ -199,3 +199,57 @@ def may_act_on_referral(user, referral, action: str) -> bool:
     if referral.team_id is not None:
         return referral.team_id == staff.team_id
     return referral.service_id == staff.team.service_id
+
+
+# Allocation (seed 000 §7): seniors allocate within their own team; admins see their team's
+# waiting list to keep the tracker; provision and quality managers see every team they
+# oversee. Workers never see the allocation pages: a colleague's caseload is not theirs.
+ALLOCATION_ROLES = frozenset(
+    {Role.SENIOR, Role.ADMIN, Role.PROVISION_MANAGER, Role.QUALITY_MANAGER}
+)
+
+
+def allocation_teams(user):
+    """Teams whose waiting list and caseloads this user may see."""
+    from enablement.catalogue.models import Team
+
+    if not user.is_authenticated or not user.is_active or not user.roles & ALLOCATION_ROLES:
+        return Team.objects.none()
+    if Role.QUALITY_MANAGER in user.roles:
+        return Team.objects.filter(active=True)
+    staff = _staff(user)
+    if staff is None:
+        return Team.objects.none()
+    q = NOTHING
+    if Role.PROVISION_MANAGER in user.roles:
+        q |= Q(service__in=staff.services.all())
+    if user.roles & {Role.SENIOR, Role.ADMIN} and staff.team_id:
+        q |= Q(pk=staff.team_id)
+    return Team.objects.filter(q, active=True).distinct()
+
+
+def may_allocate(user, team) -> bool:
+    """Only a senior of the team allocates its referrals, and only to its own workers."""
+    staff = _staff(user)
+    return (
+        user.is_active
+        and Role.SENIOR in user.roles
+        and staff is not None
+        and team is not None
+        and staff.team_id == team.pk
+    )
+
+
+def forecast_services(user):
+    """Services whose waiting-time forecast this user may see: provision managers their own,
+    quality managers all."""
+    from enablement.catalogue.models import Service
+
+    if not user.is_authenticated or not user.is_active:
+        return Service.objects.none()
+    if Role.QUALITY_MANAGER in user.roles:
+        return Service.objects.filter(active=True)
+    staff = _staff(user)
+    if Role.PROVISION_MANAGER in user.roles and staff is not None:
+        return staff.services.filter(active=True)
+    return Service.objects.none()

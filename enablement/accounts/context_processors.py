@@ -30,6 +30,12 @@ NAVIGATION = (
             Role.QUALITY_MANAGER,
         },
     ),
+    (
+        "Waiting list",
+        "allocation:waiting",
+        {Role.ADMIN, Role.SENIOR, Role.PROVISION_MANAGER, Role.QUALITY_MANAGER},
+    ),
+    ("Forecast", "allocation:forecast", {Role.PROVISION_MANAGER, Role.QUALITY_MANAGER}),
     ("Inbox", "notifications:inbox", None),
     (
         "Teams",
@@ -88,8 +94,13 @@ def nav_items_for(user, path: str) -> list[dict]:
         if roles is not None and not (user.roles & roles):
             continue
         url = reverse(name)
-        current = path == url if url == "/" else path.startswith(url)
-        items.append({"label": label, "url": url, "current": current})
+        matches = path == url if url == "/" else path.startswith(url)
+        items.append({"label": label, "url": url, "current": matches})
+    # One section is current: the longest match, so /allocation/forecast/ is the forecast
+    # and not also the waiting list at /allocation/.
+    best = max((i for i in items if i["current"]), key=lambda i: len(i["url"]), default=None)
+    for item in items:
+        item["current"] = item is best
     return items
 
 

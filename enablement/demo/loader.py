@@ -302,6 +302,14 @@ PEOPLE = [
         "British Sign Language",
         None,
     ),
+    # Accepted referrals for the allocation story: some allocated, some waiting.
+    ("Rae", "Exemplar", 33, "KERS/Kent East", "mental_health", "CT1 3AA", "", None),
+    ("Sol", "Proxy", 47, "KERS/Kent East", "mental_health", "CT10 1AA", "", None),
+    ("Tam", "Mockup", 25, "KERS/Kent East", "mental_health", "CT20 1AA", "", None),
+    ("Uma", "Standin", 39, "KERS/Kent East", "mental_health", "CT5 1AA", "Prefers email", None),
+    ("Val", "Surrogate", 55, "KERS/Kent East", "mental_health", "CT6 5AA", "", None),
+    ("Wyn", "Facsimile", 28, "KERS/Kent East", "mental_health", "CT7 9AA", "", None),
+    ("Xan", "Lookalike", 42, "KERS/Kent West", "mental_health", "ME15 7AA", "", None),
 ]
 
 
@@ -467,17 +475,17 @@ def _load_referrals(*, now, referrer) -> int:
     kers_east = Team.objects.get(service__code="KERS", name="Kent East")
     afd_panel = Team.objects.get(service__code="AFD", name="Autism triage panel")
 
-    def refer(family, service_code, team, **extra):
+    def refer(family, service_code, team, at=None, **extra):
         person = Person.objects.get(family_name=family)
         return referrals.submit_referral(
             service=Service.objects.get(code=service_code),
             team=team,
             person=person,
-            values=_demo_values(referrer, now, **extra),
-            risks=_demo_risks(now),
+            values=_demo_values(referrer, at or now, **extra),
+            risks=_demo_risks(at or now),
             referrer=referrer,
             actor=referrer,
-            now=now,
+            now=at or now,
         )
 
     refer("Sample", "KERS", kers_east)  # waiting for the admin
@@ -500,7 +508,59 @@ def _load_referrals(*, now, referrer) -> int:
         now=now,
     )
     refer("Invented", "AFD", afd_panel, source="social_work_team")  # for the triage panel
-    return 5
+    return 5 + _load_allocation_story(now=now, refer=refer)
+
+
+def _load_allocation_story(*, now, refer) -> int:
+    """Accepted referrals over the last weeks: three allocated, three waiting in Kent East,
+    and one in Kent West that waits because nobody there has the skill it needs."""
+    from enablement.allocation import rules, selectors
+    from enablement.allocation.services import allocate
+    from enablement.referrals import services as referrals
+
+    user_model = get_user_model()
+    senior = user_model.objects.get(username="senior.east")
+    kers_east = Team.objects.get(service__code="KERS", name="Kent East")
+    kers_west = Team.objects.get(service__code="KERS", name="Kent West")
+    admins = {kers_east: user_model.objects.get(username="admin.east")}
+    admins[kers_west] = user_model.objects.get(username="admin.west")
+    seniors = {kers_east: senior, kers_west: user_model.objects.get(username="senior.west")}
+    story = [
+        # (family, team, days ago accepted, skills needed, joint working, allocated a day later)
+        ("Exemplar", kers_east, 63, (), False, True),
+        ("Proxy", kers_east, 41, ("autism-specialist",), False, True),
+        ("Mockup", kers_east, 22, (), False, True),
+        ("Standin", kers_east, 9, (), True, False),
+        ("Surrogate", kers_east, 6, ("autism-specialist",), False, False),
+        ("Facsimile", kers_east, 2, (), False, False),
+        ("Lookalike", kers_west, 12, ("autism-specialist",), False, False),
+    ]
+    for family, team, days_ago, skills, joint, worker in story:
+        at = now - timedelta(days=days_ago)
+        referral = refer(family, "KERS", team, at=at, joint_working_requested=joint)
+        referrals.validate_referral(referral=referral, actor=admins[team], now=at)
+        referral = referrals.screen_referral(
+            referral=referral,
+            decision="accept",
+            desktop_check_complete=True,
+            complex_features=[],
+            risk_notes="",
+            not_appropriate=[],
+            skills_needed=list(skills),
+            reason="",
+            actor=seniors[team],
+            now=at,
+        )
+        if worker:
+            # The senior takes the first proposal, as most allocations do.
+            when = at + timedelta(days=1)
+            first = rules.candidates(
+                selectors.referral_facts(referral),
+                selectors.team_workers(team, on=when.date()),
+            )[0]
+            staff = StaffMember.objects.get(pk=first.worker.id)
+            allocate(referral=referral, worker=staff, actor=senior, now=when)
+    return len(story)
 
 
 def sign_in_list() -> list[tuple[str, str]]:

@@ -64,6 +64,13 @@ class Event(AppendOnly):
         on_delete=models.PROTECT,
         related_name="events",
     )
+    episode = models.ForeignKey(
+        "casework.Episode",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:

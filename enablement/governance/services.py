@@ -14,6 +14,7 @@ def record_event(
     person=None,
     service=None,
     referral=None,
+    episode=None,
     data: dict | None = None,
 ) -> Event:
     return Event.objects.create(
@@ -24,6 +25,7 @@ def record_event(
         person=person,
         service=service,
         referral=referral,
+        episode=episode,
         data=data or {},
     )
 

@@ -359,6 +359,9 @@ class ScreenIn(Schema):
     complex_features: list[ComplexFeature] = Field([], max_length=len(rules.COMPLEX_FEATURES))
     risk_notes: str = Field("", max_length=TEXT)
     not_appropriate: list[str] = Field([], max_length=100)
+    skills_needed: list[str] = Field(
+        [], max_length=50, description="Codes of the skills the allocated worker must have"
+    )
     reason: str = Field("", max_length=TEXT)
 
 
@@ -679,6 +682,7 @@ def screen_referral(request, referral_id: int, payload: ScreenIn):
         complex_features=list(payload.complex_features),
         risk_notes=payload.risk_notes,
         not_appropriate=payload.not_appropriate,
+        skills_needed=payload.skills_needed,
         reason=payload.reason,
         actor=request.auth,
         now=clock.now(),

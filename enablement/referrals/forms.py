@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from enablement.accounts.roles import ROLES, Role
-from enablement.catalogue.models import Service, Team
+from enablement.catalogue.models import Service, Skill, Team
 from enablement.catalogue.vocab import ReferralSource, ServiceLevel
 from enablement.core.forms import GovukDateField
 from enablement.referrals.rules import CHECKLIST, COMPLEX_FEATURES, RiskArea
@@ -221,6 +221,12 @@ class ScreeningForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    skills_needed = forms.MultipleChoiceField(
+        label="Skills the allocated worker must have (if accepted)",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Allocation proposes only workers with every skill ticked",
+    )
     decision = forms.ChoiceField(
         label="Decision",
         widget=forms.RadioSelect,
@@ -243,6 +249,7 @@ class ScreeningForm(forms.Form):
         self.fields["not_appropriate"].choices = [(f, f) for f in factors]
         if not factors:
             del self.fields["not_appropriate"]
+        self.fields["skills_needed"].choices = Skill.objects.values_list("code", "name")
 
 
 class HoldForm(forms.Form):

@@ -65,6 +65,12 @@ class Referral(models.Model):
     intended_outcomes = models.TextField(blank=True)
     deliverable_within_length = models.BooleanField(default=False)
     joint_working_requested = models.BooleanField(default=False)
+    skills_needed = models.ManyToManyField(
+        "catalogue.Skill",
+        blank=True,
+        related_name="referrals_needing",
+        help_text="Skills the allocated worker must have, decided at screening",
+    )
     consent_to_share = models.BooleanField(default=False)
     changed_needs_statement = models.TextField(blank=True)
     previous_ended_on = models.DateField(

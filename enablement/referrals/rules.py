@@ -739,6 +739,7 @@ class Status(_Labelled):
     IN_TRIAGE = "in_triage", "In triage"
     ON_HOLD = "on_hold", "On hold: waiting for the named social worker"
     ACCEPTED = "accepted", "Accepted"
+    ALLOCATED = "allocated", "Allocated to a worker"
     DECLINED = "declined", "Declined"
     NOT_READY = "not_ready", "Not ready for enablement"
     REDIRECTED = "redirected", "Routed to another service"
@@ -761,15 +762,18 @@ class Action(_Labelled):
     EXPIRE_HOLD = "expire_hold", "Close: no answer within the hold"
     SIGNPOST = "signpost", "Signpost (pre-enablement)"
     WITHDRAW = "withdraw", "Withdraw"
+    ALLOCATE = "allocate", "Allocate to a worker"
 
 
 # Statuses the front door is still working on.
 OPEN_STATUSES: frozenset[Status] = frozenset(
     {Status.SUBMITTED, Status.RETURNED, Status.VALIDATED, Status.IN_TRIAGE, Status.ON_HOLD}
 )
-# The front door has finished: nothing moves a referral on from these. An accepted
+# Accepted and waiting on the allocation list: the only way on is a worker.
+WAITING_STATUSES: frozenset[Status] = frozenset({Status.ACCEPTED})
+# The front door has finished: nothing moves a referral on from these. An allocated
 # referral lives on as an episode, which has its own states.
-ENDED_STATUSES: frozenset[Status] = frozenset(Status) - OPEN_STATUSES
+ENDED_STATUSES: frozenset[Status] = frozenset(Status) - OPEN_STATUSES - WAITING_STATUSES
 
 ROUTINGS = ("direct", "panel", "hub")
 
@@ -788,6 +792,8 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (Status.RETURNED, Action.WITHDRAW): Status.WITHDRAWN,
     (Status.VALIDATED, Action.WITHDRAW): Status.WITHDRAWN,
     (Status.ON_HOLD, Action.WITHDRAW): Status.WITHDRAWN,
+    # Allocation opens the episode; the referral's part is then done (seed 000 §7).
+    (Status.ACCEPTED, Action.ALLOCATE): Status.ALLOCATED,
 }
 
 # What a front door adds: a validated referral goes to triage first.

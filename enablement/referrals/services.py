@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from enablement.accounts.roles import Role
-from enablement.catalogue.models import Service, Team
+from enablement.catalogue.models import Service, Skill, Team
 from enablement.core.workdays import ENGLAND_AND_WALES
 from enablement.governance.services import record_event
 from enablement.notifications.services import notify
@@ -490,7 +490,14 @@ def screen_referral(
     reason: str,
     actor,
     now: datetime,
+    skills_needed: list[str] = (),
 ) -> Referral:
+    skills = list(Skill.objects.filter(code__in=set(skills_needed)))
+    unknown_skills = set(skills_needed) - {s.code for s in skills}
+    if unknown_skills:
+        raise ValidationError(
+            {"skills_needed": f"Not a skill we record: {', '.join(sorted(unknown_skills))}"}
+        )
     unknown = set(not_appropriate) - set(referral.service_settings.not_appropriate_factors)
     if unknown:
         raise ValidationError(
@@ -550,6 +557,8 @@ def screen_referral(
             screened_by=actor,
             screened_at=now,
         )
+        if decision == "accept":
+            referral.skills_needed.set(skills)
         label = Status(referral.status).label
         _event(
             referral,

@@ -21,7 +21,6 @@ measurements say it is needed, is a stored screening due date (set on receipt, i
 which turns both into plain `WHERE`/`ORDER BY` clauses.
 """
 
-import csv
 import io
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -45,6 +44,7 @@ from openpyxl.utils import get_column_letter
 from enablement.accounts import access
 from enablement.catalogue.models import Service, ServiceSettings, Team
 from enablement.core import clock
+from enablement.core.exports import attachment, csv_bytes
 from enablement.core.workdays import ENGLAND_AND_WALES, WorkingCalendar
 from enablement.referrals import rules
 from enablement.referrals.rules import Status
@@ -337,22 +337,9 @@ COLUMNS = (
 )
 HEADERS = [header for header, _, _ in COLUMNS]
 
-# A cell starting with one of these is run as a formula by spreadsheet programs; free text
-# typed by users (names, reasons) must never become one (OWASP "CSV injection").
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 
 def _values(row: Row) -> list:
     return [value(row) for _, _, value in COLUMNS]
-
-
-def _csv_safe(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def _filename(extension: str) -> str:
@@ -360,18 +347,11 @@ def _filename(extension: str) -> str:
 
 
 def _attachment(content: bytes, content_type: str, extension: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{_filename(extension)}"'
-    return response
+    return attachment(content, content_type, _filename(extension))
 
 
 def _csv(rows: Iterable[Row]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(HEADERS)
-    for row in rows:
-        writer.writerow([_csv_safe(v) for v in _values(row)])
-    return out.getvalue().encode("utf-8")
+    return csv_bytes(HEADERS, (_values(row) for row in rows))
 
 
 def _is_formula(value) -> bool:

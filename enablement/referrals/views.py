@@ -202,6 +202,7 @@ def screen_referral(request, pk):
             complex_features=d["complex_features"],
             risk_notes=d["risk_notes"],
             not_appropriate=d.get("not_appropriate", []),
+            skills_needed=d["skills_needed"],
             reason=d["reason"],
             actor=request.user,
             now=clock.now(),

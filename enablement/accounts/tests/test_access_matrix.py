@@ -22,6 +22,8 @@ CASE_TEAM = {"admin", "worker", "senior"}
 SEARCHERS = CASE_TEAM | {"referrer", "provision_manager", "quality_manager"}
 OVERSIGHT = {"provision_manager", "quality_manager"}
 STAFF = CASE_TEAM | OVERSIGHT | {"sysadmin"}
+# Workers never see the allocation pages (issue 5).
+ALLOCATION = {"admin", "senior"} | OVERSIGHT
 
 
 def _targets(demo_ids):
@@ -80,6 +82,12 @@ def _targets(demo_ids):
         ("referrals:answer", f"/referrals/{held}/answer/", {"referrer"}),
         ("referrals:route", f"/referrals/{panel}/route/", set()),
         ("referrals:assess", f"/referrals/{panel}/assess/", set()),
+        ("allocation:waiting", "/allocation/", ALLOCATION),
+        ("allocation:caseloads", "/allocation/caseloads/", ALLOCATION),
+        ("allocation:allocate", f"/allocation/referrals/{demo_ids['waiting']}/", {"senior"}),
+        ("allocation:allocate", f"/allocation/referrals/{demo_ids['waiting_west']}/", set()),
+        ("allocation:allocate-all", f"/allocation/teams/{team}/allocate-all/", {"senior"}),
+        ("allocation:forecast", "/allocation/forecast/", OVERSIGHT),
         ("notifications:inbox", "/inbox/", ALL),
         ("api-v1:me", "/api/v1/me", ALL),
         ("api-v1:list_people", "/api/v1/people", SEARCHERS),
@@ -143,6 +151,8 @@ def demo_ids(demo):
         "held": Referral.objects.get(person__family_name="Placeholder").pk,
         "returned": Referral.objects.get(person__family_name="Example").pk,
         "panel": Referral.objects.get(person__family_name="Invented").pk,
+        "waiting": Referral.objects.get(person__family_name="Facsimile").pk,
+        "waiting_west": Referral.objects.get(person__family_name="Lookalike").pk,
     }
 
 

@@ -1149,7 +1149,8 @@ def test_unknown_strings_and_routings_are_errors():
         ("direct", Status.IN_TRIAGE, ()),
         ("panel", Status.IN_TRIAGE, (Action.TRIAGE_ROUTE, Action.WITHDRAW)),
         ("hub", Status.IN_TRIAGE, (Action.ASSESS, Action.SIGNPOST, Action.WITHDRAW)),
-        ("direct", Status.ACCEPTED, ()),
+        ("direct", Status.ACCEPTED, (Action.ALLOCATE,)),
+        ("direct", Status.ALLOCATED, ()),
         ("hub", Status.SIGNPOSTED, ()),
     ],
 )
@@ -1158,8 +1159,10 @@ def test_allowed_actions(routing, status, actions):
 
 
 def test_open_and_ended_statuses_split_every_status():
-    assert set(Status) == rules.OPEN_STATUSES | rules.ENDED_STATUSES
+    assert set(Status) == rules.OPEN_STATUSES | rules.WAITING_STATUSES | rules.ENDED_STATUSES
     assert not rules.OPEN_STATUSES & rules.ENDED_STATUSES
+    assert not rules.WAITING_STATUSES & (rules.OPEN_STATUSES | rules.ENDED_STATUSES)
+    assert {Status.ACCEPTED} == rules.WAITING_STATUSES
     assert {
         Status.SUBMITTED,
         Status.RETURNED,
@@ -1198,6 +1201,7 @@ def _reachable(routing: str) -> set[Status]:
                 Status.VALIDATED,
                 Status.ON_HOLD,
                 Status.ACCEPTED,
+                Status.ALLOCATED,
                 Status.DECLINED,
                 Status.NOT_READY,
                 Status.CLOSED_NOT_READY,
@@ -1265,6 +1269,14 @@ def test_a_random_walk_only_takes_allowed_steps_and_stops_when_ended(routing, ch
             break
         status = rules.next_status(status, allowed[choice % len(allowed)], routing=routing)
     assert status in _reachable(routing)
+
+
+@pytest.mark.parametrize("routing", ROUTINGS)
+def test_an_accepted_referral_can_only_be_allocated(routing):
+    assert rules.allowed_actions(Status.ACCEPTED, routing=routing) == (Action.ALLOCATE,)
+    assert rules.next_status(Status.ACCEPTED, Action.ALLOCATE, routing=routing) == (
+        Status.ALLOCATED
+    )
 
 
 def test_the_merged_tables_are_read_only():

@@ -1,0 +1,123 @@
+from decimal import Decimal
+
+from django import forms
+
+from enablement.catalogue.models import Skill
+
+YES_NO_ANY = [("", "Either"), ("yes", "Asked for"), ("no", "Not asked for")]
+OUTCOMES = [
+    ("", "All"),
+    ("fits", "Someone has room now"),
+    ("waits", "Waits: nobody fits today"),
+]
+
+
+class TeamChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.service.code}: {obj.name}"
+
+
+class WaitingListFilter(forms.Form):
+    team = TeamChoiceField(
+        label="Team",
+        queryset=None,
+        empty_label=None,
+        required=False,
+        error_messages={"invalid_choice": "Select one of your teams"},
+    )
+    skill = forms.ModelChoiceField(
+        label="Skill needed",
+        queryset=Skill.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label="Any",
+        error_messages={"invalid_choice": "Select a skill from the list"},
+    )
+    joint_working = forms.ChoiceField(label="Joint working", choices=YES_NO_ANY, required=False)
+    outcome = forms.ChoiceField(label="Today", choices=OUTCOMES, required=False)
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams.select_related("service").order_by(
+            "service__name", "name"
+        )
+
+
+class AllocateForm(forms.Form):
+    worker = forms.ChoiceField(
+        label="Allocate to",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the worker to allocate to"},
+    )
+    override = forms.BooleanField(
+        label="Override: allocate although this worker cannot take it now (no room, on "
+        "leave, or a needed skill missing)",
+        required=False,
+    )
+    reason = forms.CharField(
+        label="Reason (needed if you do not choose the first proposal)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].choices = [
+            (
+                str(c.worker.id),
+                f"{c.worker.name}: {'; '.join(c.reasons)}",
+            )
+            for c in candidates
+        ]
+        first = next((c for c in candidates if c.fits), None)
+        if first is not None:
+            self.fields["worker"].initial = str(first.worker.id)
+
+
+class CaseloadFilter(forms.Form):
+    team = TeamChoiceField(
+        label="Team",
+        queryset=None,
+        required=False,
+        empty_label="All my teams",
+        error_messages={"invalid_choice": "Select one of your teams"},
+    )
+    beyond_room = forms.BooleanField(
+        label="Only workers with more open episodes than places", required=False
+    )
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams.select_related("service").order_by(
+            "service__name", "name"
+        )
+
+
+class ForecastForm(forms.Form):
+    service = forms.ModelChoiceField(
+        label="Service",
+        queryset=None,
+        empty_label=None,
+        required=False,
+        error_messages={"invalid_choice": "Select one of your services"},
+    )
+    fte_change = forms.DecimalField(
+        label="What if we add or lose full-time equivalent staff (for example 1, 0.6 or -1)",
+        required=False,
+        min_value=Decimal("-50"),
+        max_value=Decimal("50"),
+        max_digits=4,
+        decimal_places=2,
+        error_messages={
+            "invalid": "Enter a number of full-time equivalents, like 1 or -0.6",
+            "min_value": "Enter a change of 50 full-time equivalents or fewer",
+            "max_value": "Enter a change of 50 full-time equivalents or fewer",
+            "max_digits": "Enter a change of 50 full-time equivalents or fewer",
+            "max_decimal_places": "Enter the change to 2 decimal places at most, like 0.6",
+        },
+    )
+
+    def __init__(self, *args, services, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = services.order_by("name")

@@ -1,0 +1,240 @@
+"""Allocation: the one action that opens an episode, and "allocate all that fit".
+
+Two seniors may allocate at once. Each allocation locks the referral row and then the chosen
+worker's staff row (always in that order, and several of each in id order, so two
+allocations never wait on each other in a circle), and counts the worker's open episodes
+only after the lock is held. So one referral is never given to two workers (and the episode's
+one-to-one key refuses it again in the database), and a worker is never pushed past their
+room without the explicit override: the second senior is told the room has gone.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from enablement.accounts.roles import Role
+from enablement.allocation import rules, selectors
+from enablement.casework.models import Episode, EpisodeStatus
+from enablement.catalogue.models import StaffMember, Team
+from enablement.governance.services import record_event
+from enablement.notifications.services import notify
+from enablement.referrals.models import Referral
+from enablement.referrals.rules import Action, Status, TransitionNotAllowed, next_status
+
+
+def _not_waiting(referral: Referral) -> ValidationError:
+    episode = Episode.objects.filter(referral=referral).select_related("worker__user").first()
+    if episode is not None:
+        return ValidationError(
+            {
+                "__all__": f"{referral.reference} was allocated to {episode.worker} at "
+                f"{timezone.localtime(episode.allocated_at):%H:%M on %-d %B %Y}: it is no "
+                "longer waiting"
+            }
+        )
+    return ValidationError(
+        {
+            "__all__": f"{referral.reference} is {referral.get_status_display().lower()}: "
+            "only an accepted referral can be allocated"
+        }
+    )
+
+
+def _team_admins(team: Team) -> list:
+    from django.contrib.auth import get_user_model
+
+    from enablement.accounts.roles import ROLES
+
+    return list(
+        get_user_model().objects.filter(
+            is_active=True, staff__team=team, groups__name=ROLES[Role.ADMIN].group
+        )
+    )
+
+
+def _open_episode(
+    referral: Referral,
+    staff: StaffMember,
+    choice: rules.Choice,
+    *,
+    reason: str,
+    actor,
+    now: datetime,
+) -> Episode:
+    """Writes the episode, the referral's new status, the event and the notifications.
+    The caller holds the locks and has checked the choice."""
+    try:
+        referral.status = next_status(
+            Status(referral.status), Action.ALLOCATE, routing=referral.service_settings.routing
+        )
+    except TransitionNotAllowed as exc:
+        raise _not_waiting(referral) from exc
+    referral.save(update_fields=["status"])
+    beyond = not choice.fits
+    why = reason.strip() or "; ".join(
+        rules.candidates(selectors.referral_facts(referral), [choice.worker])[0].reasons
+    )
+    episode = Episode.objects.create(
+        referral=referral,
+        person=referral.person,
+        service=referral.service,
+        service_settings=referral.service_settings,
+        team=referral.team,
+        worker=staff,
+        status=EpisodeStatus.PLANNING,
+        allocated_at=now,
+        allocated_by=actor,
+        allocation_reason=why,
+        overridden=not choice.is_first_proposal,
+        beyond_room=beyond,
+    )
+    summary = f"{referral.reference} allocated to {staff}: episode opened in planning"
+    if beyond:
+        summary += " (override: " + "; ".join(choice.unfit).lower() + ")"
+    record_event(
+        kind="episode.allocated",
+        summary=summary[:500],
+        actor=actor,
+        now=now,
+        person=referral.person,
+        service=referral.service,
+        referral=referral,
+        episode=episode,
+        data={
+            "referral": referral.pk,
+            "episode": episode.pk,
+            "worker": staff.pk,
+            "reason": why,
+            "overridden": episode.overridden,
+            "beyond_room": beyond,
+            "unfit": list(choice.unfit),
+        },
+    )
+    person = referral.person.full_name
+    notify(
+        users=[staff.user],
+        subject=f"New allocation: {referral.reference}",
+        body=f"{person} has been allocated to you by {actor}. Review the risk information "
+        "and contact notes, then arrange the face-to-face planning meeting.",
+        referral=referral,
+        now=now,
+    )
+    notify(
+        users=[referral.named_social_worker, referral.referrer],
+        subject=f"Referral {referral.reference}: allocated to a worker",
+        body=f"{person} has been allocated to {staff} of {referral.service.name}, who will "
+        "arrange a planning meeting and tell you the start date.",
+        referral=referral,
+        now=now,
+    )
+    notify(
+        users=_team_admins(referral.team),
+        subject=f"Allocated: {referral.reference}",
+        body=f"{person} is allocated to {staff}. Update the tracker entry if you keep one.",
+        referral=referral,
+        now=now,
+    )
+    return episode
+
+
+def _lock_referral(referral: Referral) -> Referral:
+    return (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("service_settings", "service", "person", "team")
+        .get(pk=referral.pk)
+    )
+
+
+def _locked_workers(team: Team, ids: Sequence[int], *, on) -> list[rules.WorkerFacts]:
+    """Locks these workers' rows (in id order) and reads every team worker's facts after."""
+    list(StaffMember.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk"))
+    return selectors.team_workers(team, on=on)
+
+
+def allocate(
+    *,
+    referral: Referral,
+    worker: StaffMember,
+    reason: str = "",
+    override: bool = False,
+    actor,
+    now: datetime,
+) -> Episode:
+    """A senior allocates one accepted referral to one worker of its team. Choosing anyone
+    but the first proposal needs a reason; choosing a worker who does not fit (no room, on
+    leave, a needed skill missing) needs the explicit override as well."""
+    today = timezone.localdate(now)
+    with transaction.atomic():
+        referral = _lock_referral(referral)
+        if referral.status != Status.ACCEPTED:
+            raise _not_waiting(referral)
+        if referral.team is None or worker.team_id != referral.team_id:
+            raise ValidationError(
+                {"worker": f"{worker} is not a worker of {referral.team or 'the referral team'}"}
+            )
+        workers = _locked_workers(referral.team, [worker.pk], on=today)
+        choice = rules.check_choice(selectors.referral_facts(referral), worker.pk, workers)
+        if choice is None:
+            raise ValidationError({"worker": f"{worker} does not hold a caseload"})
+        problems = choice.problems(reason=reason, override=override)
+        if problems:
+            raise ValidationError(problems)
+        return _open_episode(referral, worker, choice, reason=reason, actor=actor, now=now)
+
+
+class PlanChanged(ValidationError):
+    """The waiting list or the caseloads changed between review and confirm."""
+
+
+def allocate_all(
+    *, team: Team, reviewed: Sequence[tuple[int, int]], actor, now: datetime
+) -> list[Episode]:
+    """Confirms "allocate all that fit in order" exactly as the senior reviewed it, or not
+    at all: if anything changed since (another allocation, a new acceptance, leave), nothing
+    is written and the senior reviews the new plan."""
+    today = timezone.localdate(now)
+    reviewed = [tuple(pair) for pair in reviewed]
+    if not reviewed:
+        raise ValidationError({"__all__": "There was nothing to allocate"})
+    with transaction.atomic():
+        waiting = list(
+            Referral.objects.select_for_update(of=("self",))
+            .filter(team=team, status=Status.ACCEPTED)
+            .order_by("pk")
+        )
+        workers = _locked_workers(team, sorted({w for _, w in reviewed}), on=today)
+        by_pk = {r.pk: r for r in selectors.waiting_referrals([team]).filter(pk__in=waiting)}
+        plan = rules.plan([selectors.referral_facts(r) for r in by_pk.values()], workers)
+        if list(plan.pairs()) != reviewed:
+            raise PlanChanged(
+                {
+                    "__all__": "The waiting list or the caseloads changed after you reviewed "
+                    "the plan, so nothing was allocated. Review the new plan below."
+                }
+            )
+        staff = {
+            s.pk: s
+            for s in StaffMember.objects.select_related("user").filter(
+                pk__in=[w for _, w in reviewed]
+            )
+        }
+        episodes = []
+        for assignment in plan.assignments:
+            referral = _lock_referral(by_pk[assignment.referral.id])
+            choice = rules.Choice(
+                worker=assignment.worker, fits=True, is_first_proposal=True, unfit=()
+            )
+            episodes.append(
+                _open_episode(
+                    referral,
+                    staff[assignment.worker.id],
+                    choice,
+                    reason="; ".join(assignment.reasons),
+                    actor=actor,
+                    now=now,
+                )
+            )
+        return episodes

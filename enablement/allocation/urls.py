@@ -1,0 +1,12 @@
+from django.urls import path
+
+from enablement.allocation import views
+
+app_name = "allocation"
+urlpatterns = [
+    path("", views.waiting_list, name="waiting"),
+    path("referrals/<int:pk>/", views.allocate, name="allocate"),
+    path("teams/<int:pk>/allocate-all/", views.allocate_all, name="allocate-all"),
+    path("caseloads/", views.caseloads, name="caseloads"),
+    path("forecast/", views.forecast, name="forecast"),
+]

@@ -1,0 +1,384 @@
+"""Pages: the waiting list, allocating one referral, "allocate all that fit", caseloads and
+the forecast. Thin: access from `accounts.access`, facts from `selectors`, decisions from
+`rules`, changes from `services`."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from enablement.accounts import access
+from enablement.allocation import forecasting, rules, selectors, services
+from enablement.allocation.forms import (
+    AllocateForm,
+    CaseloadFilter,
+    ForecastForm,
+    WaitingListFilter,
+)
+from enablement.catalogue.models import StaffMember
+from enablement.core import clock
+from enablement.core.exports import csv_attachment
+from enablement.core.formtools import add_errors
+
+PAGE_SIZE = 25
+
+
+def _teams(request):
+    teams = access.allocation_teams(request.user)
+    if not teams.exists():
+        raise PermissionDenied
+    return teams
+
+
+@dataclass(frozen=True)
+class WaitingList:
+    team: object
+    rows: list
+    total: int
+    plan: rules.Plan
+    workers: list
+    figures: rules.CaseloadFigures
+    room_now: int
+
+
+def _waiting_list(request, form, teams, *, today) -> WaitingList:
+    team = None
+    if form.is_valid():
+        team = form.cleaned_data.get("team")
+    if team is None:
+        own = getattr(getattr(request.user, "staff", None), "team_id", None)
+        team = teams.filter(pk=own).first() or teams.order_by("service__name", "name").first()
+    referrals, plan = selectors.team_plan(team, on=today)
+    rows = selectors.waiting_rows(referrals, plan, today=today)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data.get("skill"):
+            rows = [
+                r
+                for r in rows
+                if data["skill"].code in {s.code for s in r.referral.skills_needed.all()}
+            ]
+        if data.get("joint_working"):
+            wanted = data["joint_working"] == "yes"
+            rows = [r for r in rows if r.referral.joint_working_requested == wanted]
+        if data.get("outcome"):
+            kind = rules.Assignment if data["outcome"] == "fits" else rules.Waits
+            rows = [r for r in rows if isinstance(r.outcome, kind)]
+    workers = selectors.team_workers(team, on=today)
+    return WaitingList(
+        team=team,
+        rows=rows,
+        total=len(referrals),
+        plan=plan,
+        workers=workers,
+        figures=rules.team_figures(workers),
+        room_now=sum(w.room for w in workers),
+    )
+
+
+WAITING_HEADERS = (
+    "Position",
+    "Reference",
+    "Person",
+    "Team",
+    "Accepted",
+    "Working days waiting",
+    "Calendar days waiting",
+    "Joint working asked",
+    "Skills needed",
+    "Postcode district",
+    "Today",
+)
+
+
+def _waiting_values(row):
+    skills = ", ".join(s.name for s in row.referral.skills_needed.all())
+    if isinstance(row.outcome, rules.Assignment):
+        today = f"Proposed: {row.outcome.worker.name}"
+    else:
+        today = f"Waits: {row.outcome.reason}"
+    return (
+        row.position,
+        row.referral.reference,
+        row.referral.person.full_name,
+        row.referral.team.name,
+        row.accepted_on,
+        row.working_days,
+        row.calendar_days,
+        "Yes" if row.referral.joint_working_requested else "No",
+        skills,
+        row.postcode_district,
+        today,
+    )
+
+
+def waiting_list(request):
+    teams = _teams(request)
+    form = WaitingListFilter(request.GET or None, teams=teams)
+    today = clock.today()
+    found = _waiting_list(request, form, teams, today=today)
+    if request.GET.get("format") == "csv":
+        if form.is_bound and not form.is_valid():
+            messages.error(request, "The filter is not valid, so nothing was downloaded")
+            return redirect("allocation:waiting")
+        return csv_attachment(
+            f"waiting-list-{found.team.service.code}-{today.isoformat()}.csv",
+            WAITING_HEADERS,
+            (_waiting_values(r) for r in found.rows),
+        )
+    page = Paginator(found.rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    summaries = [
+        (t, selectors.waiting_referrals([t]).count()) for t in teams.select_related("service")
+    ]
+    return render(
+        request,
+        "allocation/waiting_list.html",
+        {
+            "form": form,
+            "found": found,
+            "page": page,
+            "summaries": summaries,
+            "may_allocate": access.may_allocate(request.user, found.team),
+            "today": today,
+        },
+    )
+
+
+def _allocatable(request, pk):
+    referral = access.get_referral(request.user, pk)
+    if not access.may_allocate(request.user, referral.team):
+        raise PermissionDenied
+    return referral
+
+
+def allocate(request, pk):
+    referral = _allocatable(request, pk)
+    today = clock.today()
+    workers = selectors.team_workers(referral.team, on=today)
+    facts = selectors.referral_facts(referral)
+    ranked = rules.candidates(facts, workers)
+    form = AllocateForm(request.POST or None, candidates=ranked)
+    if referral.status != "accepted":
+        messages.info(request, f"{referral.reference} is not waiting for allocation")
+        return redirect("referrals:detail", pk=referral.pk)
+    if request.method == "POST" and form.is_valid():
+        worker = get_object_or_404(StaffMember, pk=form.cleaned_data["worker"])
+        try:
+            services.allocate(
+                referral=referral,
+                worker=worker,
+                reason=form.cleaned_data["reason"],
+                override=form.cleaned_data["override"],
+                actor=request.user,
+                now=clock.now(),
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, f"{referral.reference} allocated to {worker}")
+            return redirect(f"{_waiting_url()}?team={referral.team_id}")
+    return render(
+        request,
+        "allocation/allocate.html",
+        {
+            "referral": referral,
+            "form": form,
+            "candidates": ranked,
+            "why_waiting": None
+            if any(c.fits for c in ranked)
+            else rules.why_waiting(facts, workers),
+            "today": today,
+        },
+    )
+
+
+def _waiting_url():
+    return reverse("allocation:waiting")
+
+
+def _plan_team(request, pk):
+    team = get_object_or_404(access.allocation_teams(request.user), pk=pk)
+    if not access.may_allocate(request.user, team):
+        raise PermissionDenied
+    return team
+
+
+def allocate_all(request, pk):
+    team = _plan_team(request, pk)
+    today = clock.today()
+    errors = []
+    if request.method == "POST":
+        try:
+            reviewed = [
+                tuple(int(n) for n in pair.split(":", 1)) for pair in request.POST.getlist("pair")
+            ]
+        except ValueError:
+            reviewed = []
+        try:
+            episodes = services.allocate_all(
+                team=team, reviewed=reviewed, actor=request.user, now=clock.now()
+            )
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(
+                request,
+                f"{len(episodes)} referral{'s' if len(episodes) != 1 else ''} allocated "
+                f"in order of date accepted",
+            )
+            return redirect(f"{_waiting_url()}?team={team.pk}")
+    referrals, plan = selectors.team_plan(team, on=today)
+    rows = selectors.waiting_rows(referrals, plan, today=today)
+    workers = selectors.team_workers(team, on=today)
+    after = {w.id: w.open_episodes for w in workers}
+    for a in plan.assignments:
+        after[a.worker.id] += 1
+    return render(
+        request,
+        "allocation/plan.html",
+        {
+            "team": team,
+            "plan": plan,
+            "rows": rows,
+            "workers": [(w, after[w.id]) for w in workers],
+            "pairs": [f"{r}:{w}" for r, w in plan.pairs()],
+            "errors": errors,
+        },
+        status=409 if errors and request.method == "POST" else 200,
+    )
+
+
+CASELOAD_HEADERS = (
+    "Worker",
+    "Team",
+    "FTE",
+    "Places",
+    "Open episodes",
+    "Room",
+    "Caseload ratio",
+    "Allocated beyond room (open)",
+    "On leave until",
+)
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    staff: StaffMember
+    facts: rules.WorkerFacts
+    figures: rules.CaseloadFigures
+
+
+def _caseloads(form, teams, *, today):
+    chosen = teams
+    if form.is_valid() and form.cleaned_data.get("team"):
+        chosen = teams.filter(pk=form.cleaned_data["team"].pk)
+    staff = list(selectors.caseload_workers(chosen))
+    facts = {f.id: f for f in selectors.worker_facts(staff, on=today)}
+    rows = [
+        CaseloadRow(
+            m, facts[m.pk], rules.CaseloadFigures(facts[m.pk].capacity, facts[m.pk].open_episodes)
+        )
+        for m in staff
+    ]
+    if form.is_valid() and form.cleaned_data.get("beyond_room"):
+        rows = [r for r in rows if r.figures.room < 0]
+    by_team: dict = {}
+    for r in rows:
+        by_team.setdefault(r.staff.team, []).append(r.facts)
+    totals = [(team, rules.team_figures(fs)) for team, fs in by_team.items()]
+    return rows, totals
+
+
+def _caseload_values(row: CaseloadRow):
+    ratio = row.figures.ratio
+    return (
+        str(row.staff),
+        row.staff.team.name,
+        row.staff.fte,
+        row.figures.capacity,
+        row.figures.open_episodes,
+        row.figures.room,
+        f"{ratio:.2f}" if ratio is not None else "",
+        row.staff.open_beyond,
+        row.facts.on_leave_until,
+    )
+
+
+def caseloads(request):
+    teams = _teams(request)
+    form = CaseloadFilter(request.GET or None, teams=teams)
+    today = clock.today()
+    rows, totals = _caseloads(form, teams, today=today)
+    if request.GET.get("format") == "csv":
+        if form.is_bound and not form.is_valid():
+            messages.error(request, "The filter is not valid, so nothing was downloaded")
+            return redirect("allocation:caseloads")
+        return csv_attachment(
+            f"caseloads-{today.isoformat()}.csv",
+            CASELOAD_HEADERS,
+            (_caseload_values(r) for r in rows),
+        )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "allocation/caseloads.html",
+        {"form": form, "page": page, "total": len(rows), "totals": totals, "today": today},
+    )
+
+
+def forecast(request):
+    services_seen = access.forecast_services(request.user)
+    if not services_seen.exists():
+        raise PermissionDenied
+    form = ForecastForm(request.GET or None, services=services_seen)
+    service = None
+    fte_change = None
+    if form.is_valid():
+        service = form.cleaned_data.get("service")
+        fte_change = form.cleaned_data.get("fte_change")
+    if service is None:
+        service = services_seen.order_by("name").first()
+    if form.is_bound and not form.is_valid():
+        fte_change = None
+    found = forecasting.outlook(service, today=clock.today(), fte_change=fte_change)
+    return render(
+        request,
+        "allocation/forecast.html",
+        {"form": form, "found": found, "chart": _chart(found)},
+    )
+
+
+def _chart(found) -> dict:
+    """Bars of the expected waiting list at the end of each week, drawn on the server so the
+    chart needs no JavaScript; the table beside it holds the same numbers."""
+    weeks = found.now.weeks
+    peak = max([w.waiting_high for w in weeks] + [1.0])
+    if found.what_if:
+        peak = max([peak] + [w.waiting_high for w in found.what_if.weeks])
+    height, bar = 200, 28
+    bars = []
+    for i, w in enumerate(weeks):
+        h = w.waiting_mean / peak * height
+        entry = {
+            "x": 40 + i * (bar + 12),
+            "y": 10 + height - h,
+            "h": h,
+            "label": w.week,
+            "value": w.waiting_mean,
+        }
+        if found.what_if:
+            alt = found.what_if.weeks[i].waiting_mean / peak * height
+            entry |= {"alt_y": 10 + height - alt, "alt_h": alt}
+        bars.append(entry)
+    return {
+        "bars": bars,
+        "bar": bar,
+        "half": bar // 2,
+        "width": 40 + len(weeks) * (bar + 12),
+        "height": height,
+        "base": 10 + height,
+        "peak": peak,
+    }
