@@ -85,17 +85,18 @@ class _Places:
     started by the simulation are not tied to a worker: the head of the list starts at the
     first t at which fewer of them are open than room(t).
 
-    Why pooled rather than "pick a worker": with leave, the choice of worker changes when
-    places free up in relation to each worker's leave, and no choice rule keeps "more
-    places never means a later start" (a scheduling anomaly: the brute-force search that
-    found counterexamples for nine rules is described in the tests). Pooled, the property
-    has a short proof. Suppose with more places every earlier referral started no later.
-    Then each of their cases ends no later, so at any t from then on no more of them are
-    open; room(t) is no smaller; so any t at which the smaller staffing could start the next
-    referral is open to the larger one too. Without leave this is exactly "any worker with
-    room", because a worker only ever gets a case when they have room. With leave it counts
-    the cases a worker on leave took on since today against colleagues, which can only
-    overstate the wait.
+    Why pooled rather than "give it to the worker with most room": with leave, which worker
+    takes a case decides whether that place frees up during their leave or not, and then
+    more places can mean a later start for someone (a scheduling anomaly; a search found
+    counterexamples for every choice rule tried, one is in the tests). Pooled, "more places
+    never means a later start" has a short proof, by induction over the list: if with more
+    places every earlier referral started no later, each of their cases ends no later, so
+    from then on no more of them are open at any t; room(t) is no smaller; so any t at which
+    the smaller staffing could start the next referral, the larger one can too.
+    Without leave this is exactly "any worker with room", since a worker only ever gets a
+    case when they have room. With leave, the cases that a worker now on leave took on
+    since today count against colleagues' places: the model sees no more free places than
+    there are, and so errs towards a longer wait.
 
     Ask in first-come-first-served order, with ready times never earlier than the last start.
     """
@@ -132,7 +133,9 @@ class _Places:
         t, ends, times = ready, self.ends, self.step_times
         i, j = bisect.bisect_right(ends, t), bisect.bisect_right(times, t)
         while len(ends) - i >= self.step_room[j - 1]:
-            t = min(ends[i] if i < len(ends) else math.inf, times[j] if j < len(times) else math.inf)
+            t = min(
+                ends[i] if i < len(ends) else math.inf, times[j] if j < len(times) else math.inf
+            )
             if t == math.inf:
                 return t
             i, j = bisect.bisect_right(ends, t, i), bisect.bisect_right(times, t, j)
@@ -144,7 +147,9 @@ class _Places:
         bisect.insort(self.ends, start + length)
 
 
-def simulate_fcfs(arrivals: Sequence[float], services: Sequence[float], servers: int) -> list[float]:
+def simulate_fcfs(
+    arrivals: Sequence[float], services: Sequence[float], servers: int
+) -> list[float]:
     """Waits (start - arrival) of each customer in an FCFS c-server queue, all servers free
     at 0; for the Erlang C check. Arrivals must be in order."""
     places = _Places([(servers, (), ())])
@@ -258,6 +263,11 @@ def _percentile(values: Sequence[float], p: float) -> float:
 
 
 def forecast(inputs: ForecastInputs) -> Forecast:
+    """The waiting list at the end of each week and the wait for a referral accepted today.
+
+    The waiting list counts real referrals only: the referral "accepted today" is a probe
+    that asks when the next one in line would start, so it does not inflate the list.
+    """
     weeks = inputs.horizon_weeks
     per_week: list[list[int]] = [[] for _ in range(weeks)]
     waits = []
@@ -295,7 +305,9 @@ def forecast(inputs: ForecastInputs) -> Forecast:
         wait_p90_weeks=_percentile(waits, 90) if waits else 0.0,
         capacity_places=sum(w.capacity for w in inputs.workers),
         episode_weeks_used=used,
-        assumptions=_assumptions(inputs, used, bootstrap, capped=max(waits, default=0) >= WAIT_CAP_WEEKS),
+        assumptions=_assumptions(
+            inputs, used, bootstrap, capped=max(waits, default=0) >= WAIT_CAP_WEEKS
+        ),
     )
 
 
@@ -303,7 +315,9 @@ def _num(x: float) -> str:
     return f"{x:.1f}".removesuffix(".0")
 
 
-def _assumptions(inputs: ForecastInputs, used: float, bootstrap: bool, capped: bool):
+def _assumptions(
+    inputs: ForecastInputs, used: float, bootstrap: bool, capped: bool
+) -> tuple[str, ...]:
     rate = _num(inputs.arrivals_per_week)
     sentences = [
         f"Referrals arrive at random (a Poisson process) at {rate} a week, "
@@ -317,9 +331,11 @@ def _assumptions(inputs: ForecastInputs, used: float, bootstrap: bool, capped: b
             f"fewer than {MIN_OBSERVED} episodes closed in the last 12 weeks."
         ),
         "Each worker holds up to their caseload; a worker on leave keeps their cases "
-        "but takes no new ones.",
-        "Referrals are allocated strictly in the order they were accepted, to any worker "
-        "with room; skills and team fit are not modelled.",
+        "but takes no new ones. Cases allocated from today on are counted against the "
+        "places of whoever is not on leave, which may overstate the wait a little during "
+        "leave.",
+        "Referrals are allocated strictly in the order they were accepted, as soon as any "
+        "worker who is not on leave has room; skills and team fit are not modelled.",
         "The expected wait for a referral accepted today is the average over "
         f"{inputs.replications} simulated futures; the band is the 10th to 90th percentile.",
     ]

@@ -101,6 +101,11 @@ class Outlook:
     fte_change: Decimal | None
     places_change: int
 
+    @property
+    def fte_size(self) -> str:
+        """The size of the change for a sentence: 1, 0.6 or 10, never -0.60."""
+        return f"{abs(self.fte_change or 0):.2f}".rstrip("0").rstrip(".")
+
 
 def outlook(service: Service, *, today: date, fte_change: Decimal | None = None) -> Outlook:
     inputs = inputs_for(service, today=today)

@@ -206,7 +206,10 @@ def allocate_all(
             .order_by("pk")
         )
         workers = _locked_workers(team, sorted({w for _, w in reviewed}), on=today)
-        by_pk = {r.pk: r for r in selectors.waiting_referrals([team]).filter(pk__in=waiting)}
+        by_pk = {
+            r.pk: r
+            for r in selectors.waiting_referrals([team]).filter(pk__in=[r.pk for r in waiting])
+        }
         plan = rules.plan([selectors.referral_facts(r) for r in by_pk.values()], workers)
         if list(plan.pairs()) != reviewed:
             raise PlanChanged(

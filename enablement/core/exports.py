@@ -4,6 +4,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from datetime import date
+from decimal import Decimal
 
 from django.http import HttpResponse
 
@@ -17,6 +18,8 @@ def csv_safe(value) -> str:
         return ""
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, int | float | Decimal):
+        return str(value)  # a number, even a negative one, is never a formula
     text = str(value)
     return "'" + text if text.startswith(FORMULA_START) else text
 
