@@ -171,10 +171,10 @@ def allocate(
         referral = _lock_referral(referral)
         if referral.status != Status.ACCEPTED:
             raise _not_waiting(referral)
-        if referral.team is None or worker.team_id != referral.team_id:
-            raise ValidationError(
-                {"worker": f"{worker} is not a worker of {referral.team or 'the referral team'}"}
-            )
+        if referral.team is None:
+            raise ValidationError({"__all__": f"{referral.reference} has no team yet"})
+        if worker.team_id != referral.team_id:
+            raise ValidationError({"worker": f"{worker} is not a worker of {referral.team.name}"})
         workers = _locked_workers(referral.team, [worker.pk], on=today)
         choice = rules.check_choice(selectors.referral_facts(referral), worker.pk, workers)
         if choice is None:

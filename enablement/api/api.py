@@ -78,6 +78,7 @@ def on_http_error(request, exc: HttpError):
 
 def _register_routers():
     from enablement.accounts.api import router as accounts_router
+    from enablement.allocation.api import router as allocation_router
     from enablement.catalogue.api import router as catalogue_router
     from enablement.people.api import router as people_router
     from enablement.referrals.api import router as referrals_router
@@ -86,6 +87,7 @@ def _register_routers():
     api.add_router("/people", people_router)
     api.add_router("/services", catalogue_router)
     api.add_router("/referrals", referrals_router)
+    api.add_router("/allocation", allocation_router)
 
 
 _register_routers()

@@ -101,6 +101,15 @@ def _targets(demo_ids):
         ("api-v1:get_referral", f"/api/v1/referrals/{submitted}", referral_roles),
         ("api-v1:get_referral", f"/api/v1/referrals/{panel}", {"referrer", "quality_manager"}),
         ("api-v1:get_referral", f"/api/v1/referrals/{held}", referral_roles),
+        ("api-v1:waiting_list", "/api/v1/allocation/waiting-list", ALLOCATION),
+        ("api-v1:caseloads", "/api/v1/allocation/caseloads", ALLOCATION),
+        (
+            "api-v1:candidates",
+            f"/api/v1/allocation/referrals/{demo_ids['waiting']}/candidates",
+            {"senior"},
+        ),
+        ("api-v1:review_plan", f"/api/v1/allocation/teams/{team}/plan", {"senior"}),
+        ("api-v1:forecast", "/api/v1/allocation/forecast", OVERSIGHT),
         ("api-v1:openapi-json", "/api/v1/openapi.json", ALL),
         ("api-v1:openapi-view", "/api/v1/docs", ALL),
     ]
@@ -131,6 +140,9 @@ NOT_IN_MATRIX = {
     "api-v1:screen_referral",
     "api-v1:hold_referral",
     "api-v1:answer_hold",
+    # POST: enablement/allocation/tests/test_api.py
+    "api-v1:allocate",
+    "api-v1:confirm_plan",
 }
 
 

@@ -1,0 +1,128 @@
+"""/api/v1/allocation: the same rules and doors as the pages (demo, Tuesday 3 March 2026)."""
+
+import datetime as dt
+import json
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from enablement.casework.models import Episode
+from enablement.catalogue.models import StaffMember
+from enablement.referrals.models import Referral
+
+API = "/api/v1/allocation"
+
+
+@pytest.fixture(autouse=True)
+def today(demo):
+    with time_machine.travel(timezone.make_aware(dt.datetime(2026, 3, 3, 10, 0)), tick=False):
+        yield
+
+
+def ref(family):
+    return Referral.objects.get(person__family_name=family)
+
+
+def staff(username):
+    return StaffMember.objects.get(user__username=username)
+
+
+def _post(client, url, body):
+    return client.post(url, json.dumps(body), content_type="application/json")
+
+
+def test_the_waiting_list_in_order_with_the_proposal(client_for):
+    body = client_for("senior").get(f"{API}/waiting-list").json()
+    assert [i["reference"] for i in body["items"]] == [
+        ref(f).reference for f in ("Standin", "Surrogate", "Facsimile")
+    ]
+    first = body["items"][0]
+    assert (first["working_days_waiting"], first["calendar_days_waiting"]) == (7, 10)
+    assert first["joint_working_requested"] is True
+    assert body["items"][1]["skills_needed"] == ["autism-specialist"]
+    assert body["items"][1]["proposed_worker"] == "Jules Worker"
+
+
+def test_candidates_then_allocate(client_for):
+    standin = ref("Standin")
+    client = client_for("senior")
+    ranked = client.get(f"{API}/referrals/{standin.pk}/candidates").json()
+    assert [(c["name"], c["fits"]) for c in ranked] == [
+        ("Wren Worker", True),
+        ("Jules Worker", True),
+        ("Robin Worker", False),
+    ]
+    assert ranked[2]["reasons"] == ["On leave until 12 March 2026"]
+    refused = _post(
+        client, f"{API}/referrals/{standin.pk}/allocate", {"worker_id": ranked[2]["worker_id"]}
+    )
+    assert refused.status_code == 400
+    assert {e["field"] for e in refused.json()["errors"]} == {"override", "reason"}
+    made = _post(
+        client, f"{API}/referrals/{standin.pk}/allocate", {"worker_id": ranked[0]["worker_id"]}
+    )
+    assert made.status_code == 201
+    assert made.json()["status"] == "planning" and made.json()["worker"] == "Wren Worker"
+    again = _post(
+        client, f"{API}/referrals/{standin.pk}/allocate", {"worker_id": ranked[0]["worker_id"]}
+    )
+    assert again.status_code == 400
+    assert "no longer waiting" in again.json()["errors"][0]["message"]
+
+
+def test_plan_review_and_confirm_and_409_when_it_changed(client_for):
+    client = client_for("senior")
+    team = ref("Standin").team_id
+    plan = client.get(f"{API}/teams/{team}/plan").json()
+    assert len(plan["assignments"]) == 3 and plan["waiting"] == []
+    stale = plan["reviewed"][1:]
+    conflict = _post(client, f"{API}/teams/{team}/plan", {"reviewed": stale})
+    assert conflict.status_code == 409
+    assert Episode.objects.count() == 3  # the demo's three, nothing added
+    done = _post(client, f"{API}/teams/{team}/plan", {"reviewed": plan["reviewed"]})
+    assert done.status_code == 201
+    assert [e["reference"] for e in done.json()] == [a["reference"] for a in plan["assignments"]]
+
+
+@pytest.mark.parametrize("role", ["worker", "admin", "referrer", "commissioner"])
+def test_only_the_teams_senior_allocates_through_the_api(client_for, role):
+    standin = ref("Standin")
+    client = client_for(role)
+    response = _post(
+        client, f"{API}/referrals/{standin.pk}/allocate", {"worker_id": staff("worker.east").pk}
+    )
+    assert response.status_code in (403, 404)
+    team = standin.team_id
+    assert _post(client, f"{API}/teams/{team}/plan", {"reviewed": []}).status_code in (403, 404)
+    assert not Episode.objects.filter(referral=standin).exists()
+
+
+def test_another_teams_senior_cannot_allocate(client_for):
+    standin = ref("Standin")
+    west = client_for("senior.west")
+    response = _post(
+        west, f"{API}/referrals/{standin.pk}/allocate", {"worker_id": staff("worker.west").pk}
+    )
+    assert response.status_code == 404
+    own = client_for("senior")
+    response = _post(
+        own,
+        f"{API}/referrals/{standin.pk}/allocate",
+        {"worker_id": staff("worker.west").pk, "override": True, "reason": "x"},
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["message"] == "Kit Worker is not a worker of Kent East"
+
+
+def test_caseloads_and_forecast(client_for):
+    loads = client_for("provision_manager").get(f"{API}/caseloads").json()["items"]
+    jules = next(r for r in loads if r["name"] == "Jules Worker")
+    assert (jules["places"], jules["open_episodes"], jules["room"]) == (9, 1, 8)
+    body = client_for("provision_manager").get(f"{API}/forecast", {"fte_change": "1"}).json()
+    assert body["service"] == "KERS" and len(body["weeks"]) == 12
+    assert body["what_if_places_change"] == 15
+    assert body["what_if_wait_mean_weeks"] <= body["wait_mean_weeks"]
+    assert body["assumptions"]
+    other = client_for("provision_manager").get(f"{API}/forecast", {"service": "BEP"})
+    assert other.status_code == 404
