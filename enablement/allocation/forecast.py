@@ -4,10 +4,11 @@ Pure Python: no Django, no database, no clock. Time is in days from "today" (day
 
 The model, in plain words. Each worker holds up to `capacity` open episodes. Accepted
 referrals wait in one first-come-first-served list; the referral at the head starts as soon
-as some worker has a free place and is not on leave, and then holds that place for the
-episode's length. Workers on leave keep their cases but start no new ones. New referrals
-arrive at random (a Poisson process) at the recent weekly rate; episode lengths are drawn
-from the recently closed episodes, or are the service's fixed length when too few closed.
+as a worker who is not on leave has a free place, and holds it for the episode's length.
+Workers on leave keep today's cases but start no new ones; cases allocated from today on
+are pooled across whoever is in (`_Places` says why). New referrals arrive at random (a
+Poisson process) at the recent weekly rate; episode lengths are drawn from the recently
+closed episodes, or are the service's fixed length when too few closed.
 
 Why a simulation rather than a queueing formula: the Erlang C formula (kept here to check
 the simulator against) assumes identical always-available servers, an empty start and
@@ -185,6 +186,8 @@ def with_extra_fte(inputs: ForecastInputs, *, places: int) -> ForecastInputs:
     leave; places < 0 removes that many places, taking them from the workers with the most
     places first (never below 0 for any worker; a worker's open episodes stay open even if
     over their new capacity). places == 0 returns inputs unchanged."""
+    if places == 0:
+        return inputs
     if places > 0:
         return replace(inputs, workers=(*inputs.workers, Worker(capacity=places, open_episodes=())))
     caps = [w.capacity for w in inputs.workers]

@@ -6,9 +6,9 @@ What the issue asks for and what exists today:
 
 - Columns now: reference, person, service, team, status, received, screening due (with its
   overdue flag), validated, decided (accepted, declined, routed, closed...) and the reason.
-- Left out until episodes exist: allocated worker, start, next review due, planned end and
-  closure of an episode. They belong to the episode model, which has not been built; add
-  them to `COLUMNS` (and the table in `referrals/list.html`) when it is.
+- Then the episode: the allocated worker and the day of allocation. Its start, next review
+  due, planned end and closure come with the casework that records them; add them to
+  `COLUMNS` (and the table in `referrals/list.html`) then.
 
 Everything is read through `access.visible_referrals(user)`, the one door, so the page and
 both exports show a user exactly the referrals they may see, and the exports exactly the rows
@@ -264,7 +264,9 @@ def tracker(
     """The referrals the user may see that match the filter, in the chosen order, with counts
     by status of the whole filtered set."""
     # The rules version is not joined: the clock reads each version once (ScreeningClock).
-    qs = access.visible_referrals(user).select_related("service", "team", "person")
+    qs = access.visible_referrals(user).select_related(
+        "service", "team", "person", "episode__worker__user"
+    )
     if filters.service:
         qs = qs.filter(service_id=filters.service)
     if filters.team == NO_TEAM:
@@ -320,8 +322,8 @@ def _local_date(moment: datetime | None) -> date | None:
 
 
 # (header, width in a spreadsheet, value of a row). Dates are dates, so a spreadsheet sorts
-# and filters them as such. Episode columns (allocated worker, start, next review due,
-# planned end, closure) are to come with the episode model.
+# and filters them as such. The episode's start, next review due, planned end and closure
+# are to come with the casework that records them.
 COLUMNS = (
     ("Reference", 18, lambda row: row.referral.reference),
     ("Person", 24, lambda row: row.referral.person.full_name),
@@ -334,7 +336,19 @@ COLUMNS = (
     ("Validated", 13, lambda row: _local_date(row.referral.validated_at)),
     ("Decided", 13, lambda row: _local_date(row.referral.decided_at)),
     ("Decision reason", 50, lambda row: row.referral.decision_reason),
+    ("Allocated to", 24, lambda row: str(_episode(row).worker) if _episode(row) else ""),
+    (
+        "Allocated",
+        13,
+        lambda row: _local_date(_episode(row).allocated_at) if _episode(row) else None,
+    ),
 )
+
+
+def _episode(row: Row):
+    return getattr(row.referral, "episode", None)
+
+
 HEADERS = [header for header, _, _ in COLUMNS]
 
 

@@ -517,3 +517,15 @@ def test_a_provision_manager_cannot_forecast_a_service_they_do_not_oversee(today
     page = client_for("provision_manager").get("/allocation/forecast/", {"service": bep.pk})
     assert "Select one of your services" in page.content.decode()
     assert "Barnet" not in page.content.decode().split("<h1")[1].split("</h1>")[0]
+
+
+def test_the_tracker_shows_who_a_referral_is_allocated_to(today, client_for):
+    response = client_for("senior").get("/referrals/export/csv/", {"status": "allocated"})
+    rows = _csv(response)
+    assert {(r["Reference"], r["Allocated to"]) for r in rows} == {
+        (e.referral.reference, str(e.worker)) for e in Episode.objects.all()
+    }
+    assert len(rows) == 3
+    assert rows[0]["Allocated"]
+    waiting = _csv(client_for("senior").get("/referrals/export/csv/", {"status": "accepted"}))
+    assert {r["Allocated to"] for r in waiting} == {""}

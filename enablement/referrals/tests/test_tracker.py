@@ -355,6 +355,8 @@ def test_csv_export_is_a_utf8_attachment_with_a_header_row(client_for, user_for)
         "Validated": "2026-03-02",
         "Decided": "",
         "Decision reason": "",
+        "Allocated to": "",
+        "Allocated": "",
     }
 
 
