@@ -29,6 +29,8 @@ from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 PEOPLE = int(os.environ.get("BENCH_PEOPLE", "200000"))
+REFERRALS = int(os.environ.get("BENCH_REFERRALS", "200000"))
+WORKERS_PER_TEAM = int(os.environ.get("BENCH_WORKERS_PER_TEAM", "40"))
 RUNS = 15
 
 
@@ -73,6 +75,92 @@ def generate():
     Person.objects.bulk_create(batch, ignore_conflicts=True)
 
 
+def generate_casework():
+    """Referrals across every team with a direct or hub route: most allocated long ago with
+    closed episodes, some open, a waiting list of about 2% accepted. Each team gets
+    WORKERS_PER_TEAM workers so the proposals have a real team to rank."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from enablement.accounts.roles import ROLES, Role
+    from enablement.casework.models import Episode
+    from enablement.catalogue.models import StaffMember, Team
+    from enablement.people.models import Person
+    from enablement.referrals.models import Referral
+
+    have = Referral.objects.count()
+    if have >= REFERRALS:
+        return
+    rng = random.Random(11)
+    now = timezone.now()
+    user_model = get_user_model()
+    group = Group.objects.get(name=ROLES[Role.WORKER].group)
+    teams = [t for t in Team.objects.select_related("service") if t.kind != "panel"]
+    workers: dict[int, list[StaffMember]] = {}
+    for team in teams:
+        staff = list(StaffMember.objects.filter(team=team, user__groups=group))
+        for n in range(len(staff), WORKERS_PER_TEAM):
+            user = user_model.objects.create(
+                username=f"bench.{team.pk}.{n}", first_name="Bench", last_name=f"W{team.pk}-{n}"
+            )
+            user.groups.add(group)
+            staff.append(
+                StaffMember.objects.create(user=user, team=team, fte=rng.choice([1, 0.6, 0.8]))
+            )
+        workers[team.pk] = staff
+    settings = {t.service_id: t.service.current_settings for t in teams}
+    senior = user_model.objects.get(username="senior.east")
+    people = list(Person.objects.values_list("pk", flat=True)[:PEOPLE])
+    open_left = {s.pk: 10 for team in workers.values() for s in team}
+    batch, episodes = [], []
+    for i in range(have, REFERRALS):
+        team = teams[i % len(teams)]
+        at = now - timedelta(days=rng.randrange(1, 700), minutes=rng.randrange(1440))
+        roll = rng.random()
+        status = "accepted" if roll < 0.02 else ("allocated" if roll < 0.82 else "declined")
+        batch.append(
+            Referral(
+                reference=f"B-{i:08d}",
+                service_id=team.service_id,
+                service_settings=settings[team.service_id],
+                team=team,
+                person_id=people[i % len(people)],
+                status=status,
+                source="community_mh_social_work",
+                created_at=at,
+                first_submitted_at=at,
+                received_at=at,
+                decided_at=at + timedelta(days=2),
+                work_requested="bench",
+            )
+        )
+        if len(batch) == 5000 or i == REFERRALS - 1:
+            Referral.objects.bulk_create(batch)
+            made = Referral.objects.filter(reference__in=[r.reference for r in batch])
+            for r in made.filter(status="allocated"):
+                worker = rng.choice(workers[r.team_id])
+                still_open = open_left[worker.pk] > 0 and r.decided_at > now - timedelta(days=90)
+                if still_open:
+                    open_left[worker.pk] -= 1
+                episodes.append(
+                    Episode(
+                        referral=r,
+                        person_id=r.person_id,
+                        service_id=r.service_id,
+                        service_settings_id=r.service_settings_id,
+                        team_id=r.team_id,
+                        worker=worker,
+                        status="active" if still_open else "closed",
+                        allocated_at=r.decided_at + timedelta(days=3),
+                        allocated_by=senior,
+                        allocation_reason="bench",
+                        closed_at=None if still_open else r.decided_at + timedelta(days=80),
+                    )
+                )
+            Episode.objects.bulk_create(episodes)
+            batch, episodes = [], []
+
+
 def timed(fn) -> float:
     samples = []
     for _ in range(RUNS):
@@ -92,6 +180,7 @@ def main():
 
     load_demo(now=timezone.now())
     generate()
+    generate_casework()
     user = get_user_model().objects.get(username="quality")  # sees everyone
     sample = Person.objects.exclude(nhs_number=None).order_by("pk")[PEOPLE // 2]
     table = Person._meta.db_table
@@ -117,8 +206,12 @@ def main():
             [f"%{sample.family_name}%"],
         ),
     ]
+    cases += allocation_cases()
+    from enablement.referrals.models import Referral
+
     print(
-        f"database: {connection.vendor}; people: {Person.objects.count():,}; median of {RUNS} runs"
+        f"database: {connection.vendor}; people: {Person.objects.count():,}; "
+        f"referrals: {Referral.objects.count():,}; median of {RUNS} runs"
     )
     print(f"{'path':<34} {'app ms':>9} {'raw SQL ms':>11} {'ratio':>7}")
     for name, app, sql, params in cases:
@@ -128,8 +221,51 @@ def main():
                 cursor.execute(sql, params)
                 cursor.fetchall()
 
-        a, r = timed(app), timed(raw)
+        a = timed(app)
+        if sql is None:
+            print(f"{name:<34} {a * 1000:>9.2f} {'-':>11} {'-':>7}")
+            continue
+        r = timed(raw)
         print(f"{name:<34} {a * 1000:>9.2f} {r * 1000:>11.2f} {a / r:>7.1f}")
+
+
+def allocation_cases():
+    """The waiting list with its plan, the caseloads of a team, and the forecast."""
+    from enablement.allocation import forecasting, selectors
+    from enablement.casework.models import Episode
+    from enablement.catalogue.models import Service, StaffMember, Team
+    from enablement.referrals.models import Referral
+
+    team = Team.objects.get(service__code="KERS", name="Kent East")
+    today = timezone.localdate()
+    referral_table = Referral._meta.db_table
+    episode_table = Episode._meta.db_table
+    staff_table = StaffMember._meta.db_table
+    waiting = Referral.objects.filter(team=team, status="accepted").count()
+    kers = Service.objects.get(code="KERS")
+    return [
+        (
+            f"waiting list + plan ({waiting} waiting)",
+            lambda: selectors.team_plan(team, on=today),
+            f"SELECT * FROM {referral_table} WHERE team_id = %s AND status = 'accepted' "
+            "ORDER BY decided_at, id",
+            [team.pk],
+        ),
+        (
+            "team caseloads (open per worker)",
+            lambda: selectors.team_workers(team, on=today),
+            f"SELECT s.id, COUNT(e.id) FROM {staff_table} s LEFT JOIN {episode_table} e "
+            "ON e.worker_id = s.id AND e.status IN ('planning', 'active') "
+            "WHERE s.team_id = %s GROUP BY s.id",
+            [team.pk],
+        ),
+        (
+            "forecast KERS, 200 futures",
+            lambda: forecasting.outlook(kers, today=today),
+            None,
+            None,
+        ),
+    ]
 
 
 if __name__ == "__main__":
