@@ -30,6 +30,15 @@ def worker(request):
     if team and staff:
         capacity = caseload_capacity(team.service.current_settings.caseload_per_fte, staff.fte)
     people = access.visible_people(request.user).order_by("family_name")[:50]
+    episodes = []
+    if staff:
+        from enablement.casework.models import OPEN_EPISODE_STATUSES
+
+        episodes = list(
+            staff.episodes.filter(status__in=OPEN_EPISODE_STATUSES)
+            .select_related("referral", "person")
+            .order_by("allocated_at")
+        )
     return render(
         request,
         "home/worker.html",
@@ -38,6 +47,7 @@ def worker(request):
             "team": team,
             "capacity": capacity,
             "people": people,
+            "episodes": episodes,
         },
     )
 
@@ -86,17 +96,21 @@ def admin(request):
 
 @role_required(Role.SENIOR)
 def senior(request):
+    from enablement.allocation import selectors as allocation
     from enablement.referrals.rules import Status
 
     team = _team(request)
-    rows = team_staff(team, on=clock.today()) if team else []
+    today = clock.today()
+    rows = team_staff(team, on=today) if team else []
+    workers = allocation.team_workers(team, on=today) if team else []
     return render(
         request,
         "home/senior.html",
         {
             "team": team,
             "rows": rows,
-            "room": sum(r.capacity or 0 for r in rows if not r.on_leave),
+            "room": sum(w.room for w in workers),
+            "waiting": allocation.waiting_referrals([team]).count() if team else 0,
             "people_count": access.visible_people(request.user).count(),
             "queue": _queue(request.user, Status.VALIDATED, Status.IN_TRIAGE, Status.ON_HOLD),
         },

@@ -529,3 +529,14 @@ def test_the_tracker_shows_who_a_referral_is_allocated_to(today, client_for):
     assert rows[0]["Allocated"]
     waiting = _csv(client_for("senior").get("/referrals/export/csv/", {"status": "accepted"}))
     assert {r["Allocated to"] for r in waiting} == {""}
+
+
+def test_home_pages_show_room_waiting_and_my_allocations(today, client_for):
+    senior = client_for("senior").get("/home/screening/").content.decode()
+    # Wren 14 + Jules 8 (Robin on leave has none); three accepted referrals wait.
+    assert 'data-testid="team-room">22<' in senior
+    assert 'data-testid="waiting">3<' in senior
+    worker = client_for("worker").get("/home/caseload/").content.decode()
+    mine = worker.split('data-testid="my-episodes"')[1].split("</table>")[0]
+    assert "Allocated to you: 1 open of 15" in mine
+    assert ref("Mockup").reference in mine and ref("Proxy").reference not in mine
