@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django import forms
 
-from enablement.catalogue.models import Skill
+from enablement.catalogue.models import Service, Skill
 
 YES_NO_ANY = [("", "Either"), ("yes", "Asked for"), ("no", "Not asked for")]
 OUTCOMES = [
@@ -18,10 +18,18 @@ class TeamChoiceField(forms.ModelChoiceField):
 
 
 class WaitingListFilter(forms.Form):
+    service = forms.ModelChoiceField(
+        label="Service",
+        queryset=None,
+        required=False,
+        empty_label="Any of mine",
+        to_field_name="code",
+        error_messages={"invalid_choice": "Select one of your services"},
+    )
     team = TeamChoiceField(
         label="Team",
         queryset=None,
-        empty_label=None,
+        empty_label="My team, or all my teams",
         required=False,
         error_messages={"invalid_choice": "Select one of your teams"},
     )
@@ -41,6 +49,16 @@ class WaitingListFilter(forms.Form):
         self.fields["team"].queryset = teams.select_related("service").order_by(
             "service__name", "name"
         )
+        self.fields["service"].queryset = Service.objects.filter(
+            pk__in=teams.values("service")
+        ).order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        team, service = data.get("team"), data.get("service")
+        if team and service and team.service_id != service.pk:
+            self.add_error("team", f"{team.name} is not a team of {service.name}")
+        return data
 
 
 class AllocateForm(forms.Form):

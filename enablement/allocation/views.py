@@ -35,45 +35,64 @@ def _teams(request):
 
 @dataclass(frozen=True)
 class WaitingList:
-    team: object
+    teams: list  # the teams shown
     rows: list
     total: int
-    plan: rules.Plan
-    workers: list
+    plans: dict  # team id -> rules.Plan
     figures: rules.CaseloadFigures
     room_now: int
 
+    @property
+    def team(self):
+        """The one team shown, or None when several are."""
+        return self.teams[0] if len(self.teams) == 1 else None
+
+    @property
+    def plan_to_review(self) -> bool:
+        return self.team is not None and bool(self.plans[self.team.pk].assignments)
+
+
+def _shown_teams(request, form, teams) -> list:
+    data = form.cleaned_data if form.is_valid() else {}
+    if data.get("team"):
+        return [data["team"]]
+    if data.get("service"):
+        return list(teams.filter(service=data["service"]).order_by("name"))
+    own = getattr(getattr(request.user, "staff", None), "team_id", None)
+    mine = teams.filter(pk=own).first()
+    return [mine] if mine else list(teams.order_by("service__name", "name"))
+
 
 def _waiting_list(request, form, teams, *, today) -> WaitingList:
-    team = None
-    if form.is_valid():
-        team = form.cleaned_data.get("team")
-    if team is None:
-        own = getattr(getattr(request.user, "staff", None), "team_id", None)
-        team = teams.filter(pk=own).first() or teams.order_by("service__name", "name").first()
-    referrals, plan = selectors.team_plan(team, on=today)
-    rows = selectors.waiting_rows(referrals, plan, today=today)
-    if form.is_valid():
-        data = form.cleaned_data
-        if data.get("skill"):
-            rows = [
-                r
-                for r in rows
-                if data["skill"].code in {s.code for s in r.referral.skills_needed.all()}
-            ]
-        if data.get("joint_working"):
-            wanted = data["joint_working"] == "yes"
-            rows = [r for r in rows if r.referral.joint_working_requested == wanted]
-        if data.get("outcome"):
-            kind = rules.Assignment if data["outcome"] == "fits" else rules.Waits
-            rows = [r for r in rows if isinstance(r.outcome, kind)]
-    workers = selectors.team_workers(team, on=today)
+    """Each team's list with its own plan (a team's referrals go only to its workers), merged
+    in order of acceptance when several teams are shown."""
+    shown = _shown_teams(request, form, teams)
+    rows, plans, workers, total = [], {}, [], 0
+    for team in shown:
+        referrals, plan = selectors.team_plan(team, on=today)
+        plans[team.pk] = plan
+        rows += selectors.waiting_rows(referrals, plan, today=today)
+        workers += selectors.team_workers(team, on=today)
+        total += len(referrals)
+    rows.sort(key=lambda r: (r.referral.decided_at, r.referral.pk))
+    data = form.cleaned_data if form.is_valid() else {}
+    if data.get("skill"):
+        rows = [
+            r
+            for r in rows
+            if data["skill"].code in {s.code for s in r.referral.skills_needed.all()}
+        ]
+    if data.get("joint_working"):
+        wanted = data["joint_working"] == "yes"
+        rows = [r for r in rows if r.referral.joint_working_requested == wanted]
+    if data.get("outcome"):
+        kind = rules.Assignment if data["outcome"] == "fits" else rules.Waits
+        rows = [r for r in rows if isinstance(r.outcome, kind)]
     return WaitingList(
-        team=team,
+        teams=shown,
         rows=rows,
-        total=len(referrals),
-        plan=plan,
-        workers=workers,
+        total=total,
+        plans=plans,
         figures=rules.team_figures(workers),
         room_now=sum(w.room for w in workers),
     )
@@ -125,7 +144,7 @@ def waiting_list(request):
             messages.error(request, "The filter is not valid, so nothing was downloaded")
             return redirect("allocation:waiting")
         return csv_attachment(
-            f"waiting-list-{found.team.service.code}-{today.isoformat()}.csv",
+            f"waiting-list-{today.isoformat()}.csv",
             WAITING_HEADERS,
             (_waiting_values(r) for r in found.rows),
         )
@@ -141,7 +160,7 @@ def waiting_list(request):
             "found": found,
             "page": page,
             "summaries": summaries,
-            "may_allocate": access.may_allocate(request.user, found.team),
+            "allocates_for": {t.pk for t in found.teams if access.may_allocate(request.user, t)},
             "today": today,
         },
     )

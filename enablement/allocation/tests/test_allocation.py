@@ -117,6 +117,34 @@ def test_a_provision_manager_sees_each_team_of_their_service(today, client_for):
     assert "Select one of your teams" in client.get(WAITING, {"team": bep.pk}).content.decode()
 
 
+def test_a_provision_manager_sees_the_whole_service_in_order_of_acceptance(today, client_for):
+    from enablement.catalogue.models import Service, Team
+
+    client = client_for("provision_manager")
+    everything = ["Lookalike", "Standin", "Surrogate", "Facsimile"]  # 12, 9, 6, 2 days ago
+    assert _rows(client.get(WAITING)) == [ref(f).reference for f in everything]
+    kers = Service.objects.get(code="KERS")
+    assert _rows(client.get(WAITING, {"service": "KERS"})) == [ref(f).reference for f in everything]
+    page = client.get(WAITING).content.decode()
+    assert "Waiting list: 2 teams" in page
+    assert "/allocation/referrals/" not in page  # a manager does not allocate
+    east = Team.objects.get(service=kers, name="Kent East")
+    assert "is not a team of" not in client.get(WAITING, {"team": east.pk}).content.decode()
+    afd_panel = Team.objects.get(service__code="AFD")
+    assert "Select one of your teams" in (
+        client.get(WAITING, {"team": afd_panel.pk}).content.decode()
+    )
+
+
+def test_a_team_of_another_service_is_refused_with_a_message(today, client_for):
+    from enablement.catalogue.models import Team
+
+    quality = client_for("quality_manager")
+    east = Team.objects.get(service__code="KERS", name="Kent East")
+    page = quality.get(WAITING, {"service": "BEP", "team": east.pk}).content.decode()
+    assert "Kent East is not a team of Barnet" in page
+
+
 def test_the_waiting_list_pages_at_25(today, client_for, user_for):
     """Thirty more accepted referrals: page 1 holds the oldest 25, page 2 the rest."""
     from enablement.referrals.models import Screening
