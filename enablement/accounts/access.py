@@ -183,6 +183,7 @@ ACTION_ROLES = {
     "screen_decline": {Role.SENIOR, Role.WORKER},
     "screen_not_ready": {Role.SENIOR, Role.WORKER},
     "hold": {Role.SENIOR, Role.WORKER},
+    "allocate": {Role.SENIOR},  # and only within the team: see may_allocate
 }
 REFERRER_ACTIONS = {"resubmit", "answer_hold", "withdraw"}
 

@@ -127,6 +127,9 @@ class ForecastForm(forms.Form):
         max_value=Decimal("50"),
         max_digits=4,
         decimal_places=2,
+        # A text box, as the GOV.UK Design System advises for numbers: a browser's number
+        # box drops what it cannot parse, so a mistake would vanish instead of being shown.
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
         error_messages={
             "invalid": "Enter a number of full-time equivalents, like 1 or -0.6",
             "min_value": "Enter a change of 50 full-time equivalents or fewer",

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 
 from enablement.accounts import access
 from enablement.allocation import forecasting, rules, selectors, services
@@ -198,7 +197,7 @@ def allocate(request, pk):
             add_errors(form, exc)
         else:
             messages.success(request, f"{referral.reference} allocated to {worker}")
-            return redirect(f"{_waiting_url()}?team={referral.team_id}")
+            return redirect("allocation:waiting")
     return render(
         request,
         "allocation/allocate.html",
@@ -212,10 +211,6 @@ def allocate(request, pk):
             "today": today,
         },
     )
-
-
-def _waiting_url():
-    return reverse("allocation:waiting")
 
 
 def _plan_team(request, pk):
@@ -248,7 +243,7 @@ def allocate_all(request, pk):
                 f"{len(episodes)} referral{'s' if len(episodes) != 1 else ''} allocated "
                 f"in order of date accepted",
             )
-            return redirect(f"{_waiting_url()}?team={team.pk}")
+            return redirect("allocation:waiting")
     referrals, plan = selectors.team_plan(team, on=today)
     rows = selectors.waiting_rows(referrals, plan, today=today)
     workers = selectors.team_workers(team, on=today)

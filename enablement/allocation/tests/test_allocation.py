@@ -568,3 +568,14 @@ def test_home_pages_show_room_waiting_and_my_allocations(today, client_for):
     mine = worker.split('data-testid="my-episodes"')[1].split("</table>")[0]
     assert "Allocated to you: 1 open of 15" in mine
     assert ref("Mockup").reference in mine and ref("Proxy").reference not in mine
+
+
+def test_the_referral_page_offers_allocation_and_then_says_who_has_it(today, client_for):
+    standin = ref("Standin")
+    page = client_for("senior").get(f"/referrals/{standin.pk}/").content.decode()
+    assert f'href="/allocation/referrals/{standin.pk}/"' in page
+    admin_page = client_for("admin").get(f"/referrals/{standin.pk}/").content.decode()
+    assert "/allocation/referrals/" not in admin_page
+    mockup = ref("Mockup")
+    page = client_for("referrer").get(f"/referrals/{mockup.pk}/").content.decode()
+    assert "Wren Worker on 9 February 2026 by Sage Senior; episode planning" in page
