@@ -26,6 +26,7 @@ def _start_of(day: date) -> datetime:
 
 @dataclass(frozen=True)
 class History:
+    received: int
     accepted: int
     closed_lengths_weeks: tuple[float, ...]
 
@@ -52,10 +53,15 @@ def history(service: Service, *, today: date) -> History:
         service=service, status=EpisodeStatus.CLOSED, closed_at__gte=since, closed_at__lt=until
     ).values_list("allocated_at", "closed_at")
     lengths = tuple((end - start).total_seconds() / 86400 / 7 for start, end in closed)
-    return History(accepted=accepted, closed_lengths_weeks=lengths)
+    received = service.referrals.filter(
+        first_submitted_at__gte=since, first_submitted_at__lt=until
+    ).count()
+    return History(received=received, accepted=accepted, closed_lengths_weeks=lengths)
 
 
-def inputs_for(service: Service, *, today: date, replications: int = 200) -> model.ForecastInputs:
+def inputs_for(
+    service: Service, *, today: date, past: History, replications: int = 200
+) -> model.ForecastInputs:
     teams = service.teams.filter(active=True)
     staff = list(selectors.caseload_workers(teams))
     per_fte = service.current_settings.caseload_per_fte
@@ -68,7 +74,6 @@ def inputs_for(service: Service, *, today: date, replications: int = 200) -> mod
     for lp in LeavePeriod.objects.filter(staff__in=staff, end__gte=today):
         start = max((lp.start - today).days, 0)
         leave[lp.staff_id].append((float(start), float((lp.end - today).days + 1)))
-    past = history(service, today=today)
     return model.ForecastInputs(
         workers=tuple(
             model.Worker(
@@ -95,6 +100,7 @@ def places_for(service: Service, fte_change: Decimal) -> int:
 @dataclass(frozen=True)
 class Outlook:
     service: Service
+    history: History
     inputs: model.ForecastInputs
     now: model.Forecast
     what_if: model.Forecast | None
@@ -108,13 +114,15 @@ class Outlook:
 
 
 def outlook(service: Service, *, today: date, fte_change: Decimal | None = None) -> Outlook:
-    inputs = inputs_for(service, today=today)
+    past = history(service, today=today)
+    inputs = inputs_for(service, today=today, past=past)
     places = places_for(service, fte_change) if fte_change else 0
     what_if = None
     if fte_change:
         what_if = model.forecast(model.with_extra_fte(inputs, places=places))
     return Outlook(
         service=service,
+        history=past,
         inputs=inputs,
         now=model.forecast(inputs),
         what_if=what_if,

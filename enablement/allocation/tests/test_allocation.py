@@ -10,6 +10,7 @@ Surrogate (needs an autism specialist), Facsimile.
 import csv
 import datetime as dt
 import io
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -579,3 +580,25 @@ def test_the_referral_page_offers_allocation_and_then_says_who_has_it(today, cli
     mockup = ref("Mockup")
     page = client_for("referrer").get(f"/referrals/{mockup.pk}/").content.decode()
     assert "Wren Worker on 9 February 2026 by Sage Senior; episode planning" in page
+
+
+def test_the_forecast_reads_the_last_12_weeks_and_todays_staff(today):
+    from enablement.allocation import forecasting
+    from enablement.catalogue.models import Service
+
+    kers = Service.objects.get(code="KERS")
+    past = forecasting.history(kers, today=today)
+    # The demo's KERS referrals were all received in the last 12 weeks; 7 were accepted.
+    assert (past.received, past.accepted, past.closed_lengths_weeks) == (11, 7, ())
+    inputs = forecasting.inputs_for(kers, today=today, past=past)
+    assert inputs.arrivals_per_week == pytest.approx(7 / 12)
+    assert inputs.waiting == 4
+    assert inputs.default_episode_weeks == 12  # fewer than 5 closed: the service's length
+    assert sorted(w.capacity for w in inputs.workers) == [9, 15, 15, 15]
+    # Robin's leave, 2 to 12 March, seen from Tuesday 3 March: days 0 to 10.
+    assert [w.leave for w in inputs.workers if w.leave] == [((0.0, 10.0),)]
+    # Open episodes, allocated a day after acceptance, aged in days on 3 March.
+    assert sorted(a for w in inputs.workers for a in w.open_episodes) == [22.0, 41.0, 63.0]
+    outlook = forecasting.outlook(kers, today=today, fte_change=Decimal("1"))
+    assert outlook.places_change == 15
+    assert outlook.what_if.wait_mean_weeks <= outlook.now.wait_mean_weeks
