@@ -315,27 +315,21 @@ def caseloads(request, filters: Query[TeamQuery]):
         raise PermissionDenied
     if filters.team is not None:
         teams = teams.filter(pk=filters.team)
-    staff = list(selectors.caseload_workers(teams))
-    facts = {f.id: f for f in selectors.worker_facts(staff, on=clock.today())}
-    out = []
-    for m in staff:
-        f = facts[m.pk]
-        figures = rules.CaseloadFigures(f.capacity, f.open_episodes)
-        out.append(
-            {
-                "worker_id": m.pk,
-                "name": f.name,
-                "team": m.team.name,
-                "fte": m.fte,
-                "places": f.capacity,
-                "open_episodes": f.open_episodes,
-                "room": figures.room,
-                "ratio": figures.ratio,
-                "beyond_room_open": m.open_beyond,
-                "on_leave_until": f.on_leave_until,
-            }
-        )
-    return out
+    return [
+        {
+            "worker_id": row.staff.pk,
+            "name": row.facts.name,
+            "team": row.staff.team.name,
+            "fte": row.staff.fte,
+            "places": row.figures.capacity,
+            "open_episodes": row.figures.open_episodes,
+            "room": row.figures.room,
+            "ratio": row.figures.ratio,
+            "beyond_room_open": row.staff.open_beyond,
+            "on_leave_until": row.facts.on_leave_until,
+        }
+        for row in selectors.caseload_rows(teams, on=clock.today())
+    ]
 
 
 def _weeks(forecast) -> list[dict]:

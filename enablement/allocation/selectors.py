@@ -82,6 +82,25 @@ def worker_facts(staff: list[StaffMember], *, on: date) -> list[rules.WorkerFact
     ]
 
 
+@dataclass(frozen=True)
+class CaseloadRow:
+    staff: StaffMember  # with `open_beyond`, open episodes allocated beyond room
+    facts: rules.WorkerFacts
+    figures: rules.CaseloadFigures
+
+
+def caseload_rows(teams, *, on: date) -> list[CaseloadRow]:
+    """Each worker of these teams with their places, open episodes and leave on a day."""
+    staff = list(caseload_workers(teams))
+    facts = {f.id: f for f in worker_facts(staff, on=on)}
+    return [
+        CaseloadRow(
+            m, facts[m.pk], rules.CaseloadFigures(facts[m.pk].capacity, facts[m.pk].open_episodes)
+        )
+        for m in staff
+    ]
+
+
 def team_workers(team: Team, *, on: date) -> list[rules.WorkerFacts]:
     return worker_facts(list(caseload_workers([team])), on=on)
 

@@ -278,25 +278,11 @@ CASELOAD_HEADERS = (
 )
 
 
-@dataclass(frozen=True)
-class CaseloadRow:
-    staff: StaffMember
-    facts: rules.WorkerFacts
-    figures: rules.CaseloadFigures
-
-
 def _caseloads(form, teams, *, today):
     chosen = teams
     if form.is_valid() and form.cleaned_data.get("team"):
         chosen = teams.filter(pk=form.cleaned_data["team"].pk)
-    staff = list(selectors.caseload_workers(chosen))
-    facts = {f.id: f for f in selectors.worker_facts(staff, on=today)}
-    rows = [
-        CaseloadRow(
-            m, facts[m.pk], rules.CaseloadFigures(facts[m.pk].capacity, facts[m.pk].open_episodes)
-        )
-        for m in staff
-    ]
+    rows = selectors.caseload_rows(chosen, on=today)
     if form.is_valid() and form.cleaned_data.get("beyond_room"):
         rows = [r for r in rows if r.figures.room < 0]
     by_team: dict = {}
@@ -306,7 +292,7 @@ def _caseloads(form, teams, *, today):
     return rows, totals
 
 
-def _caseload_values(row: CaseloadRow):
+def _caseload_values(row: selectors.CaseloadRow):
     ratio = row.figures.ratio
     return (
         str(row.staff),

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from enablement.accounts.roles import ROLES, Role
 from enablement.allocation import selectors, services
-from enablement.casework.models import Episode
+from enablement.allocation.tests.helpers import fill_caseload
 from enablement.catalogue.models import Service, Skill, StaffMember, Team
 from enablement.referrals.models import Referral
 from enablement.referrals.rules import Status
@@ -63,21 +63,7 @@ def test_allocation_fills_exactly_the_room_oldest_first_skills_respected(team_of
     autism specialist, waits, and the list says why."""
     team, made, senior, referrals = team_of_three
     part = made["part"]
-    for n in range(9):  # the specialist's 9 places are full
-        filler = Referral.objects.get(pk=referrals[0].pk)
-        filler.pk, filler.reference, filler.status = None, f"FULL-{n}", Status.ALLOCATED
-        filler.save()
-        Episode.objects.create(
-            referral=filler,
-            person=filler.person,
-            service=filler.service,
-            service_settings=filler.service_settings,
-            team=team,
-            worker=part,
-            allocated_at=NOW,
-            allocated_by=senior,
-            allocation_reason="full",
-        )
+    fill_caseload(part, 9, like=referrals[0], by=senior, at=NOW)  # 9 of 9 places
     with time_machine.travel(NOW, tick=False):
         plan, episodes = _confirm(team, senior)
     # Room: 15 (full.one) + 0 (full.two, on leave) + 0 (part, 9 of 9) = 15.

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from enablement.allocation import services
+from enablement.allocation.tests.helpers import fill_caseload
 from enablement.casework.models import Episode, EpisodeStatus
 from enablement.catalogue.models import StaffMember
 from enablement.governance.models import Event
@@ -249,19 +250,7 @@ def test_allocating_beyond_room_needs_the_override_and_shows_on_the_caseloads(
 ):
     """Jules (0.6 FTE) holds 9; with 9 open, a tenth needs the override."""
     jules = staff("worker.east2")
-    base = ref("Facsimile")
-    for _ in range(8):
-        Episode.objects.create(
-            referral=_accepted_copy(base),
-            person=base.person,
-            service=jules.team.service,
-            service_settings=base.service_settings,
-            team=jules.team,
-            worker=jules,
-            allocated_at=timezone.now(),
-            allocated_by=user_for("senior"),
-            allocation_reason="test",
-        )
+    fill_caseload(jules, 8, like=ref("Facsimile"), by=user_for("senior"), at=timezone.now())
     surrogate = ref("Surrogate")
     with pytest.raises(ValidationError) as refused:
         services.allocate(
@@ -290,15 +279,6 @@ def test_allocating_beyond_room_needs_the_override_and_shows_on_the_caseloads(
     row = next(r for r in exported if r["Worker"] == "Jules Worker")
     assert (row["Places"], row["Open episodes"], row["Room"]) == ("9", "10", "-1")
     assert row["Allocated beyond room (open)"] == "1"
-
-
-def _accepted_copy(referral: Referral) -> Referral:
-    copy = Referral.objects.get(pk=referral.pk)
-    copy.pk = None
-    copy.reference = f"COPY-{Referral.objects.count():06d}"
-    copy.status = Status.ALLOCATED
-    copy.save()
-    return copy
 
 
 def _worker_rows(response) -> dict[str, str]:

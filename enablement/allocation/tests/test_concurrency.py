@@ -19,6 +19,7 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from enablement.allocation import services
+from enablement.allocation.tests.helpers import fill_caseload
 from enablement.casework.models import Episode
 from enablement.catalogue.models import StaffMember
 from enablement.referrals.models import Referral
@@ -107,21 +108,7 @@ def test_two_allocations_never_push_a_worker_past_their_room(demo_loaded, monkey
     jules = StaffMember.objects.get(user__username="worker.east2")
     senior = _senior()
     base = Referral.objects.get(person__family_name="Facsimile")
-    for n in range(7):  # Jules already has 1 open episode in the demo
-        copy = Referral.objects.get(pk=base.pk)
-        copy.pk, copy.reference, copy.status = None, f"FILL-{n}", Status.ALLOCATED
-        copy.save()
-        Episode.objects.create(
-            referral=copy,
-            person=base.person,
-            service=base.service,
-            service_settings=base.service_settings,
-            team=base.team,
-            worker=jules,
-            allocated_at=NOW,
-            allocated_by=senior,
-            allocation_reason="filling the caseload for the test",
-        )
+    fill_caseload(jules, 7, like=base, by=senior, at=NOW)  # and 1 open in the demo: 8 of 9
     standin = Referral.objects.get(person__family_name="Standin")
     facsimile = Referral.objects.get(person__family_name="Facsimile", status=Status.ACCEPTED)
     first, second = _race(
