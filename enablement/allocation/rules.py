@@ -170,10 +170,18 @@ def plan(referrals: Iterable[ReferralFacts], workers: Iterable[WorkerFacts]) -> 
     that moment; every allocation uses up a place before the next referral is considered."""
     pool = {w.id: w for w in workers}
     assignments, waiting = [], []
+    # Room only shrinks as the plan goes on, so once nobody fits a team and set of skills,
+    # nobody will for any later referral asking the same: a long list is not re-ranked.
+    nobody: dict[tuple, str] = {}
     for referral in waiting_order(referrals):
+        key = (referral.team_id, referral.skills_needed)
+        if key in nobody:
+            waiting.append(Waits(referral, nobody[key]))
+            continue
         best = next((c for c in candidates(referral, pool.values()) if c.fits), None)
         if best is None:
-            waiting.append(Waits(referral, why_waiting(referral, list(pool.values()))))
+            nobody[key] = why_waiting(referral, list(pool.values()))
+            waiting.append(Waits(referral, nobody[key]))
             continue
         assignments.append(Assignment(referral, best.worker, best.reasons))
         pool[best.worker.id] = replace(best.worker, open_episodes=best.worker.open_episodes + 1)

@@ -137,7 +137,7 @@ def test_the_whole_front_door_through_the_api(today, client_for, user_for, body)
     assert done["status"] == Status.ACCEPTED
     assert done["screenings"][0]["decision"] == "accept"
     assert done["screenings"][0]["eligibility"] == "eligible"
-    assert done["allowed_actions"] == []
+    assert done["allowed_actions"] == ["allocate"]  # the senior may now allocate it
     assert Referral.objects.get(pk=pk).status == Status.ACCEPTED
     kinds = list(Event.objects.filter(referral_id=pk).order_by("id").values_list("kind", flat=True))
     assert kinds == [
