@@ -18,6 +18,17 @@ from enablement.referrals.models import Screening
 from enablement.referrals.rules import Status
 
 HISTORY_WEEKS = 12
+# How many simulated futures: 200 for a list of ordinary length, fewer for a very long one
+# (each future plays every referral on the list through), never under 20. A long list's
+# wait depends little on chance, so fewer futures lose little, and the page stays quick.
+FUTURES = 200
+MIN_FUTURES = 20
+STARTS_BUDGET = 60_000
+
+
+def futures_for(waiting: int, arrivals_per_week: float, horizon_weeks: int = 12) -> int:
+    starts = waiting + arrivals_per_week * horizon_weeks + 1
+    return max(MIN_FUTURES, min(FUTURES, int(STARTS_BUDGET // starts)))
 
 
 def _start_of(day: date) -> datetime:
@@ -60,7 +71,7 @@ def history(service: Service, *, today: date) -> History:
 
 
 def inputs_for(
-    service: Service, *, today: date, past: History, replications: int = 200
+    service: Service, *, today: date, past: History, replications: int | None = None
 ) -> model.ForecastInputs:
     teams = service.teams.filter(active=True)
     staff = list(selectors.caseload_workers(teams))
@@ -74,6 +85,7 @@ def inputs_for(
     for lp in LeavePeriod.objects.filter(staff__in=staff, end__gte=today):
         start = max((lp.start - today).days, 0)
         leave[lp.staff_id].append((float(start), float((lp.end - today).days + 1)))
+    waiting = service.referrals.filter(Q(status=Status.ACCEPTED)).count()
     return model.ForecastInputs(
         workers=tuple(
             model.Worker(
@@ -83,11 +95,11 @@ def inputs_for(
             )
             for m in staff
         ),
-        waiting=service.referrals.filter(Q(status=Status.ACCEPTED)).count(),
+        waiting=waiting,
         arrivals_per_week=past.arrivals_per_week,
         episode_weeks=past.closed_lengths_weeks,
         default_episode_weeks=float(service.current_settings.length_weeks),
-        replications=replications,
+        replications=replications or futures_for(waiting, past.arrivals_per_week),
     )
 
 

@@ -582,3 +582,12 @@ def test_the_forecast_reads_the_last_12_weeks_and_todays_staff(today):
     outlook = forecasting.outlook(kers, today=today, fte_change=Decimal("1"))
     assert outlook.places_change == 15
     assert outlook.what_if.wait_mean_weeks <= outlook.now.wait_mean_weeks
+
+
+@pytest.mark.parametrize(
+    "waiting,rate,futures", [(0, 0.0, 200), (4, 0.6, 200), (600, 5, 90), (2488, 33, 20)]
+)
+def test_a_very_long_list_is_forecast_with_fewer_futures(waiting, rate, futures):
+    from enablement.allocation.forecasting import futures_for
+
+    assert futures_for(waiting, rate) == futures
