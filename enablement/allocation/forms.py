@@ -93,6 +93,17 @@ class AllocateForm(forms.Form):
             self.fields["worker"].initial = str(first.worker.id)
 
 
+class SkillsNeededForm(forms.Form):
+    skills_needed = forms.ModelMultipleChoiceField(
+        label="Skills the allocated worker must have",
+        queryset=Skill.objects.all(),
+        to_field_name="code",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Select skills from the list"},
+    )
+
+
 class CaseloadFilter(forms.Form):
     team = TeamChoiceField(
         label="Team",

@@ -18,7 +18,7 @@ from django.utils import timezone
 from enablement.accounts.roles import Role
 from enablement.allocation import rules, selectors
 from enablement.casework.models import Episode, EpisodeStatus
-from enablement.catalogue.models import StaffMember, Team
+from enablement.catalogue.models import Skill, StaffMember, Team
 from enablement.governance.services import record_event
 from enablement.notifications.services import notify
 from enablement.referrals.models import Referral
@@ -183,6 +183,41 @@ def allocate(
         if problems:
             raise ValidationError(problems)
         return _open_episode(referral, worker, choice, reason=reason, actor=actor, now=now)
+
+
+def set_skills_needed(
+    *, referral: Referral, codes: Sequence[str], actor, now: datetime
+) -> Referral:
+    """A senior corrects the skills a waiting referral needs (screening set them first)."""
+
+    skills = list(Skill.objects.filter(code__in=set(codes)).order_by("name"))
+    unknown = set(codes) - {s.code for s in skills}
+    if unknown:
+        raise ValidationError(
+            {"skills_needed": f"Not a skill we record: {', '.join(sorted(unknown))}"}
+        )
+    with transaction.atomic():
+        referral = _lock_referral(referral)
+        if referral.status != Status.ACCEPTED:
+            raise _not_waiting(referral)
+        before = sorted(referral.skills_needed.values_list("name", flat=True))
+        after = [s.name for s in skills]
+        if before == after:
+            return referral
+        referral.skills_needed.set(skills)
+        record_event(
+            kind="referral.skills_needed",
+            summary=f"{referral.reference}: skills needed now "
+            + (", ".join(after) or "none")
+            + f" (were {', '.join(before) or 'none'})",
+            actor=actor,
+            now=now,
+            person=referral.person,
+            service=referral.service,
+            referral=referral,
+            data={"referral": referral.pk, "before": before, "after": after},
+        )
+    return referral
 
 
 class PlanChanged(ValidationError):

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from enablement.accounts import access
 from enablement.allocation import forecasting, rules, selectors, services
@@ -15,6 +16,7 @@ from enablement.allocation.forms import (
     AllocateForm,
     CaseloadFilter,
     ForecastForm,
+    SkillsNeededForm,
     WaitingListFilter,
 )
 from enablement.catalogue.models import StaffMember
@@ -205,12 +207,36 @@ def allocate(request, pk):
             "referral": referral,
             "form": form,
             "candidates": ranked,
+            "skills_form": SkillsNeededForm(
+                initial={"skills_needed": list(referral.skills_needed.all())}
+            ),
             "why_waiting": None
             if any(c.fits for c in ranked)
             else rules.why_waiting(facts, workers),
             "today": today,
         },
     )
+
+
+@require_POST
+def skills_needed(request, pk):
+    referral = _allocatable(request, pk)
+    form = SkillsNeededForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_skills_needed(
+                referral=referral,
+                codes=[s.code for s in form.cleaned_data["skills_needed"]],
+                actor=request.user,
+                now=clock.now(),
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"Skills needed for {referral.reference} saved")
+    else:
+        messages.error(request, "Select skills from the list")
+    return redirect("allocation:allocate", pk=referral.pk)
 
 
 def _plan_team(request, pk):

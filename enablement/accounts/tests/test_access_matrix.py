@@ -140,6 +140,7 @@ NOT_IN_MATRIX = {
     "api-v1:screen_referral",
     "api-v1:hold_referral",
     "api-v1:answer_hold",
+    "allocation:skills-needed",  # POST: enablement/allocation/tests/test_allocation.py
     # POST: enablement/allocation/tests/test_api.py
     "api-v1:allocate",
     "api-v1:confirm_plan",

@@ -591,3 +591,27 @@ def test_a_very_long_list_is_forecast_with_fewer_futures(waiting, rate, futures)
     from enablement.allocation.forecasting import futures_for
 
     assert futures_for(waiting, rate) == futures
+
+
+def test_the_senior_changes_the_skills_a_waiting_referral_needs(today, client_for):
+    facsimile = ref("Facsimile")
+    url = f"/allocation/referrals/{facsimile.pk}/skills-needed/"
+    client = client_for("senior")
+    response = client.post(url, {"skills_needed": ["autism-specialist"]})
+    assert response.status_code == 302
+    assert [s.code for s in facsimile.skills_needed.all()] == ["autism-specialist"]
+    event = Event.objects.get(referral=facsimile, kind="referral.skills_needed")
+    assert event.summary.endswith("skills needed now Autism specialist (were none)")
+    # The proposal follows: only the specialist fits now.
+    ranked = client.get(f"/allocation/referrals/{facsimile.pk}/").context["candidates"]
+    assert [(c.worker.name, c.fits) for c in ranked] == [
+        ("Jules Worker", True),
+        ("Robin Worker", False),
+        ("Wren Worker", False),
+    ]
+    assert client.post(url, {"skills_needed": ["juggling"]}).status_code == 302
+    assert [s.code for s in facsimile.skills_needed.all()] == ["autism-specialist"]
+    assert client.get(url).status_code == 405
+    for role in ("worker", "admin", "senior.west"):
+        assert client_for(role).post(url, {"skills_needed": []}).status_code in (403, 404)
+    assert [s.code for s in facsimile.skills_needed.all()] == ["autism-specialist"]
