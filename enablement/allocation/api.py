@@ -160,9 +160,9 @@ def _team(request, team_id: int | None):
 def waiting_list(request, filters: Query[TeamQuery]):
     team = _team(request, filters.team)
     today = clock.today()
-    referrals, plan = selectors.team_plan(team, on=today)
+    found = selectors.team_plan(team, on=today)
     out = []
-    for row in selectors.waiting_rows(referrals, plan, today=today):
+    for row in selectors.waiting_rows(found.entries, selectors.outcomes(found.plan), today=today):
         proposed = row.outcome if isinstance(row.outcome, rules.Assignment) else None
         out.append(
             {
@@ -258,7 +258,7 @@ def _plan_team(request, team_id: int):
 
 
 def _plan_out(team) -> dict:
-    _, plan = selectors.team_plan(team, on=clock.today())
+    plan = selectors.team_plan(team, on=clock.today()).plan
     return {
         "assignments": [
             {

@@ -1,6 +1,8 @@
 """Reading the facts the allocation rules need: workers with their caseloads and leave, and
 the waiting list of accepted referrals. Every function takes the day it is for."""
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -107,11 +109,8 @@ def team_workers(team: Team, *, on: date) -> list[rules.WorkerFacts]:
 
 def waiting_referrals(teams) -> QuerySet[Referral]:
     """Accepted referrals of these teams not yet allocated, oldest acceptance first."""
-    return (
-        Referral.objects.filter(team__in=teams, status=Status.ACCEPTED)
-        .select_related("person", "team", "service")
-        .prefetch_related("skills_needed")
-        .order_by("decided_at", "pk")
+    return Referral.objects.filter(team__in=teams, status=Status.ACCEPTED).order_by(
+        "decided_at", "pk"
     )
 
 
@@ -128,6 +127,66 @@ def referral_facts(referral: Referral) -> rules.ReferralFacts:
 
 
 @dataclass(frozen=True)
+class Waiting:
+    """One entry of a team's waiting list, read narrowly: planning and filtering a long list
+    need no referral objects; only the rows on screen are built (`waiting_rows`)."""
+
+    facts: rules.ReferralFacts
+    joint_working: bool
+    position: int  # in its team's list, from 1
+
+
+def waiting_list(team: Team) -> list[Waiting]:
+    accepted = waiting_referrals([team])
+    names: dict[int, dict[str, str]] = defaultdict(dict)
+    for referral_id, code, name in Referral.skills_needed.through.objects.filter(
+        referral__in=accepted.order_by()
+    ).values_list("referral_id", "skill__code", "skill__name"):
+        names[referral_id][code] = name
+    rows = accepted.values_list(
+        "pk", "reference", "decided_at", "team_id", "joint_working_requested"
+    )
+    return [
+        Waiting(
+            facts=rules.ReferralFacts(
+                id=pk,
+                reference=reference,
+                accepted_at=accepted_at,
+                team_id=team_id,
+                skills_needed=frozenset(names[pk]),
+                skill_names=names[pk],
+            ),
+            joint_working=joint,
+            position=n,
+        )
+        for n, (pk, reference, accepted_at, team_id, joint) in enumerate(rows, start=1)
+    ]
+
+
+@dataclass(frozen=True)
+class TeamPlan:
+    entries: list[Waiting]
+    plan: rules.Plan
+    workers: list[rules.WorkerFacts]
+
+
+def team_plan(team: Team, *, on: date) -> TeamPlan:
+    """The whole waiting list of a team against the whole team's room."""
+    entries = waiting_list(team)
+    workers = team_workers(team, on=on)
+    return TeamPlan(entries, rules.plan([e.facts for e in entries], workers), workers)
+
+
+def outcomes(*plans: rules.Plan) -> dict[int, rules.Assignment | rules.Waits]:
+    """What "allocate all that fit" would do with each referral, by referral id."""
+    found: dict[int, rules.Assignment | rules.Waits] = {}
+    for plan in plans:
+        found |= {a.referral.id: a for a in plan.assignments}
+        found |= {w.referral.id: w for w in plan.waiting}
+    return found
+
+
+@dataclass(frozen=True)
 class WaitingRow:
     referral: Referral
     position: int
@@ -139,23 +198,26 @@ class WaitingRow:
 
 
 def waiting_rows(
-    referrals: list[Referral],
-    plan: rules.Plan,
+    entries: Sequence[Waiting],
+    outcome: dict[int, rules.Assignment | rules.Waits],
     *,
     today: date,
     calendar: WorkingCalendar = ENGLAND_AND_WALES,
-    first_position: int = 1,
 ) -> list[WaitingRow]:
-    outcome = {a.referral.id: a for a in plan.assignments} | {
-        w.referral.id: w for w in plan.waiting
-    }
+    """The rows to show or export, in the entries' order, with their referrals built."""
+    referrals = (
+        Referral.objects.select_related("person", "team", "service")
+        .prefetch_related("skills_needed")
+        .in_bulk([e.facts.id for e in entries])
+    )
     rows = []
-    for n, referral in enumerate(referrals, start=first_position):
+    for entry in entries:
+        referral = referrals[entry.facts.id]
         accepted_on = timezone.localdate(referral.decided_at)
         rows.append(
             WaitingRow(
                 referral=referral,
-                position=n,
+                position=entry.position,
                 accepted_on=accepted_on,
                 calendar_days=(today - accepted_on).days,
                 working_days=calendar.working_days_between(accepted_on, today),
@@ -164,9 +226,3 @@ def waiting_rows(
             )
         )
     return rows
-
-
-def team_plan(team: Team, *, on: date) -> tuple[list[Referral], rules.Plan]:
-    """The whole waiting list of a team against the whole team's room."""
-    referrals = list(waiting_referrals([team]))
-    return referrals, rules.plan([referral_facts(r) for r in referrals], team_workers(team, on=on))

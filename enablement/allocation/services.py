@@ -241,11 +241,9 @@ def allocate_all(
             .order_by("pk")
         )
         workers = _locked_workers(team, sorted({w for _, w in reviewed}), on=today)
-        by_pk = {
-            r.pk: r
-            for r in selectors.waiting_referrals([team]).filter(pk__in=[r.pk for r in waiting])
-        }
-        plan = rules.plan([selectors.referral_facts(r) for r in by_pk.values()], workers)
+        locked = {r.pk for r in waiting}
+        entries = [e for e in selectors.waiting_list(team) if e.facts.id in locked]
+        plan = rules.plan([e.facts for e in entries], workers)
         if list(plan.pairs()) != reviewed:
             raise PlanChanged(
                 {
@@ -261,7 +259,7 @@ def allocate_all(
         }
         episodes = []
         for assignment in plan.assignments:
-            referral = _lock_referral(by_pk[assignment.referral.id])
+            referral = _lock_referral(Referral(pk=assignment.referral.id))
             choice = rules.Choice(
                 worker=assignment.worker, fits=True, is_first_proposal=True, unfit=()
             )

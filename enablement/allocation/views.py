@@ -37,9 +37,10 @@ def _teams(request):
 @dataclass(frozen=True)
 class WaitingList:
     teams: list  # the teams shown
-    rows: list
+    entries: list  # selectors.Waiting, filtered, in order of acceptance
     total: int
     plans: dict  # team id -> rules.Plan
+    outcome: dict  # referral id -> what "allocate all that fit" would do
     figures: rules.CaseloadFigures
     room_now: int
 
@@ -68,32 +69,30 @@ def _waiting_list(request, form, teams, *, today) -> WaitingList:
     """Each team's list with its own plan (a team's referrals go only to its workers), merged
     in order of acceptance when several teams are shown."""
     shown = _shown_teams(request, form, teams)
-    rows, plans, workers, total = [], {}, [], 0
+    entries, plans, workers = [], {}, []
     for team in shown:
-        referrals, plan = selectors.team_plan(team, on=today)
-        plans[team.pk] = plan
-        rows += selectors.waiting_rows(referrals, plan, today=today)
-        workers += selectors.team_workers(team, on=today)
-        total += len(referrals)
-    rows.sort(key=lambda r: (r.referral.decided_at, r.referral.pk))
+        found = selectors.team_plan(team, on=today)
+        plans[team.pk] = found.plan
+        entries += found.entries
+        workers += found.workers
+    total = len(entries)
+    entries.sort(key=lambda e: (e.facts.accepted_at, e.facts.id))
+    outcome = selectors.outcomes(*plans.values())
     data = form.cleaned_data if form.is_valid() else {}
     if data.get("skill"):
-        rows = [
-            r
-            for r in rows
-            if data["skill"].code in {s.code for s in r.referral.skills_needed.all()}
-        ]
+        entries = [e for e in entries if data["skill"].code in e.facts.skills_needed]
     if data.get("joint_working"):
         wanted = data["joint_working"] == "yes"
-        rows = [r for r in rows if r.referral.joint_working_requested == wanted]
+        entries = [e for e in entries if e.joint_working == wanted]
     if data.get("outcome"):
         kind = rules.Assignment if data["outcome"] == "fits" else rules.Waits
-        rows = [r for r in rows if isinstance(r.outcome, kind)]
+        entries = [e for e in entries if isinstance(outcome[e.facts.id], kind)]
     return WaitingList(
         teams=shown,
-        rows=rows,
+        entries=entries,
         total=total,
         plans=plans,
+        outcome=outcome,
         figures=rules.team_figures(workers),
         room_now=sum(w.room for w in workers),
     )
@@ -144,12 +143,13 @@ def waiting_list(request):
         if form.is_bound and not form.is_valid():
             messages.error(request, "The filter is not valid, so nothing was downloaded")
             return redirect("allocation:waiting")
+        rows = selectors.waiting_rows(found.entries, found.outcome, today=today)
         return csv_attachment(
             f"waiting-list-{today.isoformat()}.csv",
             WAITING_HEADERS,
-            (_waiting_values(r) for r in found.rows),
+            (_waiting_values(r) for r in rows),
         )
-    page = Paginator(found.rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(found.entries, PAGE_SIZE).get_page(request.GET.get("page"))
     summaries = [
         (t, selectors.waiting_referrals([t]).count()) for t in teams.select_related("service")
     ]
@@ -160,6 +160,7 @@ def waiting_list(request):
             "form": form,
             "found": found,
             "page": page,
+            "rows": selectors.waiting_rows(page.object_list, found.outcome, today=today),
             "summaries": summaries,
             "allocates_for": {t.pk for t in found.teams if access.may_allocate(request.user, t)},
             "today": today,
@@ -270,9 +271,9 @@ def allocate_all(request, pk):
                 f"in order of date accepted",
             )
             return redirect("allocation:waiting")
-    referrals, plan = selectors.team_plan(team, on=today)
-    rows = selectors.waiting_rows(referrals, plan, today=today)
-    workers = selectors.team_workers(team, on=today)
+    found = selectors.team_plan(team, on=today)
+    plan, workers = found.plan, found.workers
+    rows = selectors.waiting_rows(found.entries, selectors.outcomes(plan), today=today)
     after = {w.id: w.open_episodes for w in workers}
     for a in plan.assignments:
         after[a.worker.id] += 1

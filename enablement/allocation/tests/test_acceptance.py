@@ -54,7 +54,7 @@ def team_of_three(demo):
 
 
 def _confirm(team, senior):
-    _, plan = selectors.team_plan(team, on=NOW.date())
+    plan = selectors.team_plan(team, on=NOW.date()).plan
     return plan, services.allocate_all(team=team, reviewed=plan.pairs(), actor=senior, now=NOW)
 
 
