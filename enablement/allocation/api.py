@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
@@ -133,6 +134,12 @@ class TeamQuery(Schema):
     team: int | None = Field(None, ge=1, le=MAX_ID, description="A team id; default your own")
 
 
+class WaitingQuery(TeamQuery):
+    service: str | None = Field(
+        None, max_length=30, description="A service code: every team of it you may see"
+    )
+
+
 class ForecastQuery(Schema):
     service: str | None = Field(None, max_length=30, description="A service code")
     fte_change: Decimal | None = Field(
@@ -157,12 +164,27 @@ def _team(request, team_id: int | None):
     summary="A team's accepted referrals waiting for a worker, oldest acceptance first",
 )
 @paginate(Pages, page_size=50)
-def waiting_list(request, filters: Query[TeamQuery]):
-    team = _team(request, filters.team)
+def waiting_list(request, filters: Query[WaitingQuery]):
+    """One team (yours by default), or every team of a service you may see, merged in order
+    of acceptance; each team's referrals are planned against its own workers."""
+    if filters.service and filters.team is None:
+        visible = access.allocation_teams(request.auth)
+        if not visible.exists():
+            raise PermissionDenied
+        teams = list(visible.filter(service__code=filters.service).order_by("name"))
+        if not teams:
+            raise Http404
+    else:
+        teams = [_team(request, filters.team)]
     today = clock.today()
-    found = selectors.team_plan(team, on=today)
+    entries, plans = [], []
+    for team in teams:
+        found = selectors.team_plan(team, on=today)
+        entries += found.entries
+        plans.append(found.plan)
+    entries.sort(key=lambda e: (e.facts.accepted_at, e.facts.id))
     out = []
-    for row in selectors.waiting_rows(found.entries, selectors.outcomes(found.plan), today=today):
+    for row in selectors.waiting_rows(entries, selectors.outcomes(*plans), today=today):
         proposed = row.outcome if isinstance(row.outcome, rules.Assignment) else None
         out.append(
             {
@@ -170,7 +192,7 @@ def waiting_list(request, filters: Query[TeamQuery]):
                 "referral_id": row.referral.pk,
                 "reference": row.referral.reference,
                 "person_name": row.referral.person.full_name,
-                "team": team.name,
+                "team": row.referral.team.name,
                 "accepted_on": row.accepted_on,
                 "working_days_waiting": row.working_days,
                 "calendar_days_waiting": row.calendar_days,

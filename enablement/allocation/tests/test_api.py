@@ -126,3 +126,19 @@ def test_caseloads_and_forecast(client_for):
     assert body["assumptions"]
     other = client_for("provision_manager").get(f"{API}/forecast", {"service": "BEP"})
     assert other.status_code == 404
+
+
+def test_the_waiting_list_of_a_whole_service(client_for):
+    pm = client_for("provision_manager")
+    body = pm.get(f"{API}/waiting-list", {"service": "KERS"}).json()
+    assert [(i["reference"], i["team"]) for i in body["items"]] == [
+        (ref("Lookalike").reference, "Kent West"),
+        (ref("Standin").reference, "Kent East"),
+        (ref("Surrogate").reference, "Kent East"),
+        (ref("Facsimile").reference, "Kent East"),
+    ]
+    assert body["items"][0]["waits_because"] == (
+        "No worker in the team has the skills needed: Autism specialist"
+    )
+    assert pm.get(f"{API}/waiting-list", {"service": "BEP"}).status_code == 404
+    assert client_for("worker").get(f"{API}/waiting-list", {"service": "KERS"}).status_code == 403
