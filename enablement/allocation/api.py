@@ -115,9 +115,16 @@ class WeekOut(Schema):
     waiting_high: float
 
 
+class WeekWaitOut(Schema):
+    week: int = Field(description="Accepted at the start of this week; week 1 is today")
+    mean_weeks: float
+    p90_weeks: float
+
+
 class ForecastOut(Schema):
     service: str
     weeks: list[WeekOut]
+    accepted_later: list[WeekWaitOut]
     wait_mean_weeks: float
     wait_median_weeks: float
     wait_p90_weeks: float
@@ -383,6 +390,10 @@ def forecast(request, filters: Query[ForecastQuery]):
     return {
         "service": service.code,
         "weeks": _weeks(found.now),
+        "accepted_later": [
+            {"week": w.week, "mean_weeks": w.mean_weeks, "p90_weeks": w.p90_weeks}
+            for w in found.now.accepted_later
+        ],
         "wait_mean_weeks": found.now.wait_mean_weeks,
         "wait_median_weeks": found.now.wait_median_weeks,
         "wait_p90_weeks": found.now.wait_p90_weeks,

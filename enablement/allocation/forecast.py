@@ -67,6 +67,13 @@ class WeekProjection:
 
 
 @dataclass(frozen=True)
+class WeekWait:
+    week: int  # accepted at the start of this week; week 1 is today
+    mean_weeks: float
+    p90_weeks: float
+
+
+@dataclass(frozen=True)
 class Forecast:
     weeks: tuple[WeekProjection, ...]
     wait_mean_weeks: float
@@ -75,6 +82,7 @@ class Forecast:
     capacity_places: int
     episode_weeks_used: float
     assumptions: tuple[str, ...]
+    accepted_later: tuple[WeekWait, ...] = ()  # the wait for one accepted each week
 
 
 class _Places:
@@ -206,6 +214,7 @@ class _Replication:
     lengths: list[float]
     starts: list[float]  # inf for those not started by the time we stopped looking
     tagged_start: float  # when a referral joining the end of today's list would start
+    probe_waits: tuple[float, ...] = ()  # days waited by one accepted at each week's start
 
 
 def _run_replication(inputs: ForecastInputs, index: int) -> _Replication:
@@ -241,14 +250,22 @@ def _run_replication(inputs: ForecastInputs, index: int) -> _Replication:
         arrivals.append(clock)
         lengths.append(new.choice(observed) if bootstrap else default)
 
-    # Until the tagged referral's start is known we may need to look past the horizon.
+    # Probes: a referral accepted at the start of each week (week 1 is today), joining the
+    # end of the list as it is then. A probe asks when it would start and books nothing:
+    # nobody behind it can overtake it, so its start is fixed when it joins, and leaving it
+    # out keeps the list at its real size. Until every probe's start is known we may need
+    # to look past the horizon.
+    probes = [k * _DAYS for k in range(inputs.horizon_weeks)]
+    probe_starts: list[float] = []
     stop_after = max(horizon, WAIT_CAP_WEEKS * _DAYS)
-    starts, previous, tagged = [], 0.0, None
+    starts, previous = [], 0.0
     for n, (arrival, length) in enumerate(zip(arrivals, lengths, strict=True)):
-        if n == inputs.waiting:
-            # A probe, not a booking: later arrivals cannot overtake it, so its start is
-            # fixed now, and leaving it out keeps today's list at its real size.
-            tagged = places.earliest(previous)
+        while n >= inputs.waiting and len(probe_starts) < len(probes):
+            joined = probes[len(probe_starts)]
+            if arrival <= joined:
+                break
+            probe_starts.append(places.earliest(max(joined, previous)))
+        if len(probe_starts) == len(probes):
             stop_after = horizon
         if previous > stop_after:
             break  # everyone from here on is still waiting at every week we report
@@ -257,11 +274,13 @@ def _run_replication(inputs: ForecastInputs, index: int) -> _Replication:
             places.book(start, length)
         starts.append(start)
         previous = start
-    if tagged is None:
-        # Either today's list is everyone, or we stopped past the cap (then so is this).
-        tagged = places.earliest(previous)
+    # Probes after the last arrival, or past the cap (then so is the probe).
+    probe_starts += [
+        places.earliest(max(joined, previous)) for joined in probes[len(probe_starts) :]
+    ]
     starts += [math.inf] * (len(arrivals) - len(starts))
-    return _Replication(arrivals, lengths, starts, tagged)
+    waits = tuple(start - joined for start, joined in zip(probe_starts, probes, strict=True))
+    return _Replication(arrivals, lengths, starts, probe_starts[0], waits)
 
 
 def _percentile(values: Sequence[float], p: float) -> float:
@@ -278,8 +297,12 @@ def forecast(inputs: ForecastInputs) -> Forecast:
     weeks = inputs.horizon_weeks
     per_week: list[list[int]] = [[] for _ in range(weeks)]
     waits = []
+    later: list[list[float]] = [[] for _ in range(weeks)]
+    cap = WAIT_CAP_WEEKS * _DAYS
     for index in range(inputs.replications):
         run = _run_replication(inputs, index)
+        for k, wait in enumerate(run.probe_waits):
+            later[k].append(min(wait, cap) / _DAYS)
         # counts[k] changes by +1 at the week a referral is first on the list at a week's
         # end, and by -1 at the first week's end at or after it starts.
         counts = [0] * (weeks + 2)
@@ -314,6 +337,14 @@ def forecast(inputs: ForecastInputs) -> Forecast:
         episode_weeks_used=used,
         assumptions=_assumptions(
             inputs, used, bootstrap, capped=max(waits, default=0) >= WAIT_CAP_WEEKS
+        ),
+        accepted_later=tuple(
+            WeekWait(
+                week=k,
+                mean_weeks=statistics.fmean(w) if w else 0.0,
+                p90_weeks=_percentile(w, 90) if w else 0.0,
+            )
+            for k, w in enumerate(later, start=1)
         ),
     )
 

@@ -374,8 +374,20 @@ def forecast(request):
     return render(
         request,
         "allocation/forecast.html",
-        {"form": form, "found": found, "chart": _chart(found)},
+        {"form": form, "found": found, "chart": _chart(found), "rows": _forecast_rows(found)},
     )
+
+
+def _forecast_rows(found) -> list[dict]:
+    """One row a week: the list at its end and the wait of one accepted at its start, today's
+    staff beside the what-if."""
+    rows = []
+    for i, week in enumerate(found.now.weeks):
+        row = {"week": week, "wait": found.now.accepted_later[i]}
+        if found.what_if:
+            row |= {"alt_week": found.what_if.weeks[i], "alt_wait": found.what_if.accepted_later[i]}
+        rows.append(row)
+    return rows
 
 
 def _chart(found) -> dict:

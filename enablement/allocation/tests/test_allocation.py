@@ -498,6 +498,7 @@ def test_the_forecast_page_shows_the_wait_the_assumptions_and_a_what_if(today, c
     assert 'data-testid="assumptions"' in page
     # Seven accepted in the demo's last 12 weeks: the rate is written beside the chart.
     assert "0.58" in page or "0.6" in page
+    assert "Wait if accepted at the start of the week" in page
     what_if = client.get("/allocation/forecast/", {"fte_change": "1"}).content.decode()
     assert 'data-testid="wait-what-if"' in what_if and "+15 caseload places" in what_if
     lose = client.get("/allocation/forecast/", {"fte_change": "-0.6"}).content.decode()

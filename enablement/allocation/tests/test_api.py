@@ -121,6 +121,8 @@ def test_caseloads_and_forecast(client_for):
     assert (jules["places"], jules["open_episodes"], jules["room"]) == (9, 1, 8)
     body = client_for("provision_manager").get(f"{API}/forecast", {"fte_change": "1"}).json()
     assert body["service"] == "KERS" and len(body["weeks"]) == 12
+    assert [w["week"] for w in body["accepted_later"]] == list(range(1, 13))
+    assert body["accepted_later"][0]["mean_weeks"] == pytest.approx(body["wait_mean_weeks"])
     assert body["what_if_places_change"] == 15
     assert body["what_if_wait_mean_weeks"] <= body["wait_mean_weeks"]
     assert body["assumptions"]

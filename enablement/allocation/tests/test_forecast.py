@@ -229,6 +229,8 @@ def _no_worse(better, worse):
     for b, w in zip(better.weeks, worse.weeks, strict=True):
         assert b.waiting_mean <= w.waiting_mean + 1e-9
         assert b.waiting_low <= w.waiting_low and b.waiting_high <= w.waiting_high
+    for b, w in zip(better.accepted_later, worse.accepted_later, strict=True):
+        assert b.mean_weeks <= w.mean_weeks + 1e-9 and b.p90_weeks <= w.p90_weeks + 1e-9
 
 
 @settings(max_examples=150, deadline=None, database=None)
@@ -238,6 +240,38 @@ def test_more_places_never_lengthen_and_fewer_never_shorten_the_forecast(inputs)
     for k in range(1, 6):
         _no_worse(forecast(with_extra_fte(inputs, places=k)), base)
         _no_worse(base, forecast(with_extra_fte(inputs, places=-k)))
+
+
+# --- The wait for a referral accepted in a later week ---------------------------------------
+
+
+def test_the_wait_for_one_accepted_later_by_hand():
+    """One place, 1-week episodes, three waiting today and no new arrivals. The three start
+    on days 0, 7 and 14. Accepted today (week 1) one starts on day 21: 3 weeks. Accepted at
+    the start of week 2 (day 7): also day 21, 2 weeks. Week 3 (day 14): 1 week. From week 4
+    (day 21) the place is free: no wait."""
+    result = forecast(_inputs([Worker(1, ())], waiting=3, default=1.0, replications=3))
+    assert [(w.week, w.mean_weeks) for w in result.accepted_later] == [
+        (1, 3.0),
+        (2, 2.0),
+        (3, 1.0),
+        *[(k, 0.0) for k in range(4, 13)],
+    ]
+    assert result.accepted_later[0].mean_weeks == result.wait_mean_weeks
+
+
+def test_accepted_today_is_the_first_week_of_the_later_waits():
+    inputs = _inputs(
+        [Worker(3, (1.0, 20.0)), Worker(2, (), leave=((3.0, 17.0),))],
+        waiting=6,
+        per_week=2.5,
+        lengths=(2, 3, 4, 6, 8, 10),
+        replications=40,
+    )
+    result = forecast(inputs)
+    assert result.accepted_later[0].mean_weeks == pytest.approx(result.wait_mean_weeks)
+    assert result.accepted_later[0].p90_weeks == result.wait_p90_weeks
+    assert len(result.accepted_later) == inputs.horizon_weeks
 
 
 # --- Determinism and the words shown to managers ------------------------------------------
