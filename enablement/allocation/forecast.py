@@ -257,8 +257,9 @@ def _run_replication(inputs: ForecastInputs, index: int) -> _Replication:
     # to look past the horizon.
     probes = [k * _DAYS for k in range(inputs.horizon_weeks)]
     probe_starts: list[float] = []
-    stop_after = max(horizon, WAIT_CAP_WEEKS * _DAYS)
-    starts, previous = [], 0.0
+    # Past this, any probe still to join would wait beyond the cap whatever happens.
+    stop_after = max(horizon, (probes[-1] if probes else 0.0) + WAIT_CAP_WEEKS * _DAYS)
+    starts, previous, cut_short = [], 0.0, False
     for n, (arrival, length) in enumerate(zip(arrivals, lengths, strict=True)):
         while n >= inputs.waiting and len(probe_starts) < len(probes):
             joined = probes[len(probe_starts)]
@@ -268,15 +269,18 @@ def _run_replication(inputs: ForecastInputs, index: int) -> _Replication:
         if len(probe_starts) == len(probes):
             stop_after = horizon
         if previous > stop_after:
+            cut_short = True
             break  # everyone from here on is still waiting at every week we report
         start = places.earliest(max(arrival, previous))
         if start < math.inf:
             places.book(start, length)
         starts.append(start)
         previous = start
-    # Probes after the last arrival, or past the cap (then so is the probe).
+    # Probes after the last arrival; or, when cut short, behind someone who started after
+    # the probe's own cap, so past the cap too (counted as the cap).
     probe_starts += [
-        places.earliest(max(joined, previous)) for joined in probes[len(probe_starts) :]
+        math.inf if cut_short else places.earliest(max(joined, previous))
+        for joined in probes[len(probe_starts) :]
     ]
     starts += [math.inf] * (len(arrivals) - len(starts))
     waits = tuple(start - joined for start, joined in zip(probe_starts, probes, strict=True))
