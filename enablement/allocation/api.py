@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from enablement.accounts import access
@@ -276,7 +276,7 @@ def allocate(request, referral_id: int, payload: AllocateIn):
         actor=request.auth,
         now=clock.now(),
     )
-    return 201, _episode(episode)
+    return Status(201, _episode(episode))
 
 
 def _plan_team(request, team_id: int):
@@ -328,8 +328,8 @@ def confirm_plan(request, team_id: int, payload: PlanIn):
             team=team, reviewed=payload.reviewed, actor=request.auth, now=clock.now()
         )
     except services.PlanChanged as exc:
-        return 409, {"detail": exc.messages[0], "errors": []}
-    return 201, [_episode(e) for e in episodes]
+        return Status(409, {"detail": exc.messages[0], "errors": []})
+    return Status(201, [_episode(e) for e in episodes])
 
 
 @router.get(
