@@ -5,6 +5,7 @@ Every view and API handler asks here. A record the user may not see is answered 
 a record that does not exist (404), so the answer leaks nothing.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -183,12 +184,13 @@ ACTION_ROLES = {
     "screen_decline": {Role.SENIOR, Role.WORKER},
     "screen_not_ready": {Role.SENIOR, Role.WORKER},
     "hold": {Role.SENIOR, Role.WORKER},
-    "allocate": {Role.SENIOR},  # and only within the team: see may_allocate
 }
 REFERRER_ACTIONS = {"resubmit", "answer_hold", "withdraw"}
 
 
 def may_act_on_referral(user, referral, action: str) -> bool:
+    if action == "allocate":
+        return may_allocate(user, referral.team)
     if action in REFERRER_ACTIONS:
         return user.pk in (referral.referrer_id, referral.named_social_worker_id)
     roles = ACTION_ROLES.get(action, set())
@@ -239,6 +241,29 @@ def may_allocate(user, team) -> bool:
         and team is not None
         and staff.team_id == team.pk
     )
+
+
+def get_allocatable_referral(user, pk):
+    """The referral with this id if the user may see it (else 404) and allocate it (else
+    403)."""
+    referral = get_referral(user, pk)
+    if not may_allocate(user, referral.team):
+        raise PermissionDenied
+    return referral
+
+
+def get_allocating_team(user, pk):
+    """The team with this id if the user may see its list (else 404) and allocate in it
+    (else 403)."""
+    from enablement.catalogue.models import Team
+
+    try:
+        team = allocation_teams(user).get(pk=pk)
+    except (Team.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    if not may_allocate(user, team):
+        raise PermissionDenied
+    return team
 
 
 def forecast_services(user):

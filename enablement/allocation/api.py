@@ -184,14 +184,9 @@ def waiting_list(request, filters: Query[WaitingQuery]):
     else:
         teams = [_team(request, filters.team)]
     today = clock.today()
-    entries, plans = [], []
-    for team in teams:
-        found = selectors.team_plan(team, on=today)
-        entries += found.entries
-        plans.append(found.plan)
-    entries.sort(key=lambda e: (e.facts.accepted_at, e.facts.id))
+    found = selectors.teams_waiting(teams, on=today)
     out = []
-    for row in selectors.waiting_rows(entries, selectors.outcomes(*plans), today=today):
+    for row in selectors.waiting_rows(found.entries, found.outcome, today=today):
         proposed = row.outcome if isinstance(row.outcome, rules.Assignment) else None
         out.append(
             {
@@ -214,20 +209,13 @@ def waiting_list(request, filters: Query[WaitingQuery]):
     return out
 
 
-def _allocatable(request, referral_id: int):
-    referral = access.get_referral(request.auth, referral_id)
-    if not access.may_allocate(request.auth, referral.team):
-        raise PermissionDenied
-    return referral
-
-
 @router.get(
     "/referrals/{referral_id}/candidates",
     response=responses({200: list[CandidateOut]}),
     summary="The workers of the referral's team, those who fit first, with the reasons",
 )
 def candidates(request, referral_id: int):
-    referral = _allocatable(request, referral_id)
+    referral = access.get_allocatable_referral(request.auth, referral_id)
     workers = selectors.team_workers(referral.team, on=clock.today())
     return [
         {
@@ -264,7 +252,7 @@ def _episode(e) -> dict:
     summary="Allocate an accepted referral to a worker of its team: the episode opens",
 )
 def allocate(request, referral_id: int, payload: AllocateIn):
-    referral = _allocatable(request, referral_id)
+    referral = access.get_allocatable_referral(request.auth, referral_id)
     worker = StaffMember.objects.select_related("user").filter(pk=payload.worker_id).first()
     if worker is None:
         raise ValidationError({"worker_id": "No such worker"})
@@ -277,13 +265,6 @@ def allocate(request, referral_id: int, payload: AllocateIn):
         now=clock.now(),
     )
     return Status(201, _episode(episode))
-
-
-def _plan_team(request, team_id: int):
-    team = get_object_or_404(access.allocation_teams(request.auth), pk=team_id)
-    if not access.may_allocate(request.auth, team):
-        raise PermissionDenied
-    return team
 
 
 def _plan_out(team) -> dict:
@@ -313,7 +294,7 @@ def _plan_out(team) -> dict:
     summary="Review 'allocate all that fit in order' for a team; nothing is written",
 )
 def review_plan(request, team_id: int):
-    return _plan_out(_plan_team(request, team_id))
+    return _plan_out(access.get_allocating_team(request.auth, team_id))
 
 
 @router.post(
@@ -322,7 +303,7 @@ def review_plan(request, team_id: int):
     summary="Confirm the reviewed plan; if anything changed since, 409 and nothing is written",
 )
 def confirm_plan(request, team_id: int, payload: PlanIn):
-    team = _plan_team(request, team_id)
+    team = access.get_allocating_team(request.auth, team_id)
     try:
         episodes = services.allocate_all(
             team=team, reviewed=payload.reviewed, actor=request.auth, now=clock.now()

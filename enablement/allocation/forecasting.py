@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Q
 from django.utils import timezone
 
 from enablement.allocation import forecast as model
@@ -85,7 +84,7 @@ def inputs_for(
     for lp in LeavePeriod.objects.filter(staff__in=staff, end__gte=today):
         start = max((lp.start - today).days, 0)
         leave[lp.staff_id].append((float(start), float((lp.end - today).days + 1)))
-    waiting = service.referrals.filter(Q(status=Status.ACCEPTED)).count()
+    waiting = service.referrals.filter(status=Status.ACCEPTED).count()
     return model.ForecastInputs(
         workers=tuple(
             model.Worker(

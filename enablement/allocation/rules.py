@@ -195,7 +195,11 @@ class Choice:
     worker: WorkerFacts
     fits: bool
     is_first_proposal: bool
-    unfit: tuple[str, ...]
+    reasons: tuple[str, ...]  # the candidate's: why they fit, or every reason they do not
+
+    @property
+    def unfit(self) -> tuple[str, ...]:
+        return () if self.fits else self.reasons
 
     def problems(self, *, reason: str, override: bool) -> dict[str, str]:
         problems = {}
@@ -228,7 +232,7 @@ def check_choice(
         worker=chosen.worker,
         fits=chosen.fits,
         is_first_proposal=first is not None and first.worker.id == worker_id,
-        unfit=tuple(unfit_reasons(referral, chosen.worker)),
+        reasons=chosen.reasons,
     )
 
 

@@ -16,6 +16,7 @@ from enablement.casework.models import OPEN_EPISODE_STATUSES, Episode
 from enablement.catalogue.models import LeavePeriod, Service, StaffMember, Team
 from enablement.catalogue.rules import caseload_capacity
 from enablement.core.workdays import ENGLAND_AND_WALES, WorkingCalendar
+from enablement.people.rules import postcode_district
 from enablement.referrals.models import Referral
 from enablement.referrals.rules import Status
 
@@ -177,6 +178,30 @@ def team_plan(team: Team, *, on: date) -> TeamPlan:
     return TeamPlan(entries, rules.plan([e.facts for e in entries], workers), workers)
 
 
+@dataclass(frozen=True)
+class TeamsWaiting:
+    entries: list[Waiting]  # every team's, in order of acceptance
+    plans: dict[int, rules.Plan]  # by team id
+    workers: list[rules.WorkerFacts]
+
+    @property
+    def outcome(self) -> dict[int, rules.Assignment | rules.Waits]:
+        return outcomes(*self.plans.values())
+
+
+def teams_waiting(teams, *, on: date) -> TeamsWaiting:
+    """Several teams' lists merged in order of acceptance, each team planned against its own
+    workers only (a team's referrals go only to its workers)."""
+    entries, plans, workers = [], {}, []
+    for team in teams:
+        found = team_plan(team, on=on)
+        entries += found.entries
+        plans[team.pk] = found.plan
+        workers += found.workers
+    entries.sort(key=lambda e: (e.facts.accepted_at, e.facts.id))
+    return TeamsWaiting(entries, plans, workers)
+
+
 def outcomes(*plans: rules.Plan) -> dict[int, rules.Assignment | rules.Waits]:
     """What "allocate all that fit" would do with each referral, by referral id."""
     found: dict[int, rules.Assignment | rules.Waits] = {}
@@ -221,7 +246,7 @@ def waiting_rows(
                 accepted_on=accepted_on,
                 calendar_days=(today - accepted_on).days,
                 working_days=calendar.working_days_between(accepted_on, today),
-                postcode_district=(referral.person.postcode or "").split(" ")[0],
+                postcode_district=postcode_district(referral.person.postcode),
                 outcome=outcome.get(referral.pk),
             )
         )

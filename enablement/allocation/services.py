@@ -23,6 +23,7 @@ from enablement.governance.services import record_event
 from enablement.notifications.services import notify
 from enablement.referrals.models import Referral
 from enablement.referrals.rules import Action, Status, TransitionNotAllowed, next_status
+from enablement.referrals.services import team_people
 
 
 def _not_waiting(referral: Referral) -> ValidationError:
@@ -40,18 +41,6 @@ def _not_waiting(referral: Referral) -> ValidationError:
             "__all__": f"{referral.reference} is {referral.get_status_display().lower()}: "
             "only an accepted referral can be allocated"
         }
-    )
-
-
-def _team_admins(team: Team) -> list:
-    from django.contrib.auth import get_user_model
-
-    from enablement.accounts.roles import ROLES
-
-    return list(
-        get_user_model().objects.filter(
-            is_active=True, staff__team=team, groups__name=ROLES[Role.ADMIN].group
-        )
     )
 
 
@@ -74,9 +63,7 @@ def _open_episode(
         raise _not_waiting(referral) from exc
     referral.save(update_fields=["status"])
     beyond = not choice.fits
-    why = reason.strip() or "; ".join(
-        rules.candidates(selectors.referral_facts(referral), [choice.worker])[0].reasons
-    )
+    why = reason.strip() or "; ".join(choice.reasons)
     episode = Episode.objects.create(
         referral=referral,
         person=referral.person,
@@ -131,7 +118,7 @@ def _open_episode(
         now=now,
     )
     notify(
-        users=_team_admins(referral.team),
+        users=team_people(referral.team, referral.service, Role.ADMIN),
         subject=f"Allocated: {referral.reference}",
         body=f"{person} is allocated to {staff}. Update the tracker entry if you keep one.",
         referral=referral,
@@ -148,9 +135,9 @@ def _lock_referral(referral: Referral) -> Referral:
     )
 
 
-def _locked_workers(team: Team, ids: Sequence[int], *, on) -> list[rules.WorkerFacts]:
-    """Locks these workers' rows (in id order) and reads every team worker's facts after."""
-    list(StaffMember.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk"))
+def _locked_workers(team: Team, workers, *, on) -> list[rules.WorkerFacts]:
+    """Locks these staff rows (in id order), then reads every team worker's facts."""
+    list(StaffMember.objects.select_for_update(of=("self",)).filter(pk__in=workers).order_by("pk"))
     return selectors.team_workers(team, on=on)
 
 
@@ -240,7 +227,9 @@ def allocate_all(
             .filter(team=team, status=Status.ACCEPTED)
             .order_by("pk")
         )
-        workers = _locked_workers(team, sorted({w for _, w in reviewed}), on=today)
+        # The whole team is locked, not the workers the request names: what is written is
+        # the plan worked out here, and the request only has to match it.
+        workers = _locked_workers(team, StaffMember.objects.filter(team=team), on=today)
         locked = {r.pk for r in waiting}
         entries = [e for e in selectors.waiting_list(team) if e.facts.id in locked]
         plan = rules.plan([e.facts for e in entries], workers)
@@ -251,26 +240,17 @@ def allocate_all(
                     "the plan, so nothing was allocated. Review the new plan below."
                 }
             )
-        staff = {
-            s.pk: s
-            for s in StaffMember.objects.select_related("user").filter(
-                pk__in=[w for _, w in reviewed]
+        staff = StaffMember.objects.select_related("user").in_bulk(
+            [a.worker.id for a in plan.assignments]
+        )
+        return [
+            _open_episode(
+                _lock_referral(Referral(pk=a.referral.id)),
+                staff[a.worker.id],
+                rules.Choice(worker=a.worker, fits=True, is_first_proposal=True, reasons=a.reasons),
+                reason="",
+                actor=actor,
+                now=now,
             )
-        }
-        episodes = []
-        for assignment in plan.assignments:
-            referral = _lock_referral(Referral(pk=assignment.referral.id))
-            choice = rules.Choice(
-                worker=assignment.worker, fits=True, is_first_proposal=True, unfit=()
-            )
-            episodes.append(
-                _open_episode(
-                    referral,
-                    staff[assignment.worker.id],
-                    choice,
-                    reason="; ".join(assignment.reasons),
-                    actor=actor,
-                    now=now,
-                )
-            )
-        return episodes
+            for a in plan.assignments
+        ]

@@ -23,6 +23,7 @@ from enablement.catalogue.models import StaffMember
 from enablement.core import clock
 from enablement.core.exports import csv_attachment
 from enablement.core.formtools import add_errors
+from enablement.referrals.rules import Status
 
 PAGE_SIZE = 25
 
@@ -69,15 +70,9 @@ def _waiting_list(request, form, teams, *, today) -> WaitingList:
     """Each team's list with its own plan (a team's referrals go only to its workers), merged
     in order of acceptance when several teams are shown."""
     shown = _shown_teams(request, form, teams)
-    entries, plans, workers = [], {}, []
-    for team in shown:
-        found = selectors.team_plan(team, on=today)
-        plans[team.pk] = found.plan
-        entries += found.entries
-        workers += found.workers
+    found = selectors.teams_waiting(shown, on=today)
+    entries, outcome = found.entries, found.outcome
     total = len(entries)
-    entries.sort(key=lambda e: (e.facts.accepted_at, e.facts.id))
-    outcome = selectors.outcomes(*plans.values())
     data = form.cleaned_data if form.is_valid() else {}
     if data.get("skill"):
         entries = [e for e in entries if data["skill"].code in e.facts.skills_needed]
@@ -91,10 +86,10 @@ def _waiting_list(request, form, teams, *, today) -> WaitingList:
         teams=shown,
         entries=entries,
         total=total,
-        plans=plans,
+        plans=found.plans,
         outcome=outcome,
-        figures=rules.team_figures(workers),
-        room_now=sum(w.room for w in workers),
+        figures=rules.team_figures(found.workers),
+        room_now=sum(w.room for w in found.workers),
     )
 
 
@@ -168,23 +163,16 @@ def waiting_list(request):
     )
 
 
-def _allocatable(request, pk):
-    referral = access.get_referral(request.user, pk)
-    if not access.may_allocate(request.user, referral.team):
-        raise PermissionDenied
-    return referral
-
-
 def allocate(request, pk):
-    referral = _allocatable(request, pk)
+    referral = access.get_allocatable_referral(request.user, pk)
+    if referral.status != Status.ACCEPTED:
+        messages.info(request, f"{referral.reference} is not waiting for allocation")
+        return redirect("referrals:detail", pk=referral.pk)
     today = clock.today()
     workers = selectors.team_workers(referral.team, on=today)
     facts = selectors.referral_facts(referral)
     ranked = rules.candidates(facts, workers)
     form = AllocateForm(request.POST or None, candidates=ranked)
-    if referral.status != "accepted":
-        messages.info(request, f"{referral.reference} is not waiting for allocation")
-        return redirect("referrals:detail", pk=referral.pk)
     if request.method == "POST" and form.is_valid():
         worker = get_object_or_404(StaffMember, pk=form.cleaned_data["worker"])
         try:
@@ -221,7 +209,7 @@ def allocate(request, pk):
 
 @require_POST
 def skills_needed(request, pk):
-    referral = _allocatable(request, pk)
+    referral = access.get_allocatable_referral(request.user, pk)
     form = SkillsNeededForm(request.POST)
     if form.is_valid():
         try:
@@ -240,24 +228,23 @@ def skills_needed(request, pk):
     return redirect("allocation:allocate", pk=referral.pk)
 
 
-def _plan_team(request, pk):
-    team = get_object_or_404(access.allocation_teams(request.user), pk=pk)
-    if not access.may_allocate(request.user, team):
-        raise PermissionDenied
-    return team
+def _reviewed_pairs(values: list[str]) -> list[tuple[int, int]]:
+    """ "referral:worker" pairs as the review page sent them. A malformed one is dropped, so
+    the list no longer matches the plan and nothing is allocated."""
+    pairs = []
+    for value in values:
+        referral, sep, worker = value.partition(":")
+        if sep and referral.isdigit() and worker.isdigit():
+            pairs.append((int(referral), int(worker)))
+    return pairs
 
 
 def allocate_all(request, pk):
-    team = _plan_team(request, pk)
+    team = access.get_allocating_team(request.user, pk)
     today = clock.today()
     errors = []
     if request.method == "POST":
-        try:
-            reviewed = [
-                tuple(int(n) for n in pair.split(":", 1)) for pair in request.POST.getlist("pair")
-            ]
-        except ValueError:
-            reviewed = []
+        reviewed = _reviewed_pairs(request.POST.getlist("pair"))
         try:
             episodes = services.allocate_all(
                 team=team, reviewed=reviewed, actor=request.user, now=clock.now()
@@ -361,15 +348,9 @@ def forecast(request):
     if not services_seen.exists():
         raise PermissionDenied
     form = ForecastForm(request.GET or None, services=services_seen)
-    service = None
-    fte_change = None
-    if form.is_valid():
-        service = form.cleaned_data.get("service")
-        fte_change = form.cleaned_data.get("fte_change")
-    if service is None:
-        service = services_seen.order_by("name").first()
-    if form.is_bound and not form.is_valid():
-        fte_change = None
+    data = form.cleaned_data if form.is_valid() else {}
+    service = data.get("service") or services_seen.order_by("name").first()
+    fte_change = data.get("fte_change")
     found = forecasting.outlook(service, today=clock.today(), fte_change=fte_change)
     return render(
         request,

@@ -108,6 +108,12 @@ def normalise_postcode(raw: str) -> str:
     return compact
 
 
+def postcode_district(postcode: str | None) -> str:
+    """The outward code, the part before the space: "ME14 1XQ" → "ME14"; "" when unknown."""
+    compact = re.sub(r"\s+", "", postcode or "").upper()
+    return compact[:-3] if 5 <= len(compact) <= 7 else ""
+
+
 def postcode_problem(raw: str) -> str | None:
     """None for a postcode in the UK format; it does not check the postcode exists."""
     if not (raw or "").strip():

@@ -137,7 +137,7 @@ def _write_risks(referral: Referral, risks: dict) -> None:
     )
 
 
-def _team_people(team: Team | None, service: Service, *roles: Role):
+def team_people(team: Team | None, service: Service, *roles: Role):
     """Staff of the referral's team (or, before a hub is assigned, of the whole service)."""
     from django.contrib.auth.models import Group
 
@@ -222,7 +222,7 @@ def submit_referral(
             now=now,
         )
         notify(
-            users=_team_people(team, service, Role.ADMIN),
+            users=team_people(team, service, Role.ADMIN),
             subject=f"New referral {referral.reference}",
             body=f"{person.full_name} has been referred to {service.name}.",
             referral=referral,
@@ -307,7 +307,7 @@ def resubmit_referral(
             now=now,
         )
         notify(
-            users=_team_people(referral.team, referral.service, Role.ADMIN),
+            users=team_people(referral.team, referral.service, Role.ADMIN),
             subject=f"Referral {referral.reference} resubmitted",
             body=f"The referral of {referral.person.full_name} has been corrected.",
             referral=referral,
@@ -387,7 +387,7 @@ def route_referral(
                 for r in referral.risks.all()
             )
             notify(
-                users=_team_people(team, destination, Role.ADMIN),
+                users=team_people(team, destination, Role.ADMIN),
                 subject=f"New referral {created.reference} from the triage panel",
                 body=f"{referral.person.full_name} was routed to {destination.name}.",
                 referral=created,
@@ -638,7 +638,7 @@ def answer_hold(*, referral: Referral, answer: str, actor, now: datetime) -> Ref
             now=now,
         )
         notify(
-            users=[hold.started_by, *_team_people(referral.team, referral.service, Role.SENIOR)],
+            users=[hold.started_by, *team_people(referral.team, referral.service, Role.SENIOR)],
             subject=f"Hold answered on {referral.reference}",
             body=f"The social worker answered:\n{answer}",
             referral=referral,

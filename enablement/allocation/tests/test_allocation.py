@@ -10,6 +10,7 @@ Surrogate (needs an autism specialist), Facsimile.
 import csv
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -20,7 +21,7 @@ from django.utils import timezone
 from enablement.allocation import services
 from enablement.allocation.tests.helpers import fill_caseload
 from enablement.casework.models import Episode, EpisodeStatus
-from enablement.catalogue.models import StaffMember
+from enablement.catalogue.models import Service, StaffMember
 from enablement.governance.models import Event
 from enablement.notifications.models import Notification
 from enablement.referrals.models import Referral
@@ -438,6 +439,9 @@ def test_allocate_all_with_a_forged_plan_writes_nothing(today, client_for):
     forged = [f"{ref('Standin').pk}:{staff('worker.west').pk}", "x:y"]
     assert client.post(url, {"pair": forged}).status_code == 409
     assert client.post(url, {}).status_code == 409
+    reviewed = _pairs(client.get(url))
+    for malformed in (["5"], ["1:2:3"], [":"], [f"{reviewed[0]}:9"], [*reviewed[:1], "-1:2"]):
+        assert client.post(url, {"pair": malformed}).status_code == 409, malformed
     assert not Episode.objects.filter(referral=ref("Standin")).exists()
 
 
@@ -493,11 +497,12 @@ def test_screening_records_the_skills_needed(today, client_for):
 def test_the_forecast_page_shows_the_wait_the_assumptions_and_a_what_if(today, client_for):
     client = client_for("provision_manager")
     page = client.get("/allocation/forecast/").content.decode()
-    assert "Kent Enablement and Recovery Service" in page or "KERS" in page
-    assert 'data-testid="wait-now"' in page
-    assert 'data-testid="assumptions"' in page
+    title = page.split("<h1")[0].split('<span class="govuk-caption-l">')[1].split("</span>")[0]
+    assert title == Service.objects.get(code="KERS").name
+    assert re.search(r'data-testid="wait-now">\d+(\.\d)? weeks<', page)
     # Seven accepted in the demo's last 12 weeks: the rate is written beside the chart.
-    assert "0.58" in page or "0.6" in page
+    assert "11 referrals received, 7 accepted, 0 episodes closed" in page
+    assert "at 0.6 a week, the average of the last 12 weeks" in page
     assert "Wait if accepted at the start of the week" in page
     what_if = client.get("/allocation/forecast/", {"fte_change": "1"}).content.decode()
     assert 'data-testid="wait-what-if"' in what_if and "+15 caseload places" in what_if

@@ -509,3 +509,20 @@ def test_whether_two_records_match_does_not_depend_on_which_is_the_candidate(a, 
     forward = rules.possible_duplicates(a, [b])
     backward = rules.possible_duplicates(b, [a])
     assert [m.strength for m in forward] == [m.strength for m in backward]
+
+
+@pytest.mark.parametrize(
+    "postcode,district",
+    [
+        ("ME14 1XQ", "ME14"),
+        ("me141xq", "ME14"),
+        ("CT1 2EH", "CT1"),
+        ("N3 1AB", "N3"),
+        ("EC1A 1BB", "EC1A"),
+        ("", ""),
+        (None, ""),
+        ("ME14", ""),  # half a postcode: no district can be read with certainty
+    ],
+)
+def test_postcode_district_is_the_outward_code(postcode, district):
+    assert rules.postcode_district(postcode) == district
