@@ -192,18 +192,30 @@ Q_CLUSTER = {
     "sync": env_bool("ENABLEMENT_SYNC_JOBS", False),
 }
 
-# The public self-referral form is rate-limited per address (django-ratelimit). With
-# REDIS_URL set the count is shared by every process; without it (the embedded demo, one
-# waitress process) a local-memory cache is shared by all its threads, which is enough there.
+# The public self-referral form is rate-limited per client address (django-ratelimit),
+# counting accepted submissions only. The count lives in the "ratelimit" cache: Redis when
+# REDIS_URL is set, otherwise a database table (made by a migration), so every process of
+# the web server shares it either way; never per-process memory.
 REDIS_URL = env_str("REDIS_URL")
-if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
-    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "enablement_ratelimit_cache",
+        }
+    ),
+}
+RATELIMIT_USE_CACHE = "ratelimit"
+# Django's Redis backend works but is not on django-ratelimit's list (W001). The database
+# table's increment is a read then a write (E003): two submissions in the same instant may
+# count as one, which is acceptable for the embedded default; production sets REDIS_URL.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "django_ratelimit.E003"]
+# How many proxies of our own stand in front of the web server: the client's address is
+# the one the first of them saw (X-Forwarded-For), never what the client wrote itself.
+TRUSTED_PROXY_COUNT = int(env_str("TRUSTED_PROXY_COUNT", "0") or 0)
 SELF_REFERRAL_RATE = env_str("SELF_REFERRAL_RATE", "5/h")
 
 NINJA_PAGINATION_PER_PAGE = 50

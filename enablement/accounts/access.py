@@ -50,13 +50,38 @@ def visible_people(user) -> QuerySet[Person]:
     return Person.objects.filter(person_filter(user)).distinct()
 
 
-def may_change_person(user, person: Person) -> bool:
-    if not user.has_perm("people.change_person"):
-        return False
+def change_filter(user) -> Q:
+    """The people this user may change. Seeing a person is not enough: a team that once had
+    a referral for them, or that a referral merely reached, may read but not change. Those
+    who may change are the team that recorded the person, a team holding a current
+    referral (not yet ended) or an open episode for them, and the admins of a service
+    holding a current referral (issue 9)."""
+    from enablement.casework.models import OPEN_EPISODE_STATUSES
+    from enablement.referrals.rules import OPEN_STATUSES, WAITING_STATUSES
+
     staff = _staff(user)
-    if not (user.roles & {Role.ADMIN, Role.WORKER, Role.SENIOR}) or staff is None:
+    if (
+        not user.is_active
+        or not user.has_perm("people.change_person")
+        or not user.roles & {Role.ADMIN, Role.WORKER, Role.SENIOR}
+        or staff is None
+        or not staff.team_id
+    ):
+        return NOTHING
+    current = [str(s) for s in OPEN_STATUSES | WAITING_STATUSES]
+    q = Q(registered_team_id=staff.team_id)
+    q |= Q(referrals__in=_team_referrals(staff).filter(status__in=current))
+    q |= Q(episodes__team_id=staff.team_id, episodes__status__in=OPEN_EPISODE_STATUSES)
+    if Role.ADMIN in user.roles:
+        q |= Q(referrals__service_id=staff.team.service_id, referrals__status__in=current)
+    return q
+
+
+def may_change_person(user, person: Person) -> bool:
+    q = change_filter(user)
+    if q == NOTHING:
         return False
-    return visible_people(user).filter(pk=person.pk).exists()
+    return Person.objects.filter(q, pk=person.pk).exists()
 
 
 def get_person(user, pk, *, change: bool = False) -> Person:
@@ -175,6 +200,7 @@ def get_referral(user, pk):
 
 # Who may take each front-door action on a referral they can see (seed 000 process overview).
 ACTION_ROLES = {
+    "match": {Role.ADMIN},
     "return": {Role.ADMIN},
     "validate": {Role.ADMIN},
     "triage_route": {Role.SENIOR},

@@ -59,7 +59,7 @@ def _queue(user, *statuses):
     referrals = (
         access.visible_referrals(user)
         .filter(status__in=statuses)
-        .select_related("service", "service_settings", "team", "person")
+        .select_related("service", "service_settings", "team", "person", "submitted_details")
         .prefetch_related("holds")
         .order_by("received_at")[:100]
     )

@@ -197,11 +197,17 @@ class NewServiceForm(ServiceSettingsForm):
     description = forms.CharField(
         label="Description (optional)", required=False, widget=forms.Textarea
     )
+    contact_phone = forms.CharField(
+        label="Phone number for the public (optional)",
+        required=False,
+        max_length=30,
+        help_text="Shown on the public self-referral pages",
+    )
 
-    field_order = ["code", "name", "organisation", "description"]
+    field_order = ["code", "name", "organisation", "description", "contact_phone"]
 
     def rule_values(self) -> dict:
-        skip = {"code", "name", "organisation", "description"}
+        skip = {"code", "name", "organisation", "description", "contact_phone"}
         return {k: self.cleaned_data.get(k) for k in self.fields if k not in skip}
 
 

@@ -21,6 +21,12 @@ class Service(models.Model):
     name = models.CharField(max_length=200, unique=True)
     description = models.TextField(blank=True)
     organisation = models.CharField(max_length=200, help_text="The council that runs it")
+    contact_phone = models.CharField(
+        "Phone number for the public",
+        max_length=30,
+        blank=True,
+        help_text="Shown on the public self-referral pages, e.g. when a form cannot be sent",
+    )
     active = models.BooleanField(default=True)
 
     class Meta:

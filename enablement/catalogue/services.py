@@ -27,6 +27,7 @@ def service_create(
     name: str,
     organisation: str,
     description: str = "",
+    contact_phone: str = "",
     values: dict,
     sources: dict | None = None,
     actor,
@@ -51,7 +52,11 @@ def service_create(
     try:
         with transaction.atomic():
             service = Service.objects.create(
-                code=code, name=name, organisation=organisation, description=description
+                code=code,
+                name=name,
+                organisation=organisation,
+                description=description,
+                contact_phone=contact_phone,
             )
             ServiceSettings.objects.create(
                 service=service,

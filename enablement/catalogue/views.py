@@ -127,6 +127,7 @@ def service_new(request):
                 name=data["name"],
                 organisation=data["organisation"],
                 description=data["description"],
+                contact_phone=data["contact_phone"],
                 values=form.rule_values(),
                 actor=request.user,
                 now=clock.now(),

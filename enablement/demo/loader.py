@@ -331,6 +331,7 @@ def load_demo(*, now) -> dict:
                 name=spec["name"],
                 organisation=spec["organisation"],
                 description=spec["description"],
+                contact_phone=spec.get("contact_phone", ""),
                 values=spec["values"],
                 sources=spec["sources"],
                 actor=sysadmin,

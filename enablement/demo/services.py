@@ -11,6 +11,8 @@ KERS = {
     "code": "KERS",
     "name": "Kent Enablement and Recovery Service",
     "organisation": "Kent County Council",
+    # A number reserved by Ofcom for drama: fictitious, like every detail of the demo.
+    "contact_phone": "01632 960001",
     "description": "Free, short-term enablement and recovery for people with mental-health "
     "difficulties who are open to community mental-health social work.",
     "values": {
@@ -136,6 +138,8 @@ AUTISM_SPECIALIST = {
     "code": "ASS",
     "name": "Autism specialist support",
     "organisation": "Kent County Council",
+    # A number reserved by Ofcom for drama: fictitious, like every detail of the demo.
+    "contact_phone": "01632 960002",
     "description": "Autism specialist support workers, reached through the autism front door.",
     "values": dict(_AUTISM_VALUES),
     "sources": {**_AUTISM_SOURCES, "routing": "seed 001 §1: a destination of the front door"},
@@ -145,6 +149,8 @@ KPS = {
     "code": "KPS",
     "name": "KPS autism enablement",
     "organisation": "Kent County Council",
+    # A number reserved by Ofcom for drama: fictitious, like every detail of the demo.
+    "contact_phone": "01632 960003",
     "description": "Enablement for autistic adults, reached through the autism front door.",
     "values": dict(_AUTISM_VALUES),
     "sources": {**_AUTISM_SOURCES, "routing": "seed 001 §1: a destination of the front door"},
@@ -154,6 +160,8 @@ AUTISM_FRONT_DOOR = {
     "code": "AFD",
     "name": "Autism enablement front door",
     "organisation": "Kent County Council",
+    # A number reserved by Ofcom for drama: fictitious, like every detail of the demo.
+    "contact_phone": "01632 960004",
     "description": "One front door: a multi-disciplinary panel routes each referral to the "
     "autism specialist service, KPS or KERS, or to an outside service.",
     "values": {**_AUTISM_VALUES, "routing": "panel", "route_destinations": ["ASS", "KPS", "KERS"]},
@@ -168,6 +176,8 @@ STR = {
     "code": "STR",
     "name": "Mental Health Support Time Recovery",
     "organisation": "Kent County Council with KMPT",
+    # A number reserved by Ofcom for drama: fictitious, like every detail of the demo.
+    "contact_phone": "01632 960005",
     "description": "Six weeks of free, intensive enablement, then support up to six months "
     "in all, chargeable after the enablement period.",
     "values": {
@@ -222,6 +232,8 @@ BEP = {
     "code": "BEP",
     "name": "Barnet Enablement Pathway: Brief",
     "organisation": "London Borough of Barnet",
+    # A number reserved by Ofcom for drama: fictitious, like every detail of the demo.
+    "contact_phone": "020 7946 0100",
     "description": "A single point of referral into three Local Enablement Hubs; one "
     "assessment assigns a level, from signposting to Specialist.",
     "values": {

@@ -135,7 +135,7 @@ def create_person(request, payload: PersonIn):
     if not request.auth.has_perm("people.add_person"):
         raise PermissionDenied
     staff = getattr(request.auth, "staff", None)
-    person = services.person_create(
+    person = services.person_record(
         values=payload.dict(),
         actor=request.auth,
         now=clock.now(),

@@ -102,3 +102,20 @@ class SearchForm(forms.Form):
         max_length=100,
         help_text="For example Ada Lovelace, 943 476 5919 or 27/03/1985",
     )
+
+
+class DuplicateDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Are these the same person?",
+        widget=forms.RadioSelect,
+        choices=[("same", "Yes, the same person"), ("different", "No, different people")],
+        error_messages={"required": "Select whether these are the same person"},
+    )
+    note = forms.CharField(
+        label="Note (optional)",
+        help_text="What you checked, and what the teams should do next",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+        error_messages={"max_length": "The note must be 2,000 characters or fewer"},
+    )

@@ -97,3 +97,45 @@ class Carer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.relationship})"
+
+
+class PossibleDuplicate(models.Model):
+    """A new record that may be someone already recorded by a team its author cannot see.
+
+    Its author is told nothing (that would reveal that the person is known to a
+    mental-health service); someone who may see both records decides. An NHS number or
+    case-system ID that already belongs to the other record is held here, not written to
+    the new record, until then.
+    """
+
+    class Decision(models.TextChoices):
+        SAME = "same", "The same person"
+        DIFFERENT = "different", "Different people"
+
+    record = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="duplicate_questions")
+    other = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    reasons = models.JSONField(default=list)
+    held_identifiers = models.JSONField(default=dict, blank=True)
+    raised_at = models.DateTimeField()
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision = models.CharField(max_length=10, choices=Decision.choices, blank=True)
+    note = models.TextField(blank=True, max_length=2000)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["raised_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["record", "other"], name="one_question_per_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} ~ {self.other_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return not self.decision

@@ -56,9 +56,11 @@ def _facts(p: Person) -> rules.PersonFacts:
     )
 
 
-def possible_duplicates(user, candidate: rules.PersonFacts):
-    """Matches the user may open, and a count of matches held by teams they cannot see.
+def identity_matches(candidate: rules.PersonFacts) -> list:
+    """Every record that may be this person, as (person, match) pairs, whoever holds it.
 
+    Only for a role that resolves identity (the admin matching a public submission):
+    anyone else reads `possible_duplicates`, which never reveals a record they cannot see.
     Candidates are narrowed in the database (same date of birth, NHS number, case-system ID
     or family name); the pure rule decides what counts as a match.
     """
@@ -67,18 +69,35 @@ def possible_duplicates(user, candidate: rules.PersonFacts):
         q |= Q(nhs_number=candidate.nhs_number)
     if candidate.case_system_id:
         q |= Q(case_system_id=candidate.case_system_id)
-    pool = list(Person.objects.filter(q)[:200])
+    pool = list(Person.objects.filter(q).exclude(pk=candidate.id)[:200])
     matches = rules.possible_duplicates(candidate, [_facts(p) for p in pool])
-    visible_ids = set(
-        visible_people(user)
-        .filter(pk__in=[m.other_id for m in matches])
-        .values_list("pk", flat=True)
-    )
     by_id = {p.pk: p for p in pool}
-    shown = [(by_id[m.other_id], m) for m in matches if m.other_id in visible_ids]
-    hidden = sum(1 for m in matches if m.other_id not in visible_ids)
-    return shown, hidden
+    return [(by_id[m.other_id], m) for m in matches]
+
+
+def possible_duplicates(user, candidate: rules.PersonFacts) -> list:
+    """The matches this user may open. Matches they may not see are left out without a
+    hint: saying "someone else holds a match" would tell them the person is known to a
+    mental-health service (issue 9)."""
+    found = identity_matches(candidate)
+    visible_ids = set(
+        visible_people(user).filter(pk__in=[p.pk for p, _ in found]).values_list("pk", flat=True)
+    )
+    return [(p, m) for p, m in found if p.pk in visible_ids]
 
 
 def facts_of(person: Person) -> rules.PersonFacts:
     return _facts(person)
+
+
+def duplicate_questions(user):
+    """Open possible-duplicate questions this user may answer: only those where they may
+    see both records, so answering one reveals nothing new to them."""
+    from enablement.people.models import PossibleDuplicate
+
+    visible = visible_people(user).values("pk")
+    return (
+        PossibleDuplicate.objects.filter(decision="", record__in=visible, other__in=visible)
+        .select_related("record", "other", "record__registered_team", "other__registered_team")
+        .order_by("raised_at", "id")
+    )

@@ -8,7 +8,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from enablement.governance.services import record_event
-from enablement.people.models import Carer, Person
+from enablement.people.models import Carer, Person, PossibleDuplicate
+from enablement.people.rules import PersonFacts
 from enablement.people.validation import normalised, person_problems
 
 PERSON_FIELDS = (
@@ -124,3 +125,90 @@ def carer_add(*, person: Person, values: dict, actor, now: datetime) -> Carer:
             person=person,
         )
     return carer
+
+
+IDENTIFIERS = ("nhs_number", "case_system_id")
+
+
+def person_record(*, values: dict, actor, now: datetime, team=None) -> Person:
+    """A member of staff records a new person.
+
+    A possible match the actor may see is theirs to check before calling this (the page
+    shows it). A match they may not see is never mentioned to them: it is queued as a
+    `PossibleDuplicate` for someone who may see both records, and an NHS number or
+    case-system ID that already belongs to it is held on that question instead of being
+    refused, since "already recorded" would say the person is known elsewhere.
+    """
+    from enablement.accounts.access import visible_people
+    from enablement.people.selectors import identity_matches
+
+    clean = normalised({k: values.get(k) for k in PERSON_FIELDS})
+    found = []
+    if clean.get("date_of_birth") and clean.get("family_name"):
+        found = identity_matches(
+            PersonFacts(
+                id=None,
+                given_name=clean.get("given_name") or "",
+                family_name=clean["family_name"],
+                date_of_birth=clean["date_of_birth"],
+                nhs_number=clean.get("nhs_number") or None,
+                case_system_id=clean.get("case_system_id") or None,
+                postcode=clean.get("postcode") or "",
+            )
+        )
+    seen = set(
+        visible_people(actor).filter(pk__in=[p.pk for p, _ in found]).values_list("pk", flat=True)
+    )
+    hidden = [(p, m) for p, m in found if p.pk not in seen]
+    held = {
+        key: clean[key]
+        for p, _ in hidden
+        for key in IDENTIFIERS
+        if clean.get(key) and getattr(p, key) == clean[key]
+    }
+    with transaction.atomic():
+        person = person_create(
+            values={**values, **dict.fromkeys(held)}, actor=actor, now=now, team=team
+        )
+        for other, match in hidden:
+            PossibleDuplicate.objects.create(
+                record=person,
+                other=other,
+                reasons=list(match.reasons),
+                held_identifiers={k: v for k, v in held.items() if getattr(other, k) == v},
+                raised_at=now,
+                raised_by=actor,
+            )
+    return person
+
+
+def resolve_possible_duplicate(
+    *, question: PossibleDuplicate, decision: str, note: str, actor, now: datetime
+) -> PossibleDuplicate:
+    """Someone who may see both records says whether they are one person. Records are
+    never merged: the answer is recorded on both timelines so the teams can agree what to
+    do. Identifiers held back stay off the new record either way: they belong to the
+    other one."""
+    if decision not in PossibleDuplicate.Decision.values:
+        raise ValidationError({"decision": "Select whether these are the same person"})
+    note = (note or "").strip()
+    if len(note) > 2000:
+        raise ValidationError({"note": "The note must be 2,000 characters or fewer"})
+    with transaction.atomic():
+        question = PossibleDuplicate.objects.select_for_update().get(pk=question.pk)
+        if not question.is_open:
+            raise ValidationError({"__all__": "This question has already been answered"})
+        question.decision, question.note = decision, note
+        question.decided_by, question.decided_at = actor, now
+        question.save(update_fields=["decision", "note", "decided_by", "decided_at"])
+        label = PossibleDuplicate.Decision(decision).label.lower()
+        for person, other in ((question.record, question.other), (question.other, question.record)):
+            record_event(
+                kind="person.duplicate_resolved",
+                summary=f"Possible duplicate checked: {label}",
+                actor=actor,
+                now=now,
+                person=person,
+                data={"other": other.pk, "decision": decision, "note": note},
+            )
+    return question

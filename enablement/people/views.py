@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -12,7 +13,13 @@ from enablement.governance.models import AccessLogEntry
 from enablement.governance.selectors import timeline_for
 from enablement.governance.services import log_access
 from enablement.people import selectors, services
-from enablement.people.forms import CarerForm, NewPersonForm, PersonForm, SearchForm
+from enablement.people.forms import (
+    CarerForm,
+    DuplicateDecisionForm,
+    NewPersonForm,
+    PersonForm,
+    SearchForm,
+)
 from enablement.people.rules import PersonFacts
 
 SEARCH_ROLES = (
@@ -54,7 +61,7 @@ def new(request):
     _require_perm(request, "people.add_person")
     now = clock.now()
     form = NewPersonForm(request.POST or None, today=clock.today())
-    shown, hidden = [], 0
+    shown = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         candidate = PersonFacts(
@@ -66,8 +73,8 @@ def new(request):
             case_system_id=data.get("case_system_id") or None,
             postcode=data.get("postcode") or "",
         )
-        shown, hidden = selectors.possible_duplicates(request.user, candidate)
-        if (shown or hidden) and not data.get("confirm_not_duplicate"):
+        shown = selectors.possible_duplicates(request.user, candidate)
+        if shown and not data.get("confirm_not_duplicate"):
             form.add_error(
                 "confirm_not_duplicate",
                 "Check the possible matches below. If this is a different person, say so",
@@ -75,7 +82,7 @@ def new(request):
         else:
             staff = getattr(request.user, "staff", None)
             try:
-                person = services.person_create(
+                person = services.person_record(
                     values=data,
                     actor=request.user,
                     now=now,
@@ -86,7 +93,7 @@ def new(request):
             else:
                 messages.success(request, f"{person.full_name} recorded")
                 return redirect("people:detail", pk=person.pk)
-    return render(request, "people/new.html", {"form": form, "matches": shown, "hidden": hidden})
+    return render(request, "people/new.html", {"form": form, "matches": shown})
 
 
 def detail(request, pk):
@@ -100,9 +107,9 @@ def detail(request, pk):
         path=request.path,
     )
     staff_view = request.user.has_perm("people.view_person")
-    shown, hidden = ([], 0)
+    shown = []
     if staff_view:
-        shown, hidden = selectors.possible_duplicates(request.user, selectors.facts_of(person))
+        shown = selectors.possible_duplicates(request.user, selectors.facts_of(person))
     return render(
         request,
         "people/detail.html",
@@ -111,7 +118,6 @@ def detail(request, pk):
             "carers": person.carers.all(),
             "timeline": timeline_for(person)[:200] if staff_view else [],
             "matches": shown,
-            "hidden": hidden,
             "staff_view": staff_view,
             "may_change": access.may_change_person(request.user, person),
             "may_refer": Role.REFERRER in request.user.roles,
@@ -151,3 +157,41 @@ def carer_new(request, pk):
             messages.success(request, "Carer added")
             return redirect(reverse("people:detail", kwargs={"pk": person.pk}) + "#carers")
     return render(request, "people/carer_new.html", {"form": form, "person": person})
+
+
+# Who answers possible-duplicate questions: people who keep records or oversee services,
+# and only for pairs of records they may both see (`selectors.duplicate_questions`).
+DUPLICATE_ROLES = (Role.ADMIN, Role.SENIOR, Role.PROVISION_MANAGER, Role.QUALITY_MANAGER)
+
+
+def duplicates(request):
+    if not request.user.has_role(*DUPLICATE_ROLES):
+        raise PermissionDenied
+    page = Paginator(selectors.duplicate_questions(request.user), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "people/duplicates.html", {"page": page})
+
+
+def duplicate_decide(request, pk):
+    if not request.user.has_role(*DUPLICATE_ROLES):
+        raise PermissionDenied
+    question = selectors.duplicate_questions(request.user).filter(pk=pk).first()
+    if question is None:
+        raise Http404
+    form = DuplicateDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.resolve_possible_duplicate(
+                question=question,
+                decision=form.cleaned_data["decision"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+                now=clock.now(),
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "Answer recorded on both records")
+            return redirect("people:duplicates")
+    return render(request, "people/duplicate_decide.html", {"form": form, "q": question})

@@ -66,7 +66,9 @@ class ReferralSummary(Schema):
     reference: str
     service: str
     team: str | None
-    person_id: int
+    person_id: int | None = Field(
+        description="Empty while a public submission waits to be matched to a record"
+    )
     person_name: str
     status: ReferralStatus
     received_at: datetime
@@ -83,7 +85,7 @@ class ReferralSummary(Schema):
 
     @staticmethod
     def resolve_person_name(obj):
-        return obj.person.full_name
+        return obj.person_name
 
     @staticmethod
     def resolve_screening_due(obj):
@@ -510,7 +512,7 @@ def list_referrals(request, filters: Query[ReferralFilters]):
         raise PermissionDenied
     referrals = (
         access.visible_referrals(request.auth)
-        .select_related("service", "service_settings", "team", "person")
+        .select_related("service", "service_settings", "team", "person", "submitted_details")
         .order_by("-received_at", "-id")
     )
     if filters.status is not None:

@@ -318,3 +318,36 @@ class AssessForm(forms.Form):
             (lv, labels.get(lv, lv)) for lv in referral.service_settings.levels
         ]
         self.fields["hub"].queryset = referral.service.teams.all()
+
+
+class MatchForm(forms.Form):
+    """The admin says who a public submission is about: one of the possible matches, or
+    nobody yet recorded."""
+
+    choice = forms.ChoiceField(
+        label="Who is this referral about?",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the person's record, or record them as a new person",
+            "invalid_choice": "Select one of the records shown, or record them as new",
+        },
+    )
+    without_nhs_number = forms.BooleanField(
+        label="Record them without the NHS number given on the form",
+        help_text="Only if the number belongs to someone else's record and you have checked "
+        "with the person",
+        required=False,
+    )
+
+    def __init__(self, *args, matches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["choice"].choices = [
+            (
+                str(person.pk),
+                f"{person.full_name}, born {person.date_of_birth:%-d %B %Y}"
+                f"{', NHS number ' + person.nhs_number if person.nhs_number else ''}"
+                f"{', ' + person.postcode if person.postcode else ''}"
+                f" ({'; '.join(match.reasons)})",
+            )
+            for person, match in matches
+        ] + [("new", "None of these: record them as a new person")]

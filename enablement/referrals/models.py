@@ -41,7 +41,15 @@ class Referral(models.Model):
         related_name="referrals",
         help_text="Whose queue it is in; empty until a hub is assigned",
     )
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="referrals")
+    # Empty only while a public submission waits for the admin to match it to a record: a
+    # form anyone can fill in never attaches itself to an existing person (issue 9).
+    person = models.ForeignKey(
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
     status = models.CharField(max_length=20, choices=_status_choices, db_index=True)
     source = models.CharField(max_length=40, choices=ReferralSource.choices)
     referrer = models.ForeignKey(
@@ -103,6 +111,59 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def awaiting_match(self) -> bool:
+        return self.person_id is None
+
+    @property
+    def person_name(self) -> str:
+        """The person's name for lists and messages; a public submission's own words until
+        it is matched to a record."""
+        if self.person_id is not None:
+            return self.person.full_name
+        details = getattr(self, "submitted_details", None)
+        if details is None:
+            return "Unknown person"
+        return f"{details.given_name} {details.family_name} (not yet matched)"
+
+
+class SubmittedDetails(models.Model):
+    """What a member of the public said about the person, kept on the referral as
+    unverified. Nothing here is written to a person's record until the service admin has
+    matched it to an existing record or made a new one, and that decision is recorded."""
+
+    class Decision(models.TextChoices):
+        EXISTING = "existing", "Matched to an existing record"
+        NEW = "new", "Recorded as a new person"
+
+    referral = models.OneToOneField(
+        Referral, on_delete=models.CASCADE, related_name="submitted_details"
+    )
+    given_name = models.CharField("First name", max_length=100)
+    family_name = models.CharField("Last name", max_length=100)
+    date_of_birth = models.DateField()
+    nhs_number = models.CharField("NHS number", max_length=10, blank=True)
+    postcode = models.CharField(max_length=8, blank=True)
+    phone = models.CharField("Phone number", max_length=30, blank=True)
+    email = models.EmailField("Email address", blank=True)
+    primary_diagnosis = models.CharField(max_length=30)
+    carer_name = models.CharField("Carer's name", max_length=200, blank=True)
+    decision = models.CharField(max_length=10, choices=Decision.choices, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "submitted details"
+
+    def __str__(self) -> str:
+        return f"{self.referral}: {self.given_name} {self.family_name} (unverified)"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
 
 
 class RiskInformation(models.Model):

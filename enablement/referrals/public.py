@@ -1,8 +1,9 @@
 """The public self-referral form: no account, rate-limited, gives a reference number.
 
-Only services whose settings allow self-referral are offered. The person is matched to an
-existing record by NHS number; any other likeness (name and date of birth) is left for the
-admin to see as a possible duplicate, never merged.
+Only services whose settings allow self-referral are offered. A form anyone can fill in
+never attaches itself to a person's record, even one with the same NHS number: what it says
+is kept on the referral as unverified, and the service admin decides who it is about
+(`services.match_person`).
 """
 
 from django import forms
@@ -10,15 +11,15 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django_ratelimit.decorators import ratelimit
+from django_ratelimit.core import get_usage
 
 from enablement.catalogue.models import Service
 from enablement.core import clock
 from enablement.core.forms import GovukDateField
 from enablement.core.formtools import add_errors
-from enablement.people.models import Person
-from enablement.people.rules import normalise_nhs_number
-from enablement.people.services import person_create
+from enablement.core.net import client_address
+from enablement.people.rules import normalise_nhs_number, normalise_postcode
+from enablement.people.validation import person_problems
 from enablement.referrals import services
 
 
@@ -111,76 +112,98 @@ class SelfReferralForm(forms.Form):
         data = super().clean()
         if data.get("source") == "carer" and not (data.get("carer_name") or "").strip():
             self.add_error("carer_name", "Enter your name")
+        # The same checks of NHS number, postcode and date of birth as a staff member's
+        # form, so the admin is not left to match details that could never be right.
+        for field, problem in person_problems(data, today=clock.today()).items():
+            if field in self.fields and field not in self.errors:
+                self.add_error(field, problem)
         return data
 
 
-def _person_for(data, now) -> Person:
-    nhs = normalise_nhs_number(data.get("nhs_number") or "")
-    if nhs:
-        existing = Person.objects.filter(nhs_number=nhs).first()
-        if existing:
-            return existing
-    return person_create(
-        values={
-            k: data.get(k)
-            for k in (
-                "given_name",
-                "family_name",
-                "date_of_birth",
-                "nhs_number",
-                "postcode",
-                "phone",
-                "email",
-                "primary_diagnosis",
-            )
-        },
-        actor=None,
-        now=now,
-        team=None,
+SUBMITTED = (
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "nhs_number",
+    "postcode",
+    "phone",
+    "email",
+    "primary_diagnosis",
+    "carer_name",
+)
+RATE_GROUP = "self-referral"
+
+
+def _client(group, request) -> str:
+    return client_address(
+        request.META.get("REMOTE_ADDR", ""),
+        request.META.get("HTTP_X_FORWARDED_FOR", ""),
+        settings.TRUSTED_PROXY_COUNT,
     )
 
 
+def _at_limit(request, *, count: bool = False) -> bool:
+    """Whether this client has sent as many accepted referrals as the limit allows. Only
+    an accepted submission is counted (`count=True` after saving), so someone correcting
+    mistakes on the form is never locked out by them."""
+    usage = get_usage(
+        request,
+        group=RATE_GROUP,
+        key=_client,
+        rate=settings.SELF_REFERRAL_RATE,
+        increment=count,
+    )
+    return usage is not None and usage["count"] >= usage["limit"]
+
+
+def _details(data) -> dict:
+    details = {k: data.get(k) for k in SUBMITTED}
+    details["nhs_number"] = normalise_nhs_number(data.get("nhs_number") or "")
+    details["postcode"] = normalise_postcode(data.get("postcode") or "")
+    if data.get("source") != "carer":
+        details["carer_name"] = ""
+    return details
+
+
 @login_not_required
-@ratelimit(
-    key="ip", rate=lambda group, request: settings.SELF_REFERRAL_RATE, method="POST", block=False
-)
 def self_referral(request):
-    if getattr(request, "limited", False):
-        return render(request, "referrals/self_referral_limited.html", status=429)
+    if request.method == "POST" and _at_limit(request):
+        return render(
+            request,
+            "referrals/self_referral_limited.html",
+            {"services": self_referral_services()},
+            status=429,
+        )
     form = SelfReferralForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data, now = form.cleaned_data, clock.now()
         service = Service.objects.get(code=data["service"])
         try:
-            from django.db import transaction
-
-            with transaction.atomic():
-                person = _person_for(data, now)
-                referral = services.submit_referral(
-                    service=service,
-                    team=None,
-                    person=person,
-                    referrer=None,
-                    actor=None,
-                    now=now,
-                    risks={},
-                    values={
-                        "source": data["source"],
-                        "named_social_worker": None,
-                        "need_identified": True,
-                        "work_requested": data["work_requested"],
-                        "intended_outcomes": data["intended_outcomes"],
-                        "deliverable_within_length": data["short_term"],
-                        "consent_to_share": data["consent_to_share"],
-                    },
-                )
-                if data["source"] == "carer":
-                    person.carers.create(
-                        name=data["carer_name"], relationship="carer (self-referral)"
-                    )
+            # Nothing here reads or writes a person's record: the details stay on the
+            # referral, unverified, until the service admin matches them (issue 9).
+            referral = services.submit_referral(
+                service=service,
+                team=None,
+                person=None,
+                submitted_details=_details(data),
+                referrer=None,
+                actor=None,
+                now=now,
+                risks={},
+                values={
+                    "source": data["source"],
+                    "named_social_worker": None,
+                    "need_identified": True,
+                    "work_requested": data["work_requested"],
+                    "intended_outcomes": data["intended_outcomes"],
+                    "deliverable_within_length": data["short_term"],
+                    "consent_to_share": data["consent_to_share"],
+                },
+            )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
+            _at_limit(request, count=True)
             request.session["self_referral_reference"] = referral.reference
             return redirect("self-referral-done")
     return render(request, "referrals/self_referral.html", {"form": form})

@@ -35,6 +35,9 @@ def clocks(referral, *, today: date, calendar) -> Clocks:
 def previous_outcomes(user, referral):
     """Earlier referrals of the same person to the same service, for whoever screens a
     re-referral (seed 000 §9)."""
+    if referral.person_id is None:
+        # Not yet matched: whose history this is has not been decided.
+        return access.visible_referrals(user).none()
     return (
         access.visible_referrals(user)
         .filter(person=referral.person, service=referral.service)

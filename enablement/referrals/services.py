@@ -25,6 +25,7 @@ from enablement.referrals.models import (
     ReferralReturn,
     RiskInformation,
     Screening,
+    SubmittedDetails,
     TriageDecision,
 )
 from enablement.referrals.rules import Action, Status
@@ -47,6 +48,17 @@ REFERRAL_FIELDS = (
     "preventative_entitlement",
 )
 
+SUBMITTED_FIELDS = (
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "nhs_number",
+    "postcode",
+    "phone",
+    "email",
+    "primary_diagnosis",
+    "carer_name",
+)
 
 # Rule fields that are named differently on the referral form and the API.
 FORM_FIELD = {
@@ -180,20 +192,38 @@ def submit_referral(
     *,
     service: Service,
     team: Team | None,
-    person: Person,
+    person: Person | None,
     values: dict,
     risks: dict[str, RiskEntry],
     referrer,
     actor,
     now: datetime,
+    submitted_details: dict | None = None,
 ) -> Referral:
+    """A referral made by staff names a person they can see. A public submission names no
+    person: its details are kept on the referral, unverified, for the admin to match
+    (`match_person`)."""
+    if (person is None) == (submitted_details is None):
+        raise ValueError("A referral names a person, or carries submitted details: one of them")
     settings = service.current_settings
+    # The rules read the date of birth and diagnosis; for a public submission they are the
+    # submitter's words, held in an unsaved record that is never written.
+    facts_person = person or Person(
+        given_name=submitted_details["given_name"],
+        family_name=submitted_details["family_name"],
+        date_of_birth=submitted_details["date_of_birth"],
+        primary_diagnosis=submitted_details["primary_diagnosis"],
+    )
     if team is not None and team.service_id != service.pk:
         raise ValidationError({"team": f"{team.name} is not a team of {service.name}"})
     if team is None and settings.routing == "direct":
         raise ValidationError({"team": "Select the team whose area the person lives in"})
     problems = submission_problems(
-        settings=settings, values=values, risks=risks, person=person, today=timezone.localdate(now)
+        settings=settings,
+        values=values,
+        risks=risks,
+        person=facts_person,
+        today=timezone.localdate(now),
     )
     if problems:
         raise ValidationError(problems)
@@ -213,6 +243,16 @@ def submit_referral(
         )
         referral.reference = f"{service.code}-{referral.pk:06d}"
         referral.save(update_fields=["reference"])
+        if submitted_details is not None:
+            SubmittedDetails.objects.create(
+                referral=referral,
+                **{
+                    k: submitted_details.get(k) or ""
+                    for k in SUBMITTED_FIELDS
+                    if k != "date_of_birth"
+                },
+                date_of_birth=submitted_details["date_of_birth"],
+            )
         _write_risks(referral, risks)
         _event(
             referral,
@@ -224,14 +264,15 @@ def submit_referral(
         notify(
             users=team_people(team, service, Role.ADMIN),
             subject=f"New referral {referral.reference}",
-            body=f"{person.full_name} has been referred to {service.name}.",
+            body=f"{facts_person.full_name} has been referred to {service.name}."
+            + ("" if person else " The details are unverified: match them to a record first."),
             referral=referral,
             now=now,
         )
         _tell_social_worker(
             referral,
             f"Referral {referral.reference} received",
-            f"Your referral of {person.full_name} to {service.name} has been "
+            f"Your referral of {facts_person.full_name} to {service.name} has been "
             "received and will be checked by the service admin.",
             now,
         )
@@ -266,7 +307,7 @@ def return_referral(
         _tell_social_worker(
             referral,
             f"Referral {referral.reference} returned: please correct it",
-            f"The referral of {referral.person.full_name} was returned. What is missing:\n"
+            f"The referral of {referral.person_name} was returned. What is missing:\n"
             f"{reasons}\n{note}".strip(),
             now,
         )
@@ -309,7 +350,7 @@ def resubmit_referral(
         notify(
             users=team_people(referral.team, referral.service, Role.ADMIN),
             subject=f"Referral {referral.reference} resubmitted",
-            body=f"The referral of {referral.person.full_name} has been corrected.",
+            body=f"The referral of {referral.person_name} has been corrected.",
             referral=referral,
             now=now,
         )
@@ -319,6 +360,10 @@ def resubmit_referral(
 def validate_referral(*, referral: Referral, actor, now: datetime) -> Referral:
     with transaction.atomic():
         referral = _locked(referral)
+        if referral.awaiting_match:
+            raise ValidationError(
+                {"__all__": "Match the person to a record (or record them as new) first"}
+            )
         referral.status = _transition(referral, Action.VALIDATE)
         referral.validated_at = now
         referral.save(update_fields=["status", "validated_at"])
@@ -389,7 +434,7 @@ def route_referral(
             notify(
                 users=team_people(team, destination, Role.ADMIN),
                 subject=f"New referral {created.reference} from the triage panel",
-                body=f"{referral.person.full_name} was routed to {destination.name}.",
+                body=f"{referral.person_name} was routed to {destination.name}.",
                 referral=created,
                 now=now,
             )
@@ -414,7 +459,7 @@ def route_referral(
         _tell_social_worker(
             referral,
             f"Referral {referral.reference} redirected",
-            f"The triage panel has routed {referral.person.full_name} to {where}. Reason: {reason}",
+            f"The triage panel has routed {referral.person_name} to {where}. Reason: {reason}",
             now,
         )
     return referral
@@ -571,7 +616,7 @@ def screen_referral(
         _tell_social_worker(
             referral,
             f"Referral {referral.reference}: {label.lower()}",
-            f"The referral of {referral.person.full_name} to {referral.service.name} has been "
+            f"The referral of {referral.person_name} to {referral.service.name} has been "
             f"screened: {label.lower()}.{(' Reason: ' + reason) if reason else ''}",
             now,
         )
@@ -608,7 +653,7 @@ def hold_referral(*, referral: Referral, concern: str, actor, now: datetime) -> 
         _tell_social_worker(
             referral,
             f"Referral {referral.reference} on hold: your answer is needed",
-            f"A risk concern about {referral.person.full_name}:\n{concern}\n\nPlease answer "
+            f"A risk concern about {referral.person_name}:\n{concern}\n\nPlease answer "
             f"by the end of {until:%A %-d %B %Y}. With no answer the referral will be closed as "
             "'not ready for enablement'.",
             now,
@@ -686,3 +731,47 @@ def expire_holds(*, now: datetime, calendar=ENGLAND_AND_WALES) -> int:
             )
             closed += 1
     return closed
+
+
+def match_person(
+    *, referral: Referral, person: Person | None, actor, now: datetime, without_nhs_number=False
+) -> Referral:
+    """The admin decides who a public submission is about: an existing record (`person`),
+    or a new record made from the submitted details. Until this runs, nothing from the
+    public form has touched any person's record. A carer named on the form is added only
+    to a new record; on an existing one it stays on the referral for staff to check."""
+    from enablement.people.services import carer_add, person_create
+
+    with transaction.atomic():
+        referral = _locked(referral)
+        if not referral.awaiting_match:
+            raise ValidationError({"__all__": "This referral has already been matched"})
+        details = referral.submitted_details
+        if person is None:
+            values = {k: getattr(details, k) for k in SUBMITTED_FIELDS if k != "carer_name"}
+            if without_nhs_number:
+                values["nhs_number"] = None
+            person = person_create(values=values, actor=actor, now=now, team=referral.team)
+            if details.carer_name:
+                carer_add(
+                    person=person,
+                    values={"name": details.carer_name, "relationship": "Carer (self-referral)"},
+                    actor=actor,
+                    now=now,
+                )
+            decision = SubmittedDetails.Decision.NEW
+        else:
+            decision = SubmittedDetails.Decision.EXISTING
+        referral.person = person
+        referral.save(update_fields=["person"])
+        details.decision, details.decided_by, details.decided_at = decision, actor, now
+        details.save(update_fields=["decision", "decided_by", "decided_at"])
+        _event(
+            referral,
+            kind="referral.matched",
+            summary=f"Referral {referral.reference}: {decision.label.lower()}",
+            actor=actor,
+            now=now,
+            data={"decision": decision.value, "submitted_as": details.full_name},
+        )
+    return referral

@@ -265,7 +265,7 @@ def tracker(
     by status of the whole filtered set."""
     # The rules version is not joined: the clock reads each version once (ScreeningClock).
     qs = access.visible_referrals(user).select_related(
-        "service", "team", "person", "episode__worker__user"
+        "service", "team", "person", "submitted_details", "episode__worker__user"
     )
     if filters.service:
         qs = qs.filter(service_id=filters.service)
@@ -326,7 +326,7 @@ def _local_date(moment: datetime | None) -> date | None:
 # are to come with the casework that records them.
 COLUMNS = (
     ("Reference", 18, lambda row: row.referral.reference),
-    ("Person", 24, lambda row: row.referral.person.full_name),
+    ("Person", 24, lambda row: row.referral.person_name),
     ("Service", 10, lambda row: row.referral.service.code),
     ("Team", 24, lambda row: row.referral.team.name if row.referral.team else ""),
     ("Status", 30, lambda row: STATUS_LABELS.get(row.referral.status, row.referral.status)),

@@ -9,6 +9,7 @@ urlpatterns = [
     path("export/xlsx/", tracker.export_xlsx, name="export-xlsx"),
     path("new/", views.referral_new, name="new"),
     path("<int:pk>/", views.referral_detail, name="detail"),
+    path("<int:pk>/match/", views.match_person, name="match"),
     path("<int:pk>/return/", views.return_referral, name="return"),
     path("<int:pk>/validate/", views.validate_referral, name="validate"),
     path("<int:pk>/resubmit/", views.resubmit_referral, name="resubmit"),

@@ -10,11 +10,14 @@ from enablement.catalogue.models import Team
 from enablement.core import clock
 from enablement.core.formtools import add_errors
 from enablement.core.workdays import ENGLAND_AND_WALES
+from enablement.people import selectors as people_selectors
+from enablement.people.rules import PersonFacts
 from enablement.referrals import rules, selectors, services
 from enablement.referrals.forms import (
     AnswerForm,
     AssessForm,
     HoldForm,
+    MatchForm,
     ReferralForm,
     ReturnForm,
     RouteForm,
@@ -76,6 +79,8 @@ def referral_detail(request, pk):
         for a in rules.allowed_actions(referral.status, routing=referral.service_settings.routing)
         if access.may_act_on_referral(request.user, referral, a.value)
         and a != rules.Action.EXPIRE_HOLD
+        # A public submission is matched to a record before anything else is decided.
+        and not (referral.awaiting_match and a == rules.Action.VALIDATE)
     ]
     return render(
         request,
@@ -89,6 +94,9 @@ def referral_detail(request, pk):
             "triage": getattr(referral, "triage", None),
             "events": referral.events.select_related("actor")[:100],
             "actions": actions,
+            "may_match": referral.awaiting_match
+            and access.may_act_on_referral(request.user, referral, "match"),
+            "details": getattr(referral, "submitted_details", None),
             "clock": selectors.clocks(referral, today=today, calendar=ENGLAND_AND_WALES),
             "checklist": dict(rules.CHECKLIST),
             "previous": selectors.previous_outcomes(request.user, referral),
@@ -133,6 +141,44 @@ def return_referral(request, pk):
             actor=request.user,
             now=clock.now(),
         ),
+    )
+
+
+def match_person(request, pk):
+    """The admin decides who a public submission is about. They alone see every possible
+    match, whoever holds it: resolving identity is their job (issue 9)."""
+    referral = _referral_for(request, pk, "match")
+    if not referral.awaiting_match:
+        raise Http404
+    details = referral.submitted_details
+    matches = people_selectors.identity_matches(
+        PersonFacts(
+            id=None,
+            given_name=details.given_name,
+            family_name=details.family_name,
+            date_of_birth=details.date_of_birth,
+            nhs_number=details.nhs_number or None,
+            case_system_id=None,
+            postcode=details.postcode,
+        )
+    )
+    by_id = {str(p.pk): p for p, _ in matches}
+    return _action_page(
+        request,
+        referral,
+        MatchForm(request.POST or None, matches=matches),
+        title="Match the person to a record",
+        button="Save",
+        success=f"Referral {referral.reference} matched",
+        run=lambda d: services.match_person(
+            referral=referral,
+            person=by_id.get(d["choice"]),
+            without_nhs_number=d["without_nhs_number"],
+            actor=request.user,
+            now=clock.now(),
+        ),
+        intro_template="referrals/_submitted_details.html",
+        details=details,
     )
 
 
