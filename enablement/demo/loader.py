@@ -509,7 +509,39 @@ def _load_referrals(*, now, referrer) -> int:
         now=now,
     )
     refer("Invented", "AFD", afd_panel, source="social_work_team")  # for the triage panel
-    return 5 + _load_allocation_story(now=now, refer=refer)
+    # A public self-referral for the Barnet admin to match: the NHS number is Ada Sample's,
+    # the spelling of her name is not. Nothing of it touches her record until matched.
+    ada = Person.objects.get(family_name="Sample")
+    referrals.submit_referral(
+        service=Service.objects.get(code="BEP"),
+        team=None,
+        person=None,
+        submitted_details={
+            "given_name": "Ada",
+            "family_name": "Sampel",
+            "date_of_birth": ada.date_of_birth,
+            "nhs_number": ada.nhs_number,
+            "postcode": "EN5 4BE",
+            "phone": "020 7946 0999",
+            "email": "",
+            "primary_diagnosis": "mental_health",
+            "carer_name": "",
+        },
+        values={
+            "source": "self",
+            "named_social_worker": None,
+            "need_identified": True,
+            "work_requested": "Help to get back to volunteering at the food bank",
+            "intended_outcomes": "",
+            "deliverable_within_length": True,
+            "consent_to_share": True,
+        },
+        risks={},
+        referrer=None,
+        actor=None,
+        now=now,
+    )
+    return 6 + _load_allocation_story(now=now, refer=refer)
 
 
 def _load_allocation_story(*, now, refer) -> int:
