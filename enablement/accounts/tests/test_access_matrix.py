@@ -48,6 +48,12 @@ def _targets(demo_ids):
         ("home:sysadmin", "/home/administration/", {"sysadmin"}),
         ("people:search", "/people/", SEARCHERS),
         ("people:new", "/people/new/", CASE_TEAM | {"referrer"}),
+        (
+            "people:duplicates",
+            "/people/possible-duplicates/",
+            {"admin", "senior", "provision_manager", "quality_manager"},
+        ),
+        ("people:duplicate-decide", "/people/possible-duplicates/999999/", set()),
         ("people:detail", f"/people/{east}/", SEARCHERS),
         ("people:detail", f"/people/{west}/", OVERSIGHT),
         ("people:detail", f"/people/{pat}/", SEARCHERS | {"person", "carer"}),
@@ -76,6 +82,8 @@ def _targets(demo_ids):
         ("referrals:detail", f"/referrals/{submitted}/", referral_roles),
         ("referrals:detail", f"/referrals/{panel}/", {"referrer", "quality_manager"}),
         ("referrals:return", f"/referrals/{submitted}/return/", {"admin"}),
+        # Only the Barnet admin matches its self-referral; no role of the table is one.
+        ("referrals:match", f"/referrals/{demo_ids['selfref']}/match/", set()),
         ("referrals:resubmit", f"/referrals/{returned}/resubmit/", {"referrer"}),
         ("referrals:screen", f"/referrals/{validated}/screen/", {"worker", "senior"}),
         ("referrals:hold", f"/referrals/{validated}/hold/", {"worker", "senior"}),
@@ -166,6 +174,7 @@ def demo_ids(demo):
         "panel": Referral.objects.get(person__family_name="Invented").pk,
         "waiting": Referral.objects.get(person__family_name="Facsimile").pk,
         "waiting_west": Referral.objects.get(person__family_name="Lookalike").pk,
+        "selfref": Referral.objects.get(submitted_details__family_name="Sampel").pk,
     }
 
 

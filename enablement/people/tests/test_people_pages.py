@@ -2,7 +2,9 @@
 
 import pytest
 
-from enablement.people.models import Person
+from enablement.governance.models import Event
+from enablement.people import selectors
+from enablement.people.models import Person, PossibleDuplicate
 
 VALID = {
     "given_name": "Robin",
@@ -92,7 +94,11 @@ def test_possible_duplicate_is_shown_and_never_merged(client_for):
     assert Person.objects.filter(family_name="Sample").count() == 2
 
 
-def test_duplicate_in_another_team_is_counted_but_not_shown(client_for):
+def test_a_match_in_another_team_is_never_hinted_and_goes_to_someone_who_sees_both(
+    client_for, user_for
+):
+    """Saying "a team you cannot see holds a match" told any referrer that the person is
+    known to a mental-health service (issue 9)."""
     eli = Person.objects.get(family_name="Fictional")  # Kent West
     twin = {
         **VALID,
@@ -103,9 +109,67 @@ def test_duplicate_in_another_team_is_counted_but_not_shown(client_for):
         "date_of_birth_1": str(eli.date_of_birth.month),
         "date_of_birth_2": str(eli.date_of_birth.year),
     }
-    html = client_for("admin").post("/people/new/", twin).content.decode()
-    assert "held by a team whose records you cannot see" in html
-    assert f"/people/{eli.pk}/" not in html
+    response = client_for("admin").post("/people/new/", twin)
+    assert response.status_code == 302  # recorded, exactly as for anyone unknown
+    new = Person.objects.filter(family_name="Fictional").exclude(pk=eli.pk).get()
+    page = client_for("admin").get(f"/people/{new.pk}/").content.decode()
+    for hint in ("cannot see", "Possible duplicate", "possible match", "Fictional, born"):
+        assert hint not in page.replace(f"{new.full_name}", "")
+    question = PossibleDuplicate.objects.get(record=new, other=eli)
+    # Kent East's admin cannot see Eli, so the question is not theirs.
+    assert client_for("admin").get("/people/possible-duplicates/").status_code == 200
+    assert str(question.pk) not in str(
+        list(selectors.duplicate_questions(user_for("admin")).values_list("pk", flat=True))
+    )
+    quality = client_for("quality_manager")
+    listing = quality.get("/people/possible-duplicates/").content.decode()
+    assert f"/people/possible-duplicates/{question.pk}/" in listing
+    assert client_for("admin").get(f"/people/possible-duplicates/{question.pk}/").status_code == 404
+    answered = quality.post(
+        f"/people/possible-duplicates/{question.pk}/",
+        {"decision": "same", "note": "Same person: Kent West to keep the record"},
+    )
+    assert answered.status_code == 302
+    question.refresh_from_db()
+    assert (question.decision, question.decided_by) == ("same", user_for("quality_manager"))
+    assert {e.person_id for e in Event.objects.filter(kind="person.duplicate_resolved")} == {
+        eli.pk,
+        new.pk,
+    }
+
+
+def test_an_nhs_number_held_by_a_hidden_record_is_held_back_not_refused(client_for, user_for):
+    eli = Person.objects.get(family_name="Fictional")  # Kent West; the referrer cannot see
+    response = client_for("referrer").post(
+        "/people/new/",
+        {**VALID, "given_name": "Sam", "family_name": "Otherwise", "nhs_number": eli.nhs_number},
+    )
+    assert response.status_code == 302
+    assert "already recorded" not in response.content.decode()
+    new = Person.objects.get(family_name="Otherwise")
+    assert new.nhs_number is None
+    question = PossibleDuplicate.objects.get(record=new, other=eli)
+    assert question.held_identifiers == {"nhs_number": eli.nhs_number}
+    assert Person.objects.get(pk=eli.pk).nhs_number == eli.nhs_number
+    assert question in selectors.duplicate_questions(user_for("quality_manager"))
+
+
+def test_the_api_holds_back_a_hidden_nhs_number_too(client_for):
+    eli = Person.objects.get(family_name="Fictional")
+    response = client_for("referrer").post(
+        "/api/v1/people",
+        {
+            "given_name": "Sam",
+            "family_name": "Otherwise",
+            "date_of_birth": "1990-01-02",
+            "nhs_number": eli.nhs_number,
+            "primary_diagnosis": "mental_health",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["nhs_number"] in (None, "")
+    assert PossibleDuplicate.objects.filter(other=eli).exists()
 
 
 def test_same_nhs_number_cannot_be_recorded_twice(client_for):
