@@ -269,3 +269,17 @@ def test_a_bad_period_in_the_environment_stops_start_up(monkeypatch, variable):
         env_int(variable, 8, minimum=1)
     monkeypatch.setenv(variable, "12")
     assert env_int(variable, 8, minimum=1) == 12
+
+
+def test_the_worker_runs_the_sweep_daily_from_a_durable_schedule(demo):
+    from django.utils.module_loading import import_string
+    from django_q.models import Schedule
+
+    schedule = Schedule.objects.get(name="enablement retention sweep")
+    assert (schedule.schedule_type, schedule.repeats) == (Schedule.DAILY, -1)
+    person = _end_referral("Placeholder", demo)
+    with time_machine.travel(add_years(demo, 3) + DAY, tick=False):
+        result = import_string(schedule.func)()
+    assert result["anonymised"] >= 1
+    person.refresh_from_db()
+    assert person.family_name == f"person {person.pk}"
