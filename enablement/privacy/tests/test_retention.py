@@ -283,3 +283,43 @@ def test_the_worker_runs_the_sweep_daily_from_a_durable_schedule(demo):
     assert result["anonymised"] >= 1
     person.refresh_from_db()
     assert person.family_name == f"person {person.pk}"
+
+
+def test_new_timeline_entries_carry_no_name_or_free_text_to_outlive_anonymisation(demo, user_for):
+    from enablement.people.services import carer_add, person_create
+    from enablement.referrals import services as referrals
+
+    admin = user_for("admin")
+    person = person_create(
+        values={
+            "given_name": "Quill",
+            "family_name": "Uniquename",
+            "date_of_birth": date(1980, 5, 5),
+            "primary_diagnosis": "mental_health",
+        },
+        actor=admin,
+        now=demo,
+    )
+    carer_add(
+        person=person,
+        values={"name": "Sol Uniquename", "relationship": "son"},
+        actor=admin,
+        now=demo,
+    )
+    afd = Referral.objects.get(person__family_name="Invented")
+    referrals.validate_referral(referral=afd, actor=user_for("admin.autism"), now=demo)
+    referrals.route_referral(
+        referral=afd,
+        destination=None,
+        team=None,
+        outside_service="Community learning disability team",
+        reason="Private detail about Invented",
+        actor=user_for("senior.autism"),
+        now=demo,
+    )
+    summaries = " ".join(
+        Event.objects.filter(person__in=[person, afd.person]).values_list("summary", flat=True)
+    )
+    assert "Uniquename" not in summaries and "Quill" not in summaries
+    assert "Private detail" not in summaries
+    assert "Carer added (son)" in summaries
