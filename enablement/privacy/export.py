@@ -39,10 +39,31 @@ def _json_value(obj, f: models.Field):
     return value
 
 
-def _display(obj, f: models.Field) -> str:
+def _coded_words():
+    """Plain words for the codes some fields store without Django choices."""
+    from enablement.referrals.rules import CHECKLIST_LABELS, COMPLEX_FEATURES, Eligibility
+    from enablement.referrals.services import DECISION_ACTIONS
+
+    def words(labels):
+        return lambda codes: ", ".join(labels.get(c, c) for c in codes)
+
+    eligibility = {e.value: e.label for e in Eligibility}
+    decisions = {code: action.label for code, action in DECISION_ACTIONS.items()}
+    return {
+        ("referralreturn", "missing"): words(CHECKLIST_LABELS),
+        ("screening", "complex_features"): words(dict(COMPLEX_FEATURES)),
+        ("screening", "eligibility"): lambda code: eligibility.get(code, code),
+        ("screening", "decision"): lambda code: decisions.get(code, code),
+    }
+
+
+def _display(obj, f: models.Field, coded=None) -> str:
     value = getattr(obj, f.attname)
     if value in (None, "", [], {}):
         return ""
+    translate = (coded or {}).get((obj._meta.model_name, f.name))
+    if translate is not None:
+        return translate(value)
     if f.is_relation:
         return str(getattr(obj, f.name))
     if f.choices:
@@ -81,13 +102,14 @@ class Record:
         return out
 
 
-def _record(obj, title: str, *, skip: tuple[str, ...] = ()) -> Record:
+def _record(obj, title: str, *, skip: tuple[str, ...] = (), coded=None) -> Record:
+    """`skip` leaves fields out of the readable copy only; the JSON has every field."""
     data, rows = {}, []
     for f in obj._meta.concrete_fields:
         data[f.name] = _json_value(obj, f)
         if f.choices and getattr(obj, f.attname) not in (None, ""):
             data[f"{f.name}_label"] = _display(obj, f)
-        words = _display(obj, f)
+        words = _display(obj, f, coded)
         if words and f.name not in ("id", *skip):
             rows.append((_label(f), words))
     for m2m in obj._meta.many_to_many:
@@ -130,6 +152,7 @@ def gather(person: Person, *, now: datetime, produced_by) -> SubjectAccess:
     person = Person.objects.select_related("registered_team", "created_by", "portal_user").get(
         pk=person.pk
     )
+    coded = _coded_words()
     referrals = []
     for referral in (
         Referral.objects.filter(person=person)
@@ -144,7 +167,7 @@ def gather(person: Person, *, now: datetime, produced_by) -> SubjectAccess:
                 for r in referral.risks.all()
             ],
             "returns": [
-                _record(r, "Returned to the referrer", skip=("referral",))
+                _record(r, "Returned to the referrer", skip=("referral",), coded=coded)
                 for r in referral.returns.select_related("returned_by").order_by("returned_at")
             ],
             "triage": [
@@ -154,7 +177,7 @@ def gather(person: Person, *, now: datetime, produced_by) -> SubjectAccess:
                 )
             ],
             "screenings": [
-                _record(s, "Screening", skip=("referral",))
+                _record(s, "Screening", skip=("referral",), coded=coded)
                 for s in referral.screenings.select_related("screened_by").order_by("screened_at")
             ],
             "holds": [
@@ -177,7 +200,8 @@ def gather(person: Person, *, now: datetime, produced_by) -> SubjectAccess:
             .order_by("allocated_at")
         ],
         "timeline": [
-            _record(e, e.summary, skip=("person",))
+            # The summary is the plain words; the kind and data (codes) are in the JSON.
+            _record(e, e.summary, skip=("person", "kind", "data"))
             for e in Event.objects.filter(person=person)
             .select_related("actor", "service", "referral", "episode__referral")
             .order_by("occurred_at", "pk")

@@ -102,6 +102,9 @@ def test_pdf_export_opens_and_shows_the_name_and_references(full_history, client
     assert referral.reference in text
     assert "Morgan Żółć" in text  # letters beyond Latin-1 survive
     assert "Is the home safe for visits?" in text
+    # Codes are read out in plain words; the JSON keeps the codes.
+    assert "The work asked for is specific" in text
+    assert "work_specific" not in text and "person.recorded" not in text
 
 
 @pytest.mark.parametrize("fmt", ["json", "pdf"])
