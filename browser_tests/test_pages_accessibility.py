@@ -70,7 +70,7 @@ def test_person_page_is_accessible(page: Page):
     page.goto(f"/people/{pk}/")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Ada Sample")
-    expect(page.get_by_test_id("timeline")).to_contain_text("Ada Sample recorded")
+    expect(page.get_by_test_id("timeline")).to_contain_text("Person recorded")
     assert_accessible(page)
 
 

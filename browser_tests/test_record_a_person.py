@@ -100,7 +100,7 @@ def test_record_a_person_refuses_bad_details_then_saves_good_ones(page: Page, li
     expect(page.get_by_role("heading", level=1)).to_have_text("Ada Lovelace")
     assert re.fullmatch(r"/people/\d+/", path_of(page))
     expect(page.get_by_role("alert")).to_contain_text("Ada Lovelace recorded")
-    expect(page.get_by_test_id("timeline")).to_contain_text("Ada Lovelace recorded")
+    expect(page.get_by_test_id("timeline")).to_contain_text("Person recorded")
     expect(page.locator(".govuk-summary-list")).to_contain_text("943 476 5919")
     expect(page.locator(".govuk-summary-list")).to_contain_text("27 March 1985")
     expect(page.locator(".govuk-summary-list")).to_contain_text("ME14 1XQ")

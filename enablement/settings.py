@@ -10,7 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from enablement.core.env import ConfigurationError, env_bool, env_list, env_str
+from enablement.core.env import ConfigurationError, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("ENABLEMENT_VAR_DIR", str(BASE_DIR / "var")))
@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "enablement.casework",
     "enablement.allocation",
     "enablement.notifications",
+    "enablement.privacy",
     "enablement.api",
     "enablement.demo",
 ]
@@ -219,6 +220,18 @@ TRUSTED_PROXY_COUNT = int(env_str("TRUSTED_PROXY_COUNT", "0") or 0)
 SELF_REFERRAL_RATE = env_str("SELF_REFERRAL_RATE", "5/h")
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Retention (UK GDPR article 5(1)(e) and 17; docs/SECURITY.md "Subject access and retention").
+# Whole years after the person's last involvement ended; the council's retention schedule
+# decides the real figures. Closed episodes: the Records Management Code of Practice for
+# Health and Social Care keeps adult social care records 8 years after care ends.
+RETENTION_EPISODE_YEARS = env_int("RETENTION_EPISODE_YEARS", 8, minimum=1)
+# A referral that never became an episode (declined, signposted, routed, withdrawn...), and a
+# person recorded but never referred, counted from when it ended or was recorded.
+RETENTION_REFERRAL_YEARS = env_int("RETENTION_REFERRAL_YEARS", 3, minimum=1)
+# Events and the access log are the audit: never changed or deleted by the application.
+# The sweep reports how many rows are older than this, for the records manager to archive.
+RETENTION_AUDIT_YEARS = env_int("RETENTION_AUDIT_YEARS", 8, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("enablement.accounts.urls")),
     path("home/", include("enablement.accounts.home_urls")),
     path("people/", include("enablement.people.urls")),
+    path("people/", include("enablement.privacy.urls")),
     path("referrals/", include("enablement.referrals.urls")),
     path("allocation/", include("enablement.allocation.urls")),
     path("inbox/", include("enablement.notifications.urls")),

@@ -305,3 +305,21 @@ def forecast_services(user):
     if Role.PROVISION_MANAGER in user.roles and staff is not None:
         return staff.services.filter(active=True)
     return Service.objects.none()
+
+
+# Subject access and legal holds (UK GDPR articles 15 and 17) are answered by the managers
+# accountable for the record: a provision manager for the people of the services they
+# oversee, a quality manager for everyone.
+PRIVACY_ROLES = frozenset({Role.PROVISION_MANAGER, Role.QUALITY_MANAGER})
+
+
+def may_manage_privacy(user) -> bool:
+    return user.is_authenticated and user.is_active and bool(user.roles & PRIVACY_ROLES)
+
+
+def get_person_for_privacy(user, pk) -> Person:
+    """The person for a subject-access export or a legal hold: 403 to other roles, 404 for
+    a person the manager may not see."""
+    if not may_manage_privacy(user):
+        raise PermissionDenied
+    return get_person(user, pk)

@@ -29,3 +29,15 @@ def env_list(name: str, default: list[str]) -> list[str]:
 def env_str(name: str, default: str | None = None) -> str | None:
     raw = os.environ.get(name)
     return default if raw is None or raw == "" else raw
+
+
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip()
+    if not (value.isascii() and value.isdigit()) or int(value) < minimum:
+        raise ConfigurationError(
+            f"{name} must be a whole number of at least {minimum}, not {raw!r}"
+        )
+    return int(value)

@@ -68,7 +68,9 @@ def person_create(*, values: dict, actor, now: datetime, team=None) -> Person:
             )
             record_event(
                 kind="person.recorded",
-                summary=f"{person.full_name} recorded",
+                # Never the name: the timeline is the person's already, and it is append-only
+                # audit that outlives anonymisation (docs/SECURITY.md).
+                summary="Person recorded",
                 actor=actor,
                 now=now,
                 person=person,
@@ -119,7 +121,7 @@ def carer_add(*, person: Person, values: dict, actor, now: datetime) -> Carer:
         )
         record_event(
             kind="person.carer_added",
-            summary=f"Carer added: {carer.name} ({carer.relationship})",
+            summary=f"Carer added ({carer.relationship})"[:500],
             actor=actor,
             now=now,
             person=person,

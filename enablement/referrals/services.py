@@ -451,7 +451,9 @@ def route_referral(
         _event(
             referral,
             kind="referral.routed",
-            summary=f"Referral {referral.reference} routed to {where}: {reason}",
+            # The reason stays on the triage decision, which retention can blank; the
+            # timeline is append-only audit and keeps no free text about the person.
+            summary=f"Referral {referral.reference} routed to {where}",
             actor=actor,
             now=now,
             data={"created": created.pk if created else None},

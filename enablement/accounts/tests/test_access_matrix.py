@@ -31,6 +31,7 @@ def _targets(demo_ids):
     team, staff = demo_ids["team"], demo_ids["staff"]
     submitted, validated = demo_ids["submitted"], demo_ids["validated"]
     held, returned, panel = demo_ids["held"], demo_ids["returned"], demo_ids["panel"]
+    panel_person = demo_ids["panel_person"]
     referral_roles = SEARCHERS
     # (url name, path, roles that get 200)
     return [
@@ -60,6 +61,19 @@ def _targets(demo_ids):
         ("people:edit", f"/people/{east}/edit/", CASE_TEAM),
         ("people:edit", f"/people/{west}/edit/", set()),
         ("people:carer-new", f"/people/{east}/carers/new/", CASE_TEAM),
+        # Subject access and legal holds: the managers, for people of services they oversee.
+        ("privacy:subject-access", f"/people/{east}/subject-access/", OVERSIGHT),
+        ("privacy:subject-access", f"/people/{panel_person}/subject-access/", {"quality_manager"}),
+        ("privacy:export-json", f"/people/{east}/subject-access/json/", OVERSIGHT),
+        (
+            "privacy:export-json",
+            f"/people/{panel_person}/subject-access/json/",
+            {"quality_manager"},
+        ),
+        ("privacy:export-pdf", f"/people/{west}/subject-access/pdf/", OVERSIGHT),
+        ("privacy:export-pdf", f"/people/{panel_person}/subject-access/pdf/", {"quality_manager"}),
+        ("privacy:legal-hold", f"/people/{east}/legal-hold/", OVERSIGHT),
+        ("privacy:legal-hold", f"/people/{panel_person}/legal-hold/", {"quality_manager"}),
         ("catalogue:services", "/services/", NOT_PORTAL),
         ("catalogue:service", "/services/KERS/", NOT_PORTAL),
         ("catalogue:service-version", "/services/KERS/versions/1/", NOT_PORTAL),
@@ -149,6 +163,7 @@ NOT_IN_MATRIX = {
     "api-v1:hold_referral",
     "api-v1:answer_hold",
     "allocation:skills-needed",  # POST: enablement/allocation/tests/test_allocation.py
+    "privacy:legal-hold-lift",  # POST: enablement/privacy/tests/test_retention.py
     # POST: enablement/allocation/tests/test_api.py
     "api-v1:allocate",
     "api-v1:confirm_plan",
@@ -165,6 +180,7 @@ def demo_ids(demo):
         "east": Person.objects.get(family_name="Specimen").pk,
         "west": Person.objects.get(family_name="Fictional").pk,
         "pat": Person.objects.get(family_name="Example").pk,
+        "panel_person": Person.objects.get(family_name="Invented").pk,
         "team": Team.objects.get(name="Kent East").pk,
         "staff": StaffMember.objects.get(user__username="worker.east2").pk,
         "submitted": Referral.objects.get(person__family_name="Sample").pk,
