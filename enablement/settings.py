@@ -206,6 +206,9 @@ else:
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 SELF_REFERRAL_RATE = env_str("SELF_REFERRAL_RATE", "5/h")
 
+# How long a system administrator's emergency sight of one record lasts (issue 9, item 6).
+BREAK_GLASS_HOURS = float(env_str("BREAK_GLASS_HOURS", "4") or 4)
+
 NINJA_PAGINATION_PER_PAGE = 50
 
 LOGGING = {
