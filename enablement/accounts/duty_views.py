@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from enablement.accounts import services
+from enablement.accounts import rules, services
 from enablement.accounts.decorators import role_required
 from enablement.accounts.forms import BreakGlassForm, DecisionForm, RoleGiveForm
 from enablement.accounts.models import BreakGlassGrant, RoleGrantRequest
@@ -156,4 +156,6 @@ def break_glass(request):
 def break_glass_log(request):
     grants = services.break_glass_visible_to(request.user)
     page = Paginator(grants, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/break_glass_log.html", {"page": page, "now": clock.now()})
+    now = clock.now()
+    rows = [(g, rules.break_glass_live(g.expires_at, now)) for g in page.object_list]
+    return render(request, "accounts/break_glass_log.html", {"page": page, "rows": rows})
