@@ -19,6 +19,7 @@ from enablement.accounts.models import BreakGlassGrant, RoleGrantRequest
 from enablement.accounts.roles import Role
 from enablement.core import clock
 from enablement.core.formtools import add_errors
+from enablement.governance.models import Event
 
 MANAGERS = (Role.PROVISION_MANAGER, Role.QUALITY_MANAGER)
 
@@ -158,4 +159,11 @@ def break_glass_log(request):
     page = Paginator(grants, 50).get_page(request.GET.get("page"))
     now = clock.now()
     rows = [(g, rules.break_glass_live(g.expires_at, now)) for g in page.object_list]
-    return render(request, "accounts/break_glass_log.html", {"page": page, "rows": rows})
+    misses = []
+    if Role.QUALITY_MANAGER in request.user.roles:
+        misses = Event.objects.filter(kind="break_glass.no_match").select_related("actor")[:50]
+    return render(
+        request,
+        "accounts/break_glass_log.html",
+        {"page": page, "rows": rows, "misses": misses},
+    )

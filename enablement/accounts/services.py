@@ -264,8 +264,26 @@ def break_glass_open(*, nhs_number: str, reason: str, actor, now: datetime) -> B
         problems["reason"] = problem
     if problems:
         raise ValidationError(problems)
-    person = Person.objects.filter(nhs_number=normalise_nhs_number(nhs_number)).first()
+    digits = normalise_nhs_number(nhs_number)
+    person = Person.objects.filter(nhs_number=digits).first()
     if person is None:
+        # Answering "no record" tells whether someone is known to the services, so a miss is
+        # recorded and the quality managers told, as a hit is: probing cannot go unseen.
+        with transaction.atomic():
+            record_event(
+                kind="break_glass.no_match",
+                summary=f"Emergency access by {actor} found no record",
+                actor=actor,
+                now=now,
+                data={"nhs_number_ends": digits[-4:], "reason": reason.strip()},
+            )
+            notify(
+                users=_overseers_of(set()),
+                subject="Emergency access found no record",
+                body="A system administrator's emergency access found no record. "
+                "See /break-glass/log/",
+                now=now,
+            )
         raise ValidationError({"nhs_number": "No record has this NHS number"})
     reason = reason.strip()
     until = rules.break_glass_until(now, settings.BREAK_GLASS_HOURS)

@@ -363,4 +363,6 @@ class NewStaffForm(forms.Form):
         role = data.get("role")
         if role and Role(role) in TEAM_CASE_ROLES and not data.get("team"):
             self.add_error("team", "Select the team a service admin, worker or senior works in")
+        if role == Role.PROVISION_MANAGER and not data.get("services"):
+            self.add_error("services", "Select the services the provision manager oversees")
         return data

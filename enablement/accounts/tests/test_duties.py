@@ -261,6 +261,19 @@ def test_break_glass_finds_by_exact_nhs_number_only(client_for, specimen):
     assert client.get("/people/?q=Specimen").status_code == 403
 
 
+def test_a_miss_is_recorded_and_shown_to_quality_managers(client_for, user_for):
+    # A miss tells that no one with this number is known, so probing is seen too.
+    client_for("sysadmin").post(
+        "/break-glass/", {"nhs_number": "943 476 5919", "reason": "Checking who is known here"}
+    )
+    assert not BreakGlassGrant.objects.exists()
+    event = Event.objects.get(kind="break_glass.no_match")
+    assert event.actor == user_for("sysadmin")
+    assert Notification.objects.filter(user=user_for("quality_manager")).exists()
+    log = client_for("quality_manager").get("/break-glass/log/").content.decode()
+    assert "Checking who is known here" in log
+
+
 def test_break_glass_gives_read_only_sight_of_that_person_only(client_for, user_for, specimen):
     client = client_for("sysadmin")
     response = _break_glass(client, specimen)
