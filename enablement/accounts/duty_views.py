@@ -25,17 +25,7 @@ MANAGERS = (Role.PROVISION_MANAGER, Role.QUALITY_MANAGER)
 
 
 def _requests():
-    return RoleGrantRequest.objects.select_related(
-        "user", "team__service", "requested_by", "decided_by"
-    ).prefetch_related("services")
-
-
-def waiting_for(user) -> list[RoleGrantRequest]:
-    """Pending requests this user may decide (few at any time, so checked one by one)."""
-    if not user.has_role(*MANAGERS):
-        return []
-    pending = _requests().filter(status=RoleGrantRequest.Status.PENDING)
-    return [r for r in pending if services.may_decide(user, r)]
+    return services.role_requests()
 
 
 def _seen_by(user):
@@ -43,7 +33,7 @@ def _seen_by(user):
     managers those they may decide or have decided."""
     if Role.SYSADMIN in user.roles:
         return _requests()
-    ids = [r.pk for r in waiting_for(user)]
+    ids = [r.pk for r in services.requests_waiting_for(user)]
     return _requests().filter(Q(pk__in=ids) | Q(decided_by=user))
 
 
@@ -78,7 +68,7 @@ def role_give(request):
 
 @role_required(Role.SYSADMIN, *MANAGERS)
 def role_requests(request):
-    waiting = waiting_for(request.user)
+    waiting = services.requests_waiting_for(request.user)
     if Role.SYSADMIN in request.user.roles:
         recent = _requests()[:100]
     else:

@@ -149,12 +149,11 @@ def dashboard(request):
     ]
     duties = None
     if request.user.has_role(Role.PROVISION_MANAGER, Role.QUALITY_MANAGER):
-        from enablement.accounts.duty_views import waiting_for
-        from enablement.accounts.services import break_glass_visible_to
+        from enablement.accounts.services import break_glass_visible_to, requests_waiting_for
 
         since = clock.now() - timedelta(days=BREAK_GLASS_RECENT_DAYS)
         duties = {
-            "role_requests": len(waiting_for(request.user)),
+            "role_requests": len(requests_waiting_for(request.user)),
             "break_glass": break_glass_visible_to(request.user)
             .filter(started_at__gte=since)
             .count(),

@@ -107,6 +107,20 @@ def deciders_for(request: RoleGrantRequest):
     return [u for u in candidates.distinct() if may_decide(u, request, concerned=concerned)]
 
 
+def role_requests():
+    return RoleGrantRequest.objects.select_related(
+        "user", "team__service", "requested_by", "decided_by"
+    ).prefetch_related("services")
+
+
+def requests_waiting_for(user) -> list[RoleGrantRequest]:
+    """Pending requests this user may decide (few at any time, so checked one by one)."""
+    if not user.has_role(Role.PROVISION_MANAGER, Role.QUALITY_MANAGER):
+        return []
+    pending = role_requests().filter(status=RoleGrantRequest.Status.PENDING)
+    return [r for r in pending if may_decide(user, r)]
+
+
 def may_decide(user, request: RoleGrantRequest, *, concerned: set[int] | None = None) -> bool:
     return decision_problem(user, request, concerned=concerned) is None
 
