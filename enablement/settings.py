@@ -219,6 +219,9 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "django_ratelimit.E003"]
 TRUSTED_PROXY_COUNT = int(env_str("TRUSTED_PROXY_COUNT", "0") or 0)
 SELF_REFERRAL_RATE = env_str("SELF_REFERRAL_RATE", "5/h")
 
+# How long a system administrator's emergency sight of one record lasts (issue 9, item 6).
+BREAK_GLASS_HOURS = float(env_str("BREAK_GLASS_HOURS", "4") or 4)
+
 NINJA_PAGINATION_PER_PAGE = 50
 
 # Retention (UK GDPR article 5(1)(e) and 17; docs/SECURITY.md "Subject access and retention").

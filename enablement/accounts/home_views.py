@@ -1,5 +1,7 @@
 """The page each role lands on after signing in."""
 
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.shortcuts import render
@@ -15,6 +17,7 @@ from enablement.core import clock
 from enablement.governance.models import Event
 
 SMALL_NUMBER = 5  # counts below this are shown as "fewer than 5" to commissioners
+BREAK_GLASS_RECENT_DAYS = 30  # the managers' home page counts emergency accesses this recent
 
 
 def _team(request):
@@ -144,6 +147,18 @@ def dashboard(request):
         }
         for c in counts
     ]
+    duties = None
+    if request.user.has_role(Role.PROVISION_MANAGER, Role.QUALITY_MANAGER):
+        from enablement.accounts.services import break_glass_visible_to, requests_waiting_for
+
+        since = clock.now() - timedelta(days=BREAK_GLASS_RECENT_DAYS)
+        duties = {
+            "role_requests": len(requests_waiting_for(request.user)),
+            "break_glass": break_glass_visible_to(request.user)
+            .filter(started_at__gte=since)
+            .count(),
+            "days": BREAK_GLASS_RECENT_DAYS,
+        }
     return render(
         request,
         "home/dashboard.html",
@@ -151,6 +166,7 @@ def dashboard(request):
             "services": services,
             "table": table,
             "commissioner_only": commissioner_only,
+            "duties": duties,
         },
     )
 
@@ -182,6 +198,8 @@ def sysadmin(request):
         .values_list("groups__name", "n")
     )
     roles = [(info.label, by_group.get(info.group, 0)) for info in ROLES.values()]
+    from enablement.accounts.models import RoleGrantRequest
+
     return render(
         request,
         "home/sysadmin.html",
@@ -189,5 +207,8 @@ def sysadmin(request):
             "services": services_with_figures(Service.objects.all()),
             "teams": Team.objects.select_related("service"),
             "roles": roles,
+            "role_requests_waiting": RoleGrantRequest.objects.filter(
+                status=RoleGrantRequest.Status.PENDING
+            ).count(),
         },
     )

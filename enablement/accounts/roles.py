@@ -123,3 +123,8 @@ TEAM_CASE_ROLES = frozenset({Role.ADMIN, Role.WORKER, Role.SENIOR})
 # Roles with oversight of whole services.
 SERVICE_OVERSIGHT_ROLES = frozenset({Role.PROVISION_MANAGER})
 ALL_SERVICES_ROLES = frozenset({Role.QUALITY_MANAGER})
+
+# Roles whose holders see people's records (DESIGN.md section 1). Giving one of these is a
+# change of who sees case data, so a system administrator only asks for it and a provision
+# or quality manager decides (separation of duties); the rest may be given directly.
+CASE_DATA_ROLES = frozenset(Role) - {Role.SYSADMIN, Role.COMMISSIONER}

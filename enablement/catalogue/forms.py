@@ -316,6 +316,23 @@ class NewStaffForm(forms.Form):
         queryset=Team.objects.select_related("service"),
         required=False,
     )
+    services = forms.ModelMultipleChoiceField(
+        label="Services they oversee (provision managers only)",
+        queryset=Service.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    reason = forms.CharField(
+        label="Why they need this role",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="A role that sees people's records waits for a provision manager of the "
+        "service, or a quality manager, to approve it",
+        error_messages={
+            "required": "Say why they need this role",
+            "max_length": "Say why they need this role in 500 characters or fewer",
+        },
+    )
     job_title = forms.CharField(label="Job title (optional)", max_length=150, required=False)
     fte = StaffForm.base_fields["fte"]
     password = forms.CharField(
@@ -352,4 +369,6 @@ class NewStaffForm(forms.Form):
         role = data.get("role")
         if role and Role(role) in TEAM_CASE_ROLES and not data.get("team"):
             self.add_error("team", "Select the team a service admin, worker or senior works in")
+        if role == Role.PROVISION_MANAGER and not data.get("services"):
+            self.add_error("services", "Select the services the provision manager oversees")
         return data

@@ -202,15 +202,20 @@ def staff_create(
     job_title: str,
     fte: Decimal,
     password: str,
+    reason: str,
     actor,
     now: datetime,
+    services=(),
 ):
-    """A user with one role and, for staff (not referrers), a staff record."""
+    """A user and, for staff (not referrers), a staff record. A role that sees case data is
+    only asked for here (accounts.services.role_give): the account has no role, and its staff
+    record no team, until a provision or quality manager approves."""
     from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
     from django.contrib.auth.password_validation import validate_password
 
-    from enablement.accounts.roles import ROLES, Role
+    from enablement.accounts import rules as account_rules
+    from enablement.accounts.roles import Role
+    from enablement.accounts.services import role_give
 
     user_model = get_user_model()
     problems = {}
@@ -226,20 +231,34 @@ def staff_create(
         validate_password(password, candidate)
     except ValidationError as exc:
         problems["password"] = " ".join(exc.messages)
+    problem = account_rules.reason_problem(reason, what="why they need this role")
+    if problem:
+        problems["reason"] = problem
     if problems:
         raise ValidationError(problems)
+    pending = account_rules.needs_approval(Role(role))
     with transaction.atomic():
         candidate.set_password(password)
         candidate.save()
-        candidate.groups.add(Group.objects.get(name=ROLES[Role(role)].group))
         if Role(role) != Role.REFERRER:
-            StaffMember.objects.create(user=candidate, team=team, fte=fte, job_title=job_title)
+            StaffMember.objects.create(
+                user=candidate, team=None if pending else team, fte=fte, job_title=job_title
+            )
         record_event(
             kind="user.created",
-            summary=f"{candidate} added as {ROLES[Role(role)].label}",
+            summary=f"{candidate} added",
             actor=actor,
             now=now,
             service=team.service if team else None,
-            data={"user": candidate.pk, "role": role},
+            data={"user": candidate.pk},
+        )
+        role_give(
+            user=candidate,
+            role=role,
+            team=team,
+            services=services,
+            reason=reason,
+            actor=actor,
+            now=now,
         )
     return candidate

@@ -300,13 +300,22 @@ def staff_new(request):
                 job_title=data["job_title"],
                 fte=data["fte"],
                 password=data["password"],
+                reason=data["reason"],
+                services=data["services"],
                 actor=request.user,
                 now=clock.now(),
             )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, f"{user} can now sign in as {user.username}")
+            if user.roles:
+                messages.success(request, f"{user} can now sign in as {user.username}")
+            else:
+                messages.success(
+                    request,
+                    f"{user} can sign in as {user.username}. Their role is waiting for a "
+                    "provision manager or quality manager to approve it",
+                )
             if data["team"]:
                 return redirect("catalogue:team", pk=data["team"].pk)
             return redirect("home:sysadmin")

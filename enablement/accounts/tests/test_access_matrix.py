@@ -36,6 +36,22 @@ def _targets(demo_ids):
     # (url name, path, roles that get 200)
     return [
         ("accounts:tokens", "/account/tokens/", NOT_PORTAL),
+        ("accounts:role-give", "/roles/give/", {"sysadmin"}),
+        ("accounts:role-requests", "/role-requests/", OVERSIGHT | {"sysadmin"}),
+        # A worker for Kent East (KERS): pm.kers or a quality manager decides.
+        (
+            "accounts:role-request",
+            f"/role-requests/{demo_ids['kers_request']}/",
+            OVERSIGHT | {"sysadmin"},
+        ),
+        # A worker for Barnet (BEP): not pm.kers's to decide, so not theirs to see.
+        (
+            "accounts:role-request",
+            f"/role-requests/{demo_ids['bep_request']}/",
+            {"quality_manager", "sysadmin"},
+        ),
+        ("accounts:break-glass", "/break-glass/", {"sysadmin"}),
+        ("accounts:break-glass-log", "/break-glass/log/", OVERSIGHT),
         ("home:worker", "/home/caseload/", {"worker"}),
         ("home:admin", "/home/validation/", {"admin"}),
         ("home:senior", "/home/screening/", {"senior"}),
@@ -172,11 +188,28 @@ NOT_IN_MATRIX = {
 
 @pytest.fixture
 def demo_ids(demo):
+    from django.contrib.auth import get_user_model
+
+    from enablement.accounts.models import RoleGrantRequest
     from enablement.catalogue.models import StaffMember, Team
     from enablement.people.models import Person
     from enablement.referrals.models import Referral
 
+    users = get_user_model().objects
+
+    def role_request(team):
+        return RoleGrantRequest.objects.create(
+            user=users.create_user(username=f"new.{team.pk}"),
+            role="worker",
+            team=team,
+            reason="Starts on Monday",
+            requested_by=users.get(username="sysadmin"),
+            requested_at=demo,
+        ).pk
+
     return {
+        "kers_request": role_request(Team.objects.get(name="Kent East")),
+        "bep_request": role_request(Team.objects.filter(service__code="BEP").first()),
         "east": Person.objects.get(family_name="Specimen").pk,
         "west": Person.objects.get(family_name="Fictional").pk,
         "pat": Person.objects.get(family_name="Example").pk,

@@ -1,0 +1,75 @@
+"""Separation of duties and break-glass, as pure rules: no database, no request, no clock.
+
+A system administrator keeps accounts, teams and services but sees no case data (DESIGN.md
+section 1). So the one who gives a role that sees case data is not the one who decides it
+(a provision manager of the service concerned, or a quality manager), and a system
+administrator's sight of a record in an emergency is one person, for a reason, for a while.
+"""
+
+from collections.abc import Set
+from datetime import datetime, timedelta
+
+from enablement.accounts.roles import CASE_DATA_ROLES, Role
+
+REASON_MAX = 500
+REASON_MIN = 10
+
+
+def needs_approval(role: Role) -> bool:
+    """A role that sees case data is only asked for; the others are given directly."""
+    return Role(role) in CASE_DATA_ROLES
+
+
+def grant_decision_problem(
+    *,
+    decider_id: int,
+    decider_roles: Set[Role],
+    decider_services: Set[int],
+    requested_by_id: int,
+    for_user_id: int,
+    services_concerned: Set[int],
+    pending: bool,
+) -> str | None:
+    """None if this user may approve or refuse the request, else why not.
+
+    A provision manager decides for the services they oversee (all of those the request
+    touches); a request that touches no service (a quality manager, a referrer outside any
+    team) is for a quality manager. Nobody decides a request they made or one that gives
+    them a role."""
+    if not pending:
+        return "This request has already been decided"
+    if decider_id == requested_by_id:
+        return "You asked for this role, so someone else must decide"
+    if decider_id == for_user_id:
+        return "This request would give you a role, so someone else must decide"
+    if Role.QUALITY_MANAGER in decider_roles:
+        return None
+    if (
+        Role.PROVISION_MANAGER in decider_roles
+        and services_concerned
+        and set(services_concerned) <= set(decider_services)
+    ):
+        return None
+    return "Only a provision manager of the service concerned or a quality manager can decide"
+
+
+def reason_problem(reason: str, *, what: str = "why") -> str | None:
+    text = (reason or "").strip()
+    if not text:
+        return f"Say {what}"
+    if len(text) < REASON_MIN:
+        return f"Say {what} in at least {REASON_MIN} characters"
+    if len(text) > REASON_MAX:
+        return f"Say {what} in {REASON_MAX} characters or fewer"
+    return None
+
+
+def break_glass_until(now: datetime, hours: float) -> datetime:
+    """When an emergency grant made now stops."""
+    if hours <= 0:
+        raise ValueError("Break-glass must last some time")
+    return now + timedelta(hours=hours)
+
+
+def break_glass_live(expires_at: datetime, now: datetime) -> bool:
+    return now < expires_at
