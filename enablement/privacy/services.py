@@ -30,6 +30,7 @@ from enablement.referrals.models import (
     ReferralReturn,
     RiskInformation,
     Screening,
+    SubmittedDetails,
     TriageDecision,
 )
 from enablement.referrals.rules import OPEN_STATUSES, WAITING_STATUSES, Status
@@ -48,6 +49,12 @@ FREE_TEXT = (
     (Screening, "referral__person", ("risk_notes", "reason")),
     (Hold, "referral__person", ("concern", "answer")),
     (Episode, "person", ("allocation_reason",)),
+    # What a public form said about the person before the admin matched it (issue 9).
+    (
+        SubmittedDetails,
+        "referral__person",
+        ("given_name", "family_name", "nhs_number", "postcode", "phone", "email", "carer_name"),
+    ),
 )
 
 
