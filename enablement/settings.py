@@ -213,6 +213,10 @@ NOTIFY_API_KEY = env_str("NOTIFY_API_KEY")
 NOTIFY_EMAIL_TEMPLATE_ID = env_str("NOTIFY_EMAIL_TEMPLATE_ID")
 
 ENABLEMENT_SERVICE_NAME = env_str("ENABLEMENT_SERVICE_NAME", "Enablement")
+# Where people reach the service, for the link in each email (emails carry no other detail).
+ENABLEMENT_BASE_URL = env_str(
+    "ENABLEMENT_BASE_URL", "http://127.0.0.1:8000" if (DEMO or TESTING) else ""
+)
 
 # The worker uses the database as its broker: a job is a row, so it survives a restart
 # and needs no other server on the embedded default.

@@ -136,6 +136,7 @@ def _production_env(tmp_path, **extra) -> dict:
     return {
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "enablement.example.org",
+        "ENABLEMENT_BASE_URL": "https://enablement.example.org",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "ENABLEMENT_VAR_DIR": str(tmp_path),
         **extra,
