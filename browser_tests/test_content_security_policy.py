@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from browser_tests.conftest import sign_in
+from enablement.demo.loader import DEMO_PASSWORD
 
 # Registered before any page script runs; it records what the browser refused.
 LISTEN = """
@@ -81,6 +82,20 @@ def test_public_pages_break_no_rule_and_start_govuk_frontend(page: Page):
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         _assert_govuk_frontend_started(page)
         _assert_no_violation(page, seen)
+
+
+@pytest.mark.browser
+def test_the_error_summary_and_password_reveal_still_work(page: Page):
+    # Both are GOV.UK Frontend components that run only with its JavaScript.
+    seen = _watch(page)
+    sign_in(page, "admin.east", DEMO_PASSWORD.upper())
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_have_attribute("data-govuk-error-summary-init", "")
+    expect(summary).to_be_focused()
+    password = page.get_by_label("Password", exact=True)
+    page.get_by_role("button", name="Show password").click()
+    expect(password).to_have_attribute("type", "text")
+    _assert_no_violation(page, seen)
 
 
 @pytest.mark.browser
