@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 from enablement.core.env import ConfigurationError, env_bool, env_int, env_list, env_str
 
@@ -69,6 +70,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "enablement.core.middleware.PrivateResponses",
+    "enablement.api.middleware.ApiErrorsAsJson",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -146,6 +150,39 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Production is anything that is neither the demo nor the tests: there the browser is told to
+# use HTTPS only (HSTS) and plain HTTP is redirected. Behind a proxy that ends TLS, set
+# SECURE_PROXY_SSL_HEADER to the header it sets (X-Forwarded-Proto), and make sure the proxy
+# overwrites that header from clients; otherwise the redirect would loop.
+PRODUCTION = not (DEMO or TESTING)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = int(env_str("SECURE_HSTS_SECONDS", "31536000" if PRODUCTION else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# Asking to be preloaded into browsers is a decision for whoever owns the council's domain,
+# not for one service on it, so it is off unless set and Django's reminder is silenced.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+_proxy_ssl_header = env_str("SECURE_PROXY_SSL_HEADER")
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https") if _proxy_ssl_header else None
+)
+
+# Content-Security-Policy (django-csp, ADR 0015): scripts, styles, images, fonts and requests
+# from this site only, no inline script or style, no plugins, never framed, forms post here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
@@ -177,6 +214,10 @@ NOTIFY_API_KEY = env_str("NOTIFY_API_KEY")
 NOTIFY_EMAIL_TEMPLATE_ID = env_str("NOTIFY_EMAIL_TEMPLATE_ID")
 
 ENABLEMENT_SERVICE_NAME = env_str("ENABLEMENT_SERVICE_NAME", "Enablement")
+# Where people reach the service, for the link in each email (emails carry no other detail).
+ENABLEMENT_BASE_URL = env_str(
+    "ENABLEMENT_BASE_URL", "http://127.0.0.1:8000" if (DEMO or TESTING) else ""
+)
 
 # The worker uses the database as its broker: a job is a row, so it survives a restart
 # and needs no other server on the embedded default.
@@ -218,6 +259,8 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "django_ratelimit.E003"]
 # the one the first of them saw (X-Forwarded-For), never what the client wrote itself.
 TRUSTED_PROXY_COUNT = int(env_str("TRUSTED_PROXY_COUNT", "0") or 0)
 SELF_REFERRAL_RATE = env_str("SELF_REFERRAL_RATE", "5/h")
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS.append("security.W021")  # see SECURE_HSTS_PRELOAD above
 
 # How long a system administrator's emergency sight of one record lasts (issue 9, item 6).
 BREAK_GLASS_HOURS = float(env_str("BREAK_GLASS_HOURS", "4") or 4)

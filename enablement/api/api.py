@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from enablement.api.auth import ActiveSessionAuth, ApiTokenAuth
+from enablement.api.middleware import json_for_exception
 
 api = NinjaAPI(
     title="Enablement API",
@@ -74,6 +75,12 @@ def on_unauthenticated(request, exc):
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
     return _error(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(Exception)
+def on_unexpected_error(request, exc: Exception):
+    # Replaces django-ninja's default, which shows the traceback to the client when DEBUG is on.
+    return json_for_exception(exc)
 
 
 def _register_routers():

@@ -7,11 +7,20 @@ class FieldError(Schema):
 
 
 class ErrorOut(Schema):
-    """Every 4xx: a sentence for people and a list of field errors for programs."""
+    """Every error: a sentence for people and a list of field errors for programs."""
 
     detail: str
     errors: list[FieldError] = []
 
 
 def responses(ok: dict) -> dict:
-    return {**ok, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+    # 503: the database could not be reached; nothing was saved and the call may be repeated.
+    return {
+        **ok,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        422: ErrorOut,
+        503: ErrorOut,
+    }

@@ -33,7 +33,13 @@ class Notification(models.Model):
 
 class OutboxMessage(models.Model):
     """An email waiting to be sent. Claimed with a conditional update so two workers never
-    send the same message (healthchecks' sendalerts)."""
+    send the same message (healthchecks' sendalerts).
+
+    The email carries only a reference and a link, never the inbox message's text: the
+    notification keeps that, behind sign-in (GOV.UK Notify's guidance on personal data in
+    email). A claim that outlives its worker may have been sent: through Notify it is looked
+    up by its reference before any resend; through SMTP, which cannot be asked, it waits
+    (`needs_check_at`) for a system administrator to say whether to send it again."""
 
     notification = models.OneToOneField(
         Notification, on_delete=models.CASCADE, related_name="outbox"
@@ -46,9 +52,25 @@ class OutboxMessage(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    # GOV.UK Notify's id for the email, once Notify has it.
+    provider_id = models.CharField(max_length=100, blank=True)
+    needs_check_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
+
+    @property
+    def provider_reference(self) -> str:
+        """What GOV.UK Notify is given as `reference`, to find this email again."""
+        return f"enablement-outbox-{self.pk}"
 
     def __str__(self) -> str:
         return f"{self.to_email}: {self.subject}"

@@ -1,20 +1,55 @@
 """Telling people: one inbox row per recipient, and an outbox row for email, written inside
-the caller's transaction so a change and its notice are saved together or not at all."""
+the caller's transaction so a change and its notice are saved together or not at all.
+
+The inbox keeps the full message, behind sign-in. The email says only that there is a
+message, with the referral's reference and a link: an email can be forwarded, misdirected
+or read on a shared screen, so it names no person and no service (GOV.UK Notify's guidance
+on personal data in email; docs/SECURITY.md "Email content").
+"""
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
+from django.urls import reverse
 
+from enablement.governance.services import record_event
 from enablement.notifications.models import Notification, OutboxMessage
 
 log = logging.getLogger(__name__)
 
+STALE_AFTER_SECONDS = 600
+MAX_ATTEMPTS = 5
+
+
+def email_subject(referral=None) -> str:
+    service = settings.ENABLEMENT_SERVICE_NAME
+    if referral is not None and referral.reference:
+        return f"{service}: a new message about referral {referral.reference}"
+    return f"{service}: you have a new message"
+
+
+def email_body(note: Notification) -> str:
+    base = settings.ENABLEMENT_BASE_URL.rstrip("/")
+    link = f"{base}{reverse('notifications:inbox')}#message-{note.pk}"
+    about = (
+        f" about referral {note.referral.reference}"
+        if note.referral is not None and note.referral.reference
+        else ""
+    )
+    return (
+        f"You have a new message{about} in {settings.ENABLEMENT_SERVICE_NAME}.\n\n"
+        f"Sign in to read it: {link}\n\n"
+        "The message itself is not in this email, to keep people's details out of email."
+    )
+
 
 def notify(*, users, subject: str, body: str, now: datetime, referral=None) -> list[Notification]:
+    """`subject` and `body` go to the inbox only; the email is made from the reference."""
     made = []
     for user in {u.pk: u for u in users if u is not None}.values():
         note = Notification.objects.create(
@@ -24,57 +59,146 @@ def notify(*, users, subject: str, body: str, now: datetime, referral=None) -> l
             OutboxMessage.objects.create(
                 notification=note,
                 to_email=user.email,
-                subject=subject,
-                body=body,
+                subject=email_subject(referral),
+                body=email_body(note),
                 created_at=now,
             )
         made.append(note)
     return made
 
 
-def _send(message: OutboxMessage) -> None:
+def _notify_client():
     if settings.NOTIFY_API_KEY and getattr(settings, "NOTIFY_EMAIL_TEMPLATE_ID", None):
         from notifications_python_client.notifications import NotificationsAPIClient
 
-        NotificationsAPIClient(settings.NOTIFY_API_KEY).send_email_notification(
+        return NotificationsAPIClient(settings.NOTIFY_API_KEY)
+    return None
+
+
+def _notify_already_has(client, message: OutboxMessage) -> str | None:
+    """Notify's id for this message if Notify already took it (in any state: delivered,
+    sending or failed), else None. Notify lists what it holds by the `reference` it was given
+    (for its retention period, 7 days unless changed), so this answers for any claim that
+    went stale within that time."""
+    found = client.get_all_notifications(reference=message.provider_reference)
+    for item in found.get("notifications", []):
+        if item.get("reference") == message.provider_reference:
+            return str(item.get("id", ""))
+    return None
+
+
+def _send(client, message: OutboxMessage) -> str:
+    """Hand the message over; returns the provider's id where it gives one."""
+    if client is not None:
+        response = client.send_email_notification(
             email_address=message.to_email,
             template_id=settings.NOTIFY_EMAIL_TEMPLATE_ID,
             personalisation={"subject": message.subject, "body": message.body},
+            reference=message.provider_reference,
         )
-    else:
-        send_mail(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.to_email])
+        return str((response or {}).get("id", ""))
+    send_mail(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.to_email])
+    return ""
 
 
-def deliver_outbox(*, now: datetime, limit: int = 100, stale_after_seconds: int = 600) -> int:
-    """Send what is waiting. Each message is claimed with a conditional update first, so two
-    workers never send the same one; a claim older than `stale_after_seconds` (a worker that
-    died mid-send) may be taken again."""
-    from datetime import timedelta
+def _claim(pk: int, *, now: datetime, stale: datetime) -> tuple[OutboxMessage, bool] | None:
+    """Take the message for this worker with a conditional update, so two workers never both
+    hold it. Returns it and whether it had been claimed before by a worker that never
+    finished (so it may have been sent), or None if it is not ours to send."""
+    message = OutboxMessage.objects.filter(pk=pk).first()
+    if message is None or message.sent_at or message.needs_check_at:
+        return None
+    before = message.claimed_at
+    if before is not None and before >= stale:
+        return None  # another worker is on it
+    held = Q(claimed_at__isnull=True) if before is None else Q(claimed_at=before)
+    taken = OutboxMessage.objects.filter(
+        held, pk=pk, sent_at__isnull=True, needs_check_at__isnull=True
+    ).update(claimed_at=now)
+    if not taken:
+        return None
+    message.claimed_at = now
+    return message, before is not None
 
+
+def deliver_outbox(
+    *, now: datetime, limit: int = 100, stale_after_seconds: int = STALE_AFTER_SECONDS
+) -> int:
+    """Send what is waiting; returns how many were handed to the provider by this run.
+
+    Each message is claimed before it is sent and marked sent after, so a worker that dies in
+    between leaves a claim that goes stale after `stale_after_seconds`. That message may or
+    may not have gone out. Through GOV.UK Notify it is looked up by its reference (the outbox
+    id) and sent only if Notify never had it; through SMTP it is not resent automatically but
+    set aside for a system administrator to check (emails_to_check)."""
     stale = now - timedelta(seconds=stale_after_seconds)
+    client = _notify_client()
     sent = 0
     candidates = OutboxMessage.objects.filter(
-        Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale), sent_at__isnull=True, attempts__lt=5
+        Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale),
+        sent_at__isnull=True,
+        needs_check_at__isnull=True,
+        attempts__lt=MAX_ATTEMPTS,
     ).values_list("pk", flat=True)[:limit]
     for pk in list(candidates):
-        claimed = OutboxMessage.objects.filter(
-            Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale), pk=pk, sent_at__isnull=True
-        ).update(claimed_at=now)
-        if not claimed:
-            continue  # another worker has it
-        message = OutboxMessage.objects.get(pk=pk)
-        try:
-            _send(message)
-        except Exception as exc:
-            log.warning("email to %s failed: %s", message.to_email, exc)
-            OutboxMessage.objects.filter(pk=pk).update(
-                claimed_at=None, attempts=message.attempts + 1, last_error=str(exc)[:2000]
-            )
+        claimed = _claim(pk, now=now, stale=stale)
+        if claimed is None:
             continue
-        with transaction.atomic():
-            OutboxMessage.objects.filter(pk=pk).update(sent_at=now, attempts=message.attempts + 1)
+        message, interrupted = claimed
+        mine = OutboxMessage.objects.filter(pk=pk, claimed_at=now)
+        try:
+            if client is not None and (interrupted or message.attempts):
+                # A timeout after Notify took the request counts as a failed attempt too.
+                already = _notify_already_has(client, message)
+                if already is not None:
+                    mine.update(sent_at=now, provider_id=already)
+                    log.info("email %s was already with Notify; not sent again", pk)
+                    continue
+            elif interrupted:
+                mine.update(
+                    needs_check_at=now,
+                    last_error="The worker sending this email stopped before recording "
+                    "whether it was sent. Check with the recipient before sending it again.",
+                )
+                log.warning("email %s may have been sent; set aside for a person to check", pk)
+                continue
+            provider_id = _send(client, message)
+        except Exception as exc:
+            log.warning("email %s to %s failed: %s", pk, message.to_email, exc)
+            mine.update(claimed_at=None, attempts=F("attempts") + 1, last_error=str(exc)[:2000])
+            continue
+        mine.update(sent_at=now, attempts=F("attempts") + 1, provider_id=provider_id)
         sent += 1
     return sent
+
+
+def emails_to_check():
+    return OutboxMessage.objects.filter(needs_check_at__isnull=False, sent_at__isnull=True)
+
+
+def email_checked(*, message: OutboxMessage, send_again: bool, actor, now: datetime) -> None:
+    """A system administrator's answer for an email that may have been sent: either it
+    arrived (so it is marked sent) or it did not (so the worker sends it again)."""
+    with transaction.atomic():
+        locked = OutboxMessage.objects.select_for_update().get(pk=message.pk)
+        if locked.needs_check_at is None or locked.sent_at is not None:
+            raise ValidationError("This email has already been checked.")
+        if send_again:
+            locked.needs_check_at = None
+            locked.claimed_at = None
+        else:
+            locked.sent_at = now
+        locked.checked_at = now
+        locked.checked_by = actor
+        locked.save()
+        record_event(
+            kind="email.checked",
+            summary=f"Email {locked.pk} to {locked.to_email}: "
+            + ("to be sent again" if send_again else "confirmed as sent"),
+            actor=actor,
+            now=now,
+            data={"outbox": locked.pk, "send_again": send_again},
+        )
 
 
 def mark_read(*, notification: Notification, now: datetime) -> None:

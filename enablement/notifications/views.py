@@ -1,9 +1,14 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
+from enablement.accounts.decorators import role_required
+from enablement.accounts.roles import Role
 from enablement.core import clock
 from enablement.notifications.models import Notification
-from enablement.notifications.services import mark_read
+from enablement.notifications.services import email_checked, emails_to_check, mark_read
 
 
 def inbox(request):
@@ -18,3 +23,30 @@ def inbox(request):
     return render(
         request, "notifications/inbox.html", {"page": page, "notes": shown, "unread": unread}
     )
+
+
+# Emails hold no case data (a reference and a link), so the system administrator, who keeps
+# the service running but sees no one's record, is the one who answers for them.
+@role_required(Role.SYSADMIN)
+def emails_to_check_page(request):
+    waiting = emails_to_check().select_related("notification__user")
+    return render(request, "notifications/emails_to_check.html", {"waiting": waiting})
+
+
+@require_POST
+@role_required(Role.SYSADMIN)
+def email_check(request, pk):
+    message = get_object_or_404(emails_to_check(), pk=pk)
+    send_again = request.POST.get("outcome") == "send-again"
+    try:
+        email_checked(message=message, send_again=send_again, actor=request.user, now=clock.now())
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(
+            request,
+            f"The email to {message.to_email} will be sent again"
+            if send_again
+            else f"The email to {message.to_email} is recorded as sent",
+        )
+    return redirect("notifications:emails-to-check")

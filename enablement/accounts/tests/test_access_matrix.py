@@ -127,6 +127,7 @@ def _targets(demo_ids):
         ("allocation:allocate-all", f"/allocation/teams/{team}/allocate-all/", {"senior"}),
         ("allocation:forecast", "/allocation/forecast/", OVERSIGHT),
         ("notifications:inbox", "/inbox/", ALL),
+        ("notifications:emails-to-check", "/inbox/emails-to-check/", {"sysadmin"}),
         ("api-v1:me", "/api/v1/me", ALL),
         ("api-v1:list_people", "/api/v1/people", SEARCHERS),
         ("api-v1:get_person", f"/api/v1/people/{east}", SEARCHERS),
@@ -180,6 +181,7 @@ NOT_IN_MATRIX = {
     "api-v1:answer_hold",
     "allocation:skills-needed",  # POST: enablement/allocation/tests/test_allocation.py
     "privacy:legal-hold-lift",  # POST: enablement/privacy/tests/test_retention.py
+    "notifications:email-check",  # POST: enablement/notifications/tests/test_outbox.py
     # POST: enablement/allocation/tests/test_api.py
     "api-v1:allocate",
     "api-v1:confirm_plan",
