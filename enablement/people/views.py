@@ -8,9 +8,8 @@ from enablement.accounts import access
 from enablement.accounts.roles import Role
 from enablement.core import clock
 from enablement.core.formtools import add_errors
-from enablement.governance.models import AccessLogEntry
+from enablement.governance import reads
 from enablement.governance.selectors import timeline_for
-from enablement.governance.services import log_access
 from enablement.people import selectors, services
 from enablement.people.forms import CarerForm, NewPersonForm, PersonForm, SearchForm
 from enablement.people.rules import PersonFacts
@@ -67,6 +66,7 @@ def new(request):
             postcode=data.get("postcode") or "",
         )
         shown, hidden = selectors.possible_duplicates(request.user, candidate)
+        reads.shown_people(match for match, _ in shown)
         if (shown or hidden) and not data.get("confirm_not_duplicate"):
             form.add_error(
                 "confirm_not_duplicate",
@@ -90,19 +90,12 @@ def new(request):
 
 
 def detail(request, pk):
-    person = access.get_person(request.user, pk)
-    now = clock.now()
-    log_access(
-        user=request.user,
-        person=person,
-        action=AccessLogEntry.Action.VIEW,
-        now=now,
-        path=request.path,
-    )
+    person = access.get_person(request.user, pk)  # logged as viewed by the door
     staff_view = request.user.has_perm("people.view_person")
     shown, hidden = ([], 0)
     if staff_view:
         shown, hidden = selectors.possible_duplicates(request.user, selectors.facts_of(person))
+        reads.shown_people(match for match, _ in shown)
     return render(
         request,
         "people/detail.html",
