@@ -333,6 +333,7 @@ def confirm_plan(request, team_id: int, payload: PlanIn):
         )
     except services.PlanChanged as exc:
         return Status(409, {"detail": exc.messages[0], "errors": []})
+    reads.shown_referrals(e.referral for e in episodes)
     return Status(201, [_episode(e) for e in episodes])
 
 

@@ -140,6 +140,7 @@ def create_person(request, payload: PersonIn):
         now=clock.now(),
         team=staff.team if staff else None,
     )
+    reads.viewed(person=person)  # the answer is the record: a read like any other
     return Status(201, person)
 
 
