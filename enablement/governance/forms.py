@@ -11,7 +11,9 @@ class RecordNumberField(forms.CharField):
 
     def __init__(self, *, message: str, **kwargs):
         self.message = message
-        super().__init__(required=False, max_length=19, **kwargs)
+        super().__init__(
+            required=False, max_length=19, error_messages={"max_length": message}, **kwargs
+        )
 
     def clean(self, value):
         value = super().clean(value)

@@ -142,7 +142,7 @@ _ITERABLES = {
 def watch(queryset: QuerySet, action: str = Action.LIST) -> QuerySet:
     """The queryset, logging every Person or Referral row it fetches as shown. `values()`,
     `count()` and `exists()` fetch no record and log nothing."""
-    kind = "person" if queryset.model._meta.label == "people.Person" else "referral"
+    kind = {"people.Person": "person", "referrals.Referral": "referral"}[queryset.model._meta.label]
     queryset = queryset.all()
     queryset._iterable_class = _ITERABLES[(kind, action)]
     return queryset
