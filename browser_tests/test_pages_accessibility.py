@@ -170,3 +170,31 @@ def test_api_token_key_is_shown_once_accessibly(page: Page):
     expect(page.get_by_role("table", name="Your API tokens")).to_contain_text("Case system link")
     expect(page.get_by_test_id("new-key")).to_have_count(0)
     assert key not in page.content()
+
+
+@pytest.mark.browser
+def test_access_log_filters_and_refuses_a_bad_number_accessibly(page: Page):
+    # Given the KERS provision manager has opened Ada Sample's record
+    pk = _person_pk("Ada", "Sample")
+    sign_in(page, "pm.kers")
+    page.goto(f"/people/{pk}/")
+
+    # When they open the access log and select Ada Sample
+    page.goto("/access-log/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Access log")
+    page.get_by_test_id("access-log").get_by_role("link", name="Ada Sample").first.click()
+
+    # Then the log shows their own view of her record, with the filter filled in
+    expect(page.get_by_label("Person's record number")).to_have_value(str(pk))
+    expect(page.get_by_test_id("access-log")).to_contain_text("Viewed the record")
+    assert_accessible(page)
+
+    # When they type a number that is not plain digits
+    page.get_by_label("Person's record number").fill("²")
+    page.get_by_role("button", name="Apply").click()
+
+    # Then it is refused beside the field, and nothing is listed
+    message = "Enter the person's record number in digits, like 1234"
+    expect(_error_summary(page).get_by_role("link", name=message)).to_be_visible()
+    expect(page.get_by_test_id("access-log")).to_contain_text("No entries.")
+    assert_accessible(page)

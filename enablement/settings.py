@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "enablement.core.middleware.PagesLoginRequiredMiddleware",
     "enablement.api.middleware.RefuseNulCharacters",
+    # Writes the access-log rows of what each request read (enablement/governance/reads.py).
+    "enablement.governance.reads.AccessLogMiddleware",
 ]
 
 ROOT_URLCONF = "enablement.urls"

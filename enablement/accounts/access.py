@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from enablement.accounts.roles import Role
+from enablement.governance import reads
 from enablement.people.models import Person
 
 NOTHING = Q(pk__in=[])
@@ -68,7 +69,8 @@ def has_break_glass(user) -> bool:
 
 
 def visible_people(user) -> QuerySet[Person]:
-    return Person.objects.filter(person_filter(user)).distinct()
+    """Every person this queryset fetches is logged as shown to the user (reads.watch)."""
+    return reads.watch(Person.objects.filter(person_filter(user)).distinct())
 
 
 def change_filter(user) -> Q:
@@ -119,6 +121,7 @@ def get_person(user, pk, *, change: bool = False) -> Person:
         raise Http404 from exc
     if change and not may_change_person(user, person):
         raise Http404
+    reads.viewed(person=person)
     return person
 
 
@@ -205,14 +208,14 @@ def referral_filter(user) -> Q:
 def visible_referrals(user):
     from enablement.referrals.models import Referral
 
-    return Referral.objects.filter(referral_filter(user)).distinct()
+    return reads.watch(Referral.objects.filter(referral_filter(user)).distinct())
 
 
 def get_referral(user, pk):
     from enablement.referrals.models import Referral
 
     try:
-        return (
+        referral = (
             visible_referrals(user)
             .select_related(
                 "service", "service_settings", "team", "person", "referrer", "named_social_worker"
@@ -221,6 +224,8 @@ def get_referral(user, pk):
         )
     except (Referral.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+    reads.viewed(referral=referral)
+    return referral
 
 
 # Who may take each front-door action on a referral they can see (seed 000 process overview).

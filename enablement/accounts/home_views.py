@@ -14,6 +14,7 @@ from enablement.catalogue.rules import caseload_capacity
 from enablement.catalogue.selectors import services_with_figures, team_staff
 from enablement.catalogue.vocab import DiagnosisCategory
 from enablement.core import clock
+from enablement.governance import reads
 from enablement.governance.models import Event
 
 SMALL_NUMBER = 5  # counts below this are shown as "fewer than 5" to commissioners
@@ -42,6 +43,7 @@ def worker(request):
             .select_related("referral", "person")
             .order_by("allocated_at")
         )
+        reads.shown_referrals(e.referral for e in episodes)
     return render(
         request,
         "home/worker.html",
@@ -83,7 +85,8 @@ def admin(request):
 
     team = _team(request)
     people = access.visible_people(request.user)
-    recent = Event.objects.filter(person__in=people).select_related("person", "actor")[:20]
+    recent = list(Event.objects.filter(person__in=people).select_related("person", "actor")[:20])
+    reads.shown_people({e.person_id for e in recent})
     return render(
         request,
         "home/admin.html",

@@ -1,6 +1,7 @@
 """Allocation as JSON: /api/v1/allocation. The same access door, selectors, rules and
 actions as the pages."""
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -16,6 +17,8 @@ from enablement.api.pagination import Pages
 from enablement.api.schemas import ErrorOut, responses
 from enablement.catalogue.models import StaffMember
 from enablement.core import clock
+from enablement.governance import reads
+from enablement.referrals.models import Referral
 
 router = Router(tags=["allocation"])
 MAX_ID = 2**63 - 1
@@ -185,28 +188,45 @@ def waiting_list(request, filters: Query[WaitingQuery]):
         teams = [_team(request, filters.team)]
     today = clock.today()
     found = selectors.teams_waiting(teams, on=today)
-    out = []
-    for row in selectors.waiting_rows(found.entries, found.outcome, today=today):
-        proposed = row.outcome if isinstance(row.outcome, rules.Assignment) else None
-        out.append(
-            {
-                "position": row.position,
-                "referral_id": row.referral.pk,
-                "reference": row.referral.reference,
-                "person_name": row.referral.person.full_name,
-                "team": row.referral.team.name,
-                "accepted_on": row.accepted_on,
-                "working_days_waiting": row.working_days,
-                "calendar_days_waiting": row.calendar_days,
-                "joint_working_requested": row.referral.joint_working_requested,
-                "skills_needed": sorted(s.code for s in row.referral.skills_needed.all()),
-                "postcode_district": row.postcode_district,
-                "proposed_worker_id": proposed.worker.id if proposed else None,
-                "proposed_worker": proposed.worker.name if proposed else None,
-                "waits_because": None if proposed else row.outcome.reason,
-            }
-        )
-    return out
+    return _WaitingPage(found, today)
+
+
+class _WaitingPage(Sequence):
+    """The merged list, built (and logged as shown) only for the slice the pagination asks
+    for: a page of 50 reads 50 referrals, not the whole list."""
+
+    def __init__(self, found, today):
+        self.found, self.today = found, today
+
+    def __len__(self) -> int:
+        return len(self.found.entries)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1 if index != -1 else None][0]
+        entries = self.found.entries[index]
+        rows = selectors.waiting_rows(entries, self.found.outcome, today=self.today)
+        return [_waiting_out(row) for row in rows]
+
+
+def _waiting_out(row) -> dict:
+    proposed = row.outcome if isinstance(row.outcome, rules.Assignment) else None
+    return {
+        "position": row.position,
+        "referral_id": row.referral.pk,
+        "reference": row.referral.reference,
+        "person_name": row.referral.person.full_name,
+        "team": row.referral.team.name,
+        "accepted_on": row.accepted_on,
+        "working_days_waiting": row.working_days,
+        "calendar_days_waiting": row.calendar_days,
+        "joint_working_requested": row.referral.joint_working_requested,
+        "skills_needed": sorted(s.code for s in row.referral.skills_needed.all()),
+        "postcode_district": row.postcode_district,
+        "proposed_worker_id": proposed.worker.id if proposed else None,
+        "proposed_worker": proposed.worker.name if proposed else None,
+        "waits_because": None if proposed else row.outcome.reason,
+    }
 
 
 @router.get(
@@ -269,6 +289,9 @@ def allocate(request, referral_id: int, payload: AllocateIn):
 
 def _plan_out(team) -> dict:
     plan = selectors.team_plan(team, on=clock.today()).plan
+    # The plan names referrals, not people; each is logged against its person.
+    ids = [a.referral.id for a in plan.assignments] + [w.referral.id for w in plan.waiting]
+    reads.shown_referrals(Referral.objects.filter(pk__in=ids).only("pk", "person_id"))
     return {
         "assignments": [
             {
@@ -310,6 +333,7 @@ def confirm_plan(request, team_id: int, payload: PlanIn):
         )
     except services.PlanChanged as exc:
         return Status(409, {"detail": exc.messages[0], "errors": []})
+    reads.shown_referrals(e.referral for e in episodes)
     return Status(201, [_episode(e) for e in episodes])
 
 

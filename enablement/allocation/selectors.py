@@ -16,6 +16,7 @@ from enablement.casework.models import OPEN_EPISODE_STATUSES, Episode
 from enablement.catalogue.models import LeavePeriod, Service, StaffMember, Team
 from enablement.catalogue.rules import caseload_capacity
 from enablement.core.workdays import ENGLAND_AND_WALES, WorkingCalendar
+from enablement.governance import reads
 from enablement.people.rules import postcode_district
 from enablement.referrals.models import Referral
 from enablement.referrals.rules import Status
@@ -229,9 +230,10 @@ def waiting_rows(
     today: date,
     calendar: WorkingCalendar = ENGLAND_AND_WALES,
 ) -> list[WaitingRow]:
-    """The rows to show or export, in the entries' order, with their referrals built."""
+    """The rows to show or export, in the entries' order, with their referrals built (and
+    logged as shown: build only the rows that are)."""
     referrals = (
-        Referral.objects.select_related("person", "team", "service")
+        reads.watch(Referral.objects.select_related("person", "team", "service"))
         .prefetch_related("skills_needed")
         .in_bulk([e.facts.id for e in entries])
     )

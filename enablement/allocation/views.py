@@ -23,6 +23,7 @@ from enablement.catalogue.models import StaffMember
 from enablement.core import clock
 from enablement.core.exports import csv_attachment
 from enablement.core.formtools import add_errors
+from enablement.governance import reads
 from enablement.referrals.rules import Status
 
 PAGE_SIZE = 25
@@ -138,12 +139,14 @@ def waiting_list(request):
         if form.is_bound and not form.is_valid():
             messages.error(request, "The filter is not valid, so nothing was downloaded")
             return redirect("allocation:waiting")
-        rows = selectors.waiting_rows(found.entries, found.outcome, today=today)
-        return csv_attachment(
-            f"waiting-list-{today.isoformat()}.csv",
-            WAITING_HEADERS,
-            (_waiting_values(r) for r in rows),
-        )
+        with reads.exporting() as export:
+            rows = selectors.waiting_rows(found.entries, found.outcome, today=today)
+            rows = export.rows(rows, person_of=lambda row: row.referral.person_id)
+            return csv_attachment(
+                f"waiting-list-{today.isoformat()}.csv",
+                WAITING_HEADERS,
+                (_waiting_values(r) for r in rows),
+            )
     page = Paginator(found.entries, PAGE_SIZE).get_page(request.GET.get("page"))
     summaries = [
         (t, selectors.waiting_referrals([t]).count()) for t in teams.select_related("service")

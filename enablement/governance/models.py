@@ -82,24 +82,71 @@ class Event(AppendOnly):
 
 
 class AccessLogEntry(AppendOnly):
-    """One view of a person's record by one user."""
+    """One read of personal data by one user: a person's (or referral's) record opened, a
+    person shown in a list or a search, or one export.
+
+    A view, list or search writes one row per person shown, so every access to a person is
+    found through the indexed `person` column. An export writes one row for the whole file
+    (`person` empty): its filter, its row count, and the ids of the people in it in
+    `exported_people`, so a search by person finds the exports that held them too
+    (docs/adr/0016-every-read-logged.md)."""
 
     class Action(models.TextChoices):
         VIEW = "view", "Viewed the record"
         API_VIEW = "api_view", "Read the record through the API"
         TIMELINE = "timeline", "Viewed the timeline"
-        EXPORT = "export", "Exported the record"
+        LIST = "list", "Shown in a list"
+        API_LIST = "api_list", "Listed through the API"
+        SEARCH = "search", "Found by a search"
+        API_SEARCH = "api_search", "Found by a search through the API"
+        EXPORT = "export", "Exported"
+
+    # Bounds of what a row keeps of the request (a longer query string is cut).
+    PATH_LENGTH = 300
+    QUERY_LENGTH = 500
 
     at = models.DateTimeField(db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="access_log")
+    person = models.ForeignKey(
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="access_log",
+        help_text="Whose record was read; empty for an export, which names its people in "
+        "exported_people",
+    )
+    referral = models.ForeignKey(
+        "referrals.Referral",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="access_log",
+    )
     action = models.CharField(max_length=20, choices=Action.choices)
-    path = models.CharField(max_length=300, blank=True)
+    path = models.CharField(max_length=PATH_LENGTH, blank=True)
+    query = models.CharField(
+        "filter", max_length=QUERY_LENGTH, blank=True, help_text="The request's query string"
+    )
+    row_count = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The rows of an export"
+    )
+    exported_people = models.TextField(
+        blank=True,
+        help_text="The ids of the people in an export, each between spaces: ' 4 17 '",
+    )
 
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name_plural = "access log entries"
-        indexes = [models.Index(fields=["person", "-at"])]
+        indexes = [
+            models.Index(fields=["person", "-at"]),
+            models.Index(fields=["user", "-at"]),
+            models.Index(fields=["action", "-at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.person_id}"
+
+    def exported_ids(self) -> list[int]:
+        return [int(n) for n in self.exported_people.split()]

@@ -9,9 +9,8 @@ from enablement.api.pagination import Pages
 from enablement.api.schemas import responses
 from enablement.catalogue.vocab import DiagnosisCategory
 from enablement.core import clock
-from enablement.governance.models import AccessLogEntry
+from enablement.governance import reads
 from enablement.governance.selectors import timeline_for
-from enablement.governance.services import log_access
 from enablement.people import selectors, services
 
 router = Router(tags=["people"])
@@ -141,20 +140,13 @@ def create_person(request, payload: PersonIn):
         now=clock.now(),
         team=staff.team if staff else None,
     )
+    reads.viewed(person=person)  # the answer is the record: a read like any other
     return Status(201, person)
 
 
 @router.get("/{person_id}", response=responses({200: PersonOut}), summary="One person")
 def get_person(request, person_id: int):
-    person = _person(request, person_id)
-    log_access(
-        user=request.auth,
-        person=person,
-        action=AccessLogEntry.Action.API_VIEW,
-        now=clock.now(),
-        path=request.path,
-    )
-    return person
+    return _person(request, person_id)  # logged as read by the door
 
 
 @router.patch(
@@ -182,11 +174,5 @@ def add_carer(request, person_id: int, payload: CarerIn):
 )
 def timeline(request, person_id: int):
     person = _person(request, person_id)
-    log_access(
-        user=request.auth,
-        person=person,
-        action=AccessLogEntry.Action.TIMELINE,
-        now=clock.now(),
-        path=request.path,
-    )
+    reads.viewed(person=person, action=reads.Action.TIMELINE)
     return list(timeline_for(person)[:500])

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from django.db.models import Q, QuerySet
 
 from enablement.accounts.access import visible_people
+from enablement.governance import reads
 from enablement.people import rules
 from enablement.people.models import Person
 
@@ -22,11 +23,13 @@ def _as_date(text: str) -> date | None:
 
 
 def search_people(user, query: str) -> QuerySet[Person]:
-    """By NHS number (any spacing), date of birth (e.g. 27/03/1985) or name."""
+    """By NHS number (any spacing), date of birth (e.g. 27/03/1985) or name. The people
+    fetched are logged as found by a search (a list when there is no query)."""
     people = visible_people(user).select_related("registered_team")
     query = (query or "").strip()
     if not query:
         return people
+    people = reads.watch(people, reads.Action.SEARCH)
     digits = re.sub(r"[\s-]", "", query)
     if digits.isdigit() and len(digits) == 10:
         return people.filter(nhs_number=digits)

@@ -9,9 +9,8 @@ from enablement.accounts import access
 from enablement.accounts.roles import Role
 from enablement.core import clock
 from enablement.core.formtools import add_errors
-from enablement.governance.models import AccessLogEntry
+from enablement.governance import reads
 from enablement.governance.selectors import timeline_for
-from enablement.governance.services import log_access
 from enablement.people import selectors, services
 from enablement.people.forms import (
     CarerForm,
@@ -74,6 +73,7 @@ def new(request):
             postcode=data.get("postcode") or "",
         )
         shown = selectors.possible_duplicates(request.user, candidate)
+        reads.shown_people(match for match, _ in shown)
         if shown and not data.get("confirm_not_duplicate"):
             form.add_error(
                 "confirm_not_duplicate",
@@ -97,19 +97,12 @@ def new(request):
 
 
 def detail(request, pk):
-    person = access.get_person(request.user, pk)
-    now = clock.now()
-    log_access(
-        user=request.user,
-        person=person,
-        action=AccessLogEntry.Action.VIEW,
-        now=now,
-        path=request.path,
-    )
+    person = access.get_person(request.user, pk)  # logged as viewed by the door
     staff_view = request.user.has_perm("people.view_person")
     shown = []
     if staff_view:
         shown = selectors.possible_duplicates(request.user, selectors.facts_of(person))
+        reads.shown_people(match for match, _ in shown)
     return render(
         request,
         "people/detail.html",
@@ -170,6 +163,7 @@ def duplicates(request):
     page = Paginator(selectors.duplicate_questions(request.user), 25).get_page(
         request.GET.get("page")
     )
+    reads.shown_people(p for q in page.object_list for p in (q.record, q.other))
     return render(request, "people/duplicates.html", {"page": page})
 
 
@@ -179,6 +173,7 @@ def duplicate_decide(request, pk):
     question = selectors.duplicate_questions(request.user).filter(pk=pk).first()
     if question is None:
         raise Http404
+    reads.shown_people((question.record, question.other), reads.Action.VIEW)
     form = DuplicateDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -22,6 +22,7 @@ from enablement.catalogue.models import Service, Team
 from enablement.catalogue.vocab import ReferralSource
 from enablement.core import clock
 from enablement.core.workdays import ENGLAND_AND_WALES
+from enablement.governance import reads
 from enablement.referrals import rules, selectors, services
 from enablement.referrals.models import Referral
 from enablement.referrals.rules import Action, RiskArea
@@ -529,7 +530,11 @@ def list_referrals(request, filters: Query[ReferralFilters]):
             status__in=[ReferralStatus.SUBMITTED, ReferralStatus.VALIDATED]
         )
     referrals = referrals.prefetch_related("holds")
-    return [r for r in referrals if _clocks(r).screening_overdue == filters.overdue]
+    # Every candidate is read to work out its clock; only the page returned is shown, and
+    # logged when the door's queryset fetches it.
+    with reads.not_shown():
+        picked = [r.pk for r in referrals if _clocks(r).screening_overdue == filters.overdue]
+    return referrals.filter(pk__in=picked)
 
 
 @router.get("/{referral_id}", response=responses({200: ReferralOut}), summary="One referral")

@@ -46,6 +46,7 @@ from enablement.catalogue.models import Service, ServiceSettings, Team
 from enablement.core import clock
 from enablement.core.exports import attachment, csv_bytes
 from enablement.core.workdays import ENGLAND_AND_WALES, WorkingCalendar
+from enablement.governance import reads
 from enablement.referrals import rules
 from enablement.referrals.rules import Status
 from enablement.referrals.views import REFERRAL_ROLES
@@ -454,7 +455,15 @@ def _export(request, render_file, content_type: str, extension: str):
         query.pop("page", None)
         url = reverse("referrals:list")
         return redirect(f"{url}?{query.urlencode()}" if query else url)
-    return _attachment(render_file(found.rows()), content_type, extension)
+    # One access-log row for the file: the filter (the query string), the row count and
+    # the people in it.
+    with reads.exporting() as export:
+        content = render_file(export.rows(found.rows(), person_of=_person_id))
+    return _attachment(content, content_type, extension)
+
+
+def _person_id(row: Row) -> int:
+    return row.referral.person_id
 
 
 def export_csv(request):

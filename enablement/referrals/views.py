@@ -10,6 +10,7 @@ from enablement.catalogue.models import Team
 from enablement.core import clock
 from enablement.core.formtools import add_errors
 from enablement.core.workdays import ENGLAND_AND_WALES
+from enablement.governance import reads
 from enablement.people import selectors as people_selectors
 from enablement.people.rules import PersonFacts
 from enablement.referrals import rules, selectors, services
@@ -163,6 +164,7 @@ def match_person(request, pk):
         )
     )
     by_id = {str(p.pk): p for p, _ in matches}
+    reads.shown_people(by_id.values())
     return _action_page(
         request,
         referral,

@@ -104,6 +104,7 @@ def _targets(demo_ids):
         ("catalogue:leave-new", f"/staff/{staff}/leave/new/", {"senior", "sysadmin"}),
         ("catalogue:resources", "/resources/", CASE_TEAM | OVERSIGHT),
         ("governance:access-log", "/access-log/", OVERSIGHT),
+        ("governance:access-log-csv", "/access-log/export/csv/", OVERSIGHT),
         ("referrals:list", "/referrals/", referral_roles),
         ("referrals:export-csv", "/referrals/export/csv/", referral_roles),
         ("referrals:export-xlsx", "/referrals/export/xlsx/", referral_roles),

@@ -1,0 +1,514 @@
+"""Every page and every API operation that returns personal data writes an access-log row
+naming the user and the person (or referral) they read.
+
+The tables below are written by hand: each URL name of the app and each operation of the
+API's OpenAPI schema is either a read of personal data, with a request that makes it as a
+role that may, or says why it is not. A URL or operation the tables do not list fails the
+first tests, so one added later has to be classified (and, if it shows people, logged).
+"""
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+import time_machine
+from django.urls import get_resolver
+from django.utils import timezone
+
+from enablement.accounts.tests.test_access_matrix import _names
+from enablement.api.api import api
+from enablement.governance.models import AccessLogEntry
+from enablement.people.models import Person
+from enablement.referrals.models import Referral
+from enablement.referrals.rules import RiskArea
+
+Ids = dict
+
+
+@dataclass(frozen=True)
+class Reads:
+    """A read of personal data: `role` requests `path(ids)`; the new rows must name the
+    user and, when `names` is given, that person or referral (an id key: "person:east",
+    "referral:submitted"). An export must write one export row with the filter."""
+
+    role: str
+    path: Callable[[Ids], str]
+    names: str | None = None
+    method: str = "get"
+    body: Callable[[Ids], dict] | None = None
+    export: bool = False
+    setup: Callable | None = None  # (ids, client_for) -> None, before the request
+    statuses: tuple[int, ...] = (200, 201, 302)
+
+
+@dataclass(frozen=True)
+class NoPersonalData:
+    why: str
+
+
+def _risks():
+    return [
+        {"area": a.value, "description": "None known", "assessed_on": "2026-02-24"}
+        for a in RiskArea
+    ]
+
+
+def _values(ids):
+    return {
+        "source": "community_mh_social_work",
+        "named_social_worker_id": ids["referrer"],
+        "need_identified": True,
+        "work_requested": "Travel independently by bus to the Tuesday allotment group",
+        "intended_outcomes": "Goes alone by week 6",
+        "deliverable_within_length": True,
+        "consent_to_share": True,
+        "ongoing_cmh_social_work": True,
+        "diagnosed_need": True,
+        "eligible_needs": True,
+        "risks": _risks(),
+    }
+
+
+def _api_post(client, path, body):
+    return client.post(path, json.dumps(body), content_type="application/json")
+
+
+def _bep_referral(ids, client_for):
+    """A hub referral at the single point of referral, validated: ready for assessment."""
+    if "bep" in ids:
+        return
+    body = {
+        "person_id": ids["person:sample"],
+        "destination": {"service": "BEP"},
+        **_values(ids),
+        "source": "agreed_organisation",
+    }
+    made = _api_post(client_for("referrer"), "/api/v1/referrals", body)
+    assert made.status_code == 201, made.content
+    ids["bep"] = made.json()["id"]
+    done = _api_post(client_for("admin.bep"), f"/api/v1/referrals/{ids['bep']}/validate", {})
+    assert done.status_code == 200, done.content
+
+
+def _panel_in_triage(ids, client_for):
+    from enablement.referrals.rules import Status
+
+    if Referral.objects.get(pk=ids["referral:panel"]).status == Status.IN_TRIAGE:
+        return
+    path = f"/api/v1/referrals/{ids['referral:panel']}/validate"
+    assert _api_post(client_for("admin.autism"), path, {}).status_code == 200
+
+
+def _fitting_worker(ids, client_for):
+    path = f"/api/v1/allocation/referrals/{ids['referral:waiting']}/candidates"
+    found = client_for("senior").get(path).json()
+    ids["fits"] = next(c["worker_id"] for c in found if c["fits"])
+
+
+def _reviewed_plan(ids, client_for):
+    plan = client_for("senior").get(f"/api/v1/allocation/teams/{ids['team']}/plan").json()
+    ids["reviewed"] = plan["reviewed"]
+
+
+def _new_person_form(ids):
+    bo = Person.objects.get(pk=ids["person:east"])
+    dob = bo.date_of_birth
+    return {
+        "given_name": bo.given_name,
+        "family_name": bo.family_name,
+        "date_of_birth_0": dob.day,
+        "date_of_birth_1": dob.month,
+        "date_of_birth_2": dob.year,
+        "primary_diagnosis": bo.primary_diagnosis,
+    }
+
+
+# --- Pages, by URL name ------------------------------------------------------------------------
+
+PAGES: dict[str, Reads | NoPersonalData | tuple] = {
+    "accounts:home": NoPersonalData("redirects to the role's home page"),
+    "accounts:sign-in": NoPersonalData("the sign-in form"),
+    "accounts:sign-out": NoPersonalData("signs out"),
+    "accounts:tokens": NoPersonalData("the user's own API tokens"),
+    "accounts:token-revoke": NoPersonalData("revokes one of the user's own tokens"),
+    "home:worker": Reads("worker", lambda i: "/home/caseload/", "person:east"),
+    "home:admin": Reads("admin", lambda i: "/home/validation/", "referral:submitted"),
+    "home:senior": Reads("senior", lambda i: "/home/screening/", "referral:validated"),
+    "home:dashboard": NoPersonalData("aggregate counts only, small numbers suppressed"),
+    "home:referrer": Reads("referrer", lambda i: "/home/my-referrals/", "referral:submitted"),
+    "home:portal": Reads("person", lambda i: "/home/my-record/", "person:pat"),
+    "home:sysadmin": NoPersonalData("users, teams and services; no case data"),
+    "people:search": (
+        Reads("worker", lambda i: "/people/?q=Specimen", "person:east"),
+        Reads("admin", lambda i: "/people/", "person:east"),
+    ),
+    "people:new": (
+        NoPersonalData("GET: an empty form"),
+        Reads(
+            "worker",
+            lambda i: "/people/new/",
+            "person:east",
+            method="post",
+            body=_new_person_form,
+            statuses=(200,),  # the possible matches are shown, nothing is saved
+        ),
+    ),
+    "people:detail": (
+        Reads("worker", lambda i: f"/people/{i['person:east']}/", "person:east"),
+        Reads("person", lambda i: f"/people/{i['person:pat']}/", "person:pat"),
+    ),
+    "people:edit": Reads("worker", lambda i: f"/people/{i['person:east']}/edit/", "person:east"),
+    "people:carer-new": Reads(
+        "senior", lambda i: f"/people/{i['person:east']}/carers/new/", "person:east"
+    ),
+    "catalogue:services": NoPersonalData("services and their settings"),
+    "catalogue:service": NoPersonalData("one service and its settings"),
+    "catalogue:service-version": NoPersonalData("one version of a service's settings"),
+    "catalogue:service-new": NoPersonalData("form for a new service"),
+    "catalogue:service-change": NoPersonalData("form to change a service's settings"),
+    "catalogue:teams": NoPersonalData("teams"),
+    "catalogue:team-new": NoPersonalData("form for a new team"),
+    "catalogue:team": NoPersonalData("a team's staff, their hours and skills"),
+    "catalogue:staff-new": NoPersonalData("form for a new member of staff"),
+    "catalogue:staff-edit": NoPersonalData("a member of staff's hours and skills"),
+    "catalogue:leave-new": NoPersonalData("a member of staff's leave"),
+    "catalogue:resources": NoPersonalData("the catalogue of interventions"),
+    "referrals:list": (
+        Reads("admin", lambda i: "/referrals/", "referral:submitted"),
+        Reads("admin", lambda i: "/referrals/?sort=screening_due", "referral:held"),
+    ),
+    "referrals:export-csv": Reads(
+        "admin", lambda i: "/referrals/export/csv/?status=submitted", export=True
+    ),
+    "referrals:export-xlsx": Reads(
+        "provision_manager", lambda i: "/referrals/export/xlsx/?sort=status", export=True
+    ),
+    "referrals:new": Reads(
+        "referrer", lambda i: f"/referrals/new/?person={i['person:east']}", "person:east"
+    ),
+    "referrals:detail": (
+        Reads("admin", lambda i: f"/referrals/{i['referral:submitted']}/", "referral:submitted"),
+        Reads(
+            "quality_manager",
+            lambda i: f"/referrals/{i['referral:panel']}/",
+            "referral:panel",
+        ),
+    ),
+    "referrals:return": Reads(
+        "admin", lambda i: f"/referrals/{i['referral:submitted']}/return/", "referral:submitted"
+    ),
+    "referrals:resubmit": Reads(
+        "referrer", lambda i: f"/referrals/{i['referral:returned']}/resubmit/", "referral:returned"
+    ),
+    "referrals:screen": Reads(
+        "worker", lambda i: f"/referrals/{i['referral:validated']}/screen/", "referral:validated"
+    ),
+    "referrals:hold": Reads(
+        "senior", lambda i: f"/referrals/{i['referral:validated']}/hold/", "referral:validated"
+    ),
+    "referrals:answer": Reads(
+        "referrer", lambda i: f"/referrals/{i['referral:held']}/answer/", "referral:held"
+    ),
+    "referrals:route": Reads(
+        "senior.autism", lambda i: f"/referrals/{i['referral:panel']}/route/", "referral:panel"
+    ),
+    "referrals:assess": Reads(
+        "worker.bep",
+        lambda i: f"/referrals/{i['bep']}/assess/",
+        "person:sample",
+        setup=_bep_referral,
+    ),
+    "referrals:validate": Reads(
+        "admin",
+        lambda i: f"/referrals/{i['referral:submitted']}/validate/",
+        "referral:submitted",
+        method="post",
+    ),
+    "allocation:waiting": (
+        Reads("senior", lambda i: "/allocation/", "referral:waiting"),
+        Reads("admin", lambda i: "/allocation/?format=csv", export=True),
+    ),
+    "allocation:allocate": Reads(
+        "senior", lambda i: f"/allocation/referrals/{i['referral:waiting']}/", "referral:waiting"
+    ),
+    "allocation:skills-needed": Reads(
+        "senior",
+        lambda i: f"/allocation/referrals/{i['referral:waiting']}/skills-needed/",
+        "referral:waiting",
+        method="post",
+    ),
+    "allocation:allocate-all": Reads(
+        "senior", lambda i: f"/allocation/teams/{i['team']}/allocate-all/", "referral:waiting"
+    ),
+    "allocation:caseloads": NoPersonalData("workers' caseload figures; no person named"),
+    "allocation:forecast": NoPersonalData("a projection of numbers"),
+    "notifications:inbox": Reads("referrer", lambda i: "/inbox/", "referral:held"),
+    "governance:access-log": Reads("provision_manager", lambda i: "/access-log/"),
+    "governance:access-log-csv": Reads(
+        "quality_manager", lambda i: "/access-log/export/csv/", export=True
+    ),
+    "self-referral": NoPersonalData("the public form: shows nothing held"),
+    "self-referral-done": NoPersonalData("the public form's thank-you page"),
+}
+
+
+# --- API operations, by method and path of the OpenAPI schema ----------------------------------
+
+R = "/api/v1/referrals"
+A = "/api/v1/allocation"
+
+API: dict[str, Reads | NoPersonalData] = {
+    "GET /api/v1/me": NoPersonalData("the signed-in user's own account"),
+    "GET /api/v1/people": Reads("worker", lambda i: "/api/v1/people?q=Specimen", "person:east"),
+    "POST /api/v1/people": Reads(
+        "worker",
+        lambda i: "/api/v1/people",
+        method="post",
+        body=lambda i: {
+            "given_name": "Rae",
+            "family_name": "Newcomer",
+            "date_of_birth": "1990-05-01",
+            "primary_diagnosis": "mental_health",
+        },
+    ),
+    "GET /api/v1/people/{person_id}": Reads(
+        "worker", lambda i: f"/api/v1/people/{i['person:east']}", "person:east"
+    ),
+    "PATCH /api/v1/people/{person_id}": Reads(
+        "worker",
+        lambda i: f"/api/v1/people/{i['person:east']}",
+        "person:east",
+        method="patch",
+        body=lambda i: {"phone": "01632 960001"},
+    ),
+    "POST /api/v1/people/{person_id}/carers": Reads(
+        "senior",
+        lambda i: f"/api/v1/people/{i['person:east']}/carers",
+        "person:east",
+        method="post",
+        body=lambda i: {"name": "Val Specimen", "relationship": "sister"},
+    ),
+    "GET /api/v1/people/{person_id}/timeline": Reads(
+        "worker", lambda i: f"/api/v1/people/{i['person:east']}/timeline", "person:east"
+    ),
+    "GET /api/v1/services": NoPersonalData("services"),
+    "POST /api/v1/services": NoPersonalData("creates a service"),
+    "GET /api/v1/services/{code}": NoPersonalData("one service"),
+    "GET /api/v1/services/{code}/versions": NoPersonalData("a service's settings versions"),
+    "POST /api/v1/services/{code}/versions": NoPersonalData("changes a service's settings"),
+    "GET /api/v1/referrals": Reads(
+        "admin", lambda i: f"{R}?status=submitted", "referral:submitted"
+    ),
+    "POST /api/v1/referrals": Reads(
+        "referrer",
+        lambda i: R,
+        "person:sample",
+        method="post",
+        body=lambda i: {
+            "person_id": i["person:sample"],
+            "destination": {"team_id": i["team"]},
+            **_values(i),
+        },
+    ),
+    "GET /api/v1/referrals/{referral_id}": Reads(
+        "admin", lambda i: f"{R}/{i['referral:submitted']}", "referral:submitted"
+    ),
+    "POST /api/v1/referrals/{referral_id}/return": Reads(
+        "admin",
+        lambda i: f"{R}/{i['referral:submitted']}/return",
+        "referral:submitted",
+        method="post",
+        body=lambda i: {"missing": ["consent"], "note": "Please confirm consent"},
+    ),
+    "POST /api/v1/referrals/{referral_id}/resubmit": Reads(
+        "referrer",
+        lambda i: f"{R}/{i['referral:returned']}/resubmit",
+        "referral:returned",
+        method="post",
+        body=_values,
+    ),
+    "POST /api/v1/referrals/{referral_id}/validate": Reads(
+        "admin.autism",
+        lambda i: f"{R}/{i['referral:panel']}/validate",
+        "referral:panel",
+        method="post",
+        body=lambda i: {},
+    ),
+    "POST /api/v1/referrals/{referral_id}/route": Reads(
+        "senior.autism",
+        lambda i: f"{R}/{i['referral:panel']}/route",
+        "referral:panel",
+        method="post",
+        body=lambda i: {"team_id": i["team"], "reason": "Primary need is mental health"},
+        setup=_panel_in_triage,
+    ),
+    "POST /api/v1/referrals/{referral_id}/assess": Reads(
+        "worker.bep",
+        lambda i: f"{R}/{i['bep']}/assess",
+        "person:sample",
+        method="post",
+        body=lambda i: {"hub_id": i["bep_west"], "level": "brief", "reason": "Assessed"},
+        setup=_bep_referral,
+    ),
+    "POST /api/v1/referrals/{referral_id}/hold": Reads(
+        "senior",
+        lambda i: f"{R}/{i['referral:validated']}/hold",
+        "referral:validated",
+        method="post",
+        body=lambda i: {"concern": "Eviction letter?"},
+    ),
+    "POST /api/v1/referrals/{referral_id}/answer": Reads(
+        "referrer",
+        lambda i: f"{R}/{i['referral:validated']}/answer",
+        "referral:validated",
+        method="post",
+        body=lambda i: {"answer": "Safe: I visited"},
+    ),
+    "POST /api/v1/referrals/{referral_id}/screen": Reads(
+        "senior",
+        lambda i: f"{R}/{i['referral:validated']}/screen",
+        "referral:validated",
+        method="post",
+        body=lambda i: {"decision": "accept", "desktop_check_complete": True},
+    ),
+    "GET /api/v1/allocation/waiting-list": Reads(
+        "senior", lambda i: f"{A}/waiting-list", "referral:waiting"
+    ),
+    "GET /api/v1/allocation/referrals/{referral_id}/candidates": Reads(
+        "senior", lambda i: f"{A}/referrals/{i['referral:waiting']}/candidates", "referral:waiting"
+    ),
+    "POST /api/v1/allocation/referrals/{referral_id}/allocate": Reads(
+        "senior",
+        lambda i: f"{A}/referrals/{i['referral:waiting']}/allocate",
+        "referral:waiting",
+        method="post",
+        body=lambda i: {"worker_id": i["fits"], "reason": ""},
+        setup=_fitting_worker,
+    ),
+    # After the allocation above: the rest of the team's list.
+    "GET /api/v1/allocation/teams/{team_id}/plan": Reads(
+        "senior", lambda i: f"{A}/teams/{i['team']}/plan"
+    ),
+    "POST /api/v1/allocation/teams/{team_id}/plan": Reads(
+        "senior",
+        lambda i: f"{A}/teams/{i['team']}/plan",
+        method="post",
+        body=lambda i: {"reviewed": i["reviewed"]},
+        setup=_reviewed_plan,
+    ),
+    "GET /api/v1/allocation/caseloads": NoPersonalData("workers' caseload figures"),
+    "GET /api/v1/allocation/forecast": NoPersonalData("a projection of numbers"),
+}
+
+
+def _schema_operations() -> set[str]:
+    schema = api.get_openapi_schema()
+    return {f"{m.upper()} {path}" for path, ops in schema["paths"].items() for m in ops}
+
+
+def _page_names() -> set[str]:
+    # The API's own URL names are its operations (checked against the schema below), its
+    # index and its docs.
+    return {n for n in _names(get_resolver().url_patterns) if not n.startswith("api-v1:")}
+
+
+def test_every_url_is_classified():
+    missing = _page_names() - PAGES.keys()
+    assert not missing, f"Say whether these pages return personal data: {sorted(missing)}"
+    gone = PAGES.keys() - _page_names()
+    assert not gone, f"These pages no longer exist: {sorted(gone)}"
+
+
+def test_every_api_operation_is_classified():
+    operations = _schema_operations()
+    missing = operations - API.keys()
+    assert not missing, f"Say whether these operations return personal data: {sorted(missing)}"
+    gone = API.keys() - operations
+    assert not gone, f"These operations no longer exist: {sorted(gone)}"
+
+
+@pytest.fixture
+def ids(demo, user_for):
+    from enablement.catalogue.models import Team
+
+    def referral(family):
+        return Referral.objects.filter(person__family_name=family).order_by("pk").first().pk
+
+    return {
+        "referrer": user_for("referrer").pk,
+        "team": Team.objects.get(name="Kent East").pk,
+        "bep_west": Team.objects.get(service__code="BEP", name="Barnet West").pk,
+        "person:east": Person.objects.get(family_name="Specimen").pk,
+        "person:pat": Person.objects.get(family_name="Example").pk,
+        "person:sample": Person.objects.get(family_name="Sample").pk,
+        "referral:submitted": referral("Sample"),
+        "referral:validated": referral("Specimen"),
+        "referral:held": referral("Placeholder"),
+        "referral:returned": referral("Example"),
+        "referral:panel": referral("Invented"),
+        "referral:waiting": referral("Facsimile"),
+    }
+
+
+def _reads(table) -> list[tuple[str, Reads]]:
+    out = []
+    for key, entry in table.items():
+        for one in entry if isinstance(entry, tuple) else (entry,):
+            if isinstance(one, Reads):
+                out.append((key, one))
+    return out
+
+
+def _check(key, read: Reads, ids, client_for, user_for) -> str | None:
+    if read.setup:
+        read.setup(ids, client_for)
+    before = AccessLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    client = client_for(read.role)
+    path = read.path(ids)
+    body = read.body(ids) if read.body else None
+    if path.startswith("/api/") and read.method != "get":
+        response = getattr(client, read.method)(
+            path, json.dumps(body or {}), content_type="application/json"
+        )
+    elif read.method == "post":
+        response = client.post(path, body or {})
+    else:
+        response = client.get(path)
+    if response.status_code not in read.statuses:
+        return f"{key} {path}: {response.status_code} {response.content[:300]!r}"
+    rows = AccessLogEntry.objects.filter(pk__gt=before, user=user_for(read.role))
+    if not rows.exists():
+        return f"{key} {path}: no access-log row for {read.role}"
+    if read.export:
+        [export] = rows.filter(action=AccessLogEntry.Action.EXPORT)
+        assert export.person_id is None and export.row_count and export.exported_people
+        assert export.query == path.partition("?")[2], (key, export.query)
+        assert not rows.exclude(action=AccessLogEntry.Action.EXPORT).filter(
+            person_id__in=export.exported_ids()
+        ), f"{key}: an export is one row, not one per person"
+    if read.names:
+        column = "person_id" if read.names.startswith("person:") else "referral_id"
+        if not rows.filter(**{column: ids[read.names]}).exists():
+            return f"{key} {path}: no row names {read.names}"
+    return None
+
+
+@pytest.fixture
+def tuesday(demo):
+    # The day after the demo was loaded: its referrals' risk information is current.
+    with time_machine.travel(timezone.make_aware(dt.datetime(2026, 3, 3, 10, 0)), tick=False):
+        yield
+
+
+def test_every_page_that_shows_personal_data_logs_the_read(tuesday, ids, client_for, user_for):
+    problems = [_check(k, r, ids, client_for, user_for) for k, r in _reads(PAGES)]
+    assert not [p for p in problems if p], "\n".join(p for p in problems if p)
+
+
+def test_every_api_operation_that_returns_personal_data_logs_the_read(
+    tuesday, ids, client_for, user_for
+):
+    problems = [_check(k, r, ids, client_for, user_for) for k, r in _reads(API)]
+    assert not [p for p in problems if p], "\n".join(p for p in problems if p)
