@@ -19,6 +19,7 @@ from enablement.accounts.models import BreakGlassGrant, RoleGrantRequest
 from enablement.accounts.roles import Role
 from enablement.core import clock
 from enablement.core.formtools import add_errors
+from enablement.governance import reads
 from enablement.governance.models import Event
 
 MANAGERS = (Role.PROVISION_MANAGER, Role.QUALITY_MANAGER)
@@ -136,6 +137,7 @@ def break_glass(request):
         .select_related("person")
         .prefetch_related("person__referrals__service")
     )
+    reads.shown_people(g.person for g in live)
     return render(
         request,
         "accounts/break_glass.html",
@@ -152,6 +154,7 @@ def break_glass_log(request):
     misses = []
     if Role.QUALITY_MANAGER in request.user.roles:
         misses = Event.objects.filter(kind="break_glass.no_match").select_related("actor")[:50]
+    reads.shown_people(g.person for g in page.object_list)
     return render(
         request,
         "accounts/break_glass_log.html",

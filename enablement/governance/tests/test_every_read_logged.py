@@ -125,6 +125,42 @@ def _new_person_form(ids):
     }
 
 
+def _duplicate_question(ids, client_for):
+    """Kent East records a twin of Eli Fictional, whom it cannot see: a question for
+    someone who sees both."""
+    from enablement.people.models import PossibleDuplicate
+
+    if "dup" in ids:
+        return
+    eli = Person.objects.get(pk=ids["person:west"])
+    dob = eli.date_of_birth
+    made = client_for("admin").post(
+        "/people/new/",
+        {
+            "given_name": eli.given_name,
+            "family_name": eli.family_name,
+            "date_of_birth_0": dob.day,
+            "date_of_birth_1": dob.month,
+            "date_of_birth_2": dob.year,
+            "primary_diagnosis": eli.primary_diagnosis,
+        },
+    )
+    assert made.status_code == 302, made.content[:300]
+    ids["dup"] = PossibleDuplicate.objects.get(other=eli).pk
+
+
+def _break_glass(ids, client_for):
+    if "glass" in ids:
+        return
+    bo = Person.objects.get(pk=ids["person:east"])
+    opened = client_for("sysadmin").post(
+        "/break-glass/",
+        {"nhs_number": bo.nhs_number, "reason": "Police asking for the next of kin tonight"},
+    )
+    assert opened.status_code == 302, opened.content[:300]
+    ids["glass"] = True
+
+
 # --- Pages, by URL name ------------------------------------------------------------------------
 
 PAGES: dict[str, Reads | NoPersonalData | tuple] = {
@@ -248,6 +284,57 @@ PAGES: dict[str, Reads | NoPersonalData | tuple] = {
     "governance:access-log": Reads("provision_manager", lambda i: "/access-log/"),
     "governance:access-log-csv": Reads(
         "quality_manager", lambda i: "/access-log/export/csv/", export=True
+    ),
+    "referrals:match": Reads(
+        "admin.bep",
+        lambda i: f"/referrals/{i['referral:selfref']}/match/",
+        "person:sample",  # the possible match shown to the admin
+    ),
+    "people:duplicates": Reads(
+        "quality_manager",
+        lambda i: "/people/possible-duplicates/",
+        "person:west",
+        setup=_duplicate_question,
+    ),
+    "people:duplicate-decide": Reads(
+        "quality_manager",
+        lambda i: f"/people/possible-duplicates/{i['dup']}/",
+        "person:west",
+        setup=_duplicate_question,
+    ),
+    "accounts:role-give": NoPersonalData("staff accounts and roles; no case data"),
+    "accounts:role-requests": NoPersonalData("requests for staff roles; no case data"),
+    "accounts:role-request": NoPersonalData("one request for a staff role; no case data"),
+    "accounts:break-glass": Reads(
+        "sysadmin", lambda i: "/break-glass/", "person:east", setup=_break_glass
+    ),
+    "accounts:break-glass-log": Reads(
+        "provision_manager", lambda i: "/break-glass/log/", "person:east", setup=_break_glass
+    ),
+    "notifications:emails-to-check": NoPersonalData(
+        "staff email addresses and referral references; no person's details"
+    ),
+    "notifications:email-check": NoPersonalData("POST: marks one email as checked"),
+    "privacy:subject-access": Reads(
+        "provision_manager",
+        lambda i: f"/people/{i['person:east']}/subject-access/",
+        "person:east",
+    ),
+    "privacy:export-json": Reads(
+        "provision_manager",
+        lambda i: f"/people/{i['person:east']}/subject-access/json/",
+        "person:east",
+    ),
+    "privacy:export-pdf": Reads(
+        "quality_manager",
+        lambda i: f"/people/{i['person:east']}/subject-access/pdf/",
+        "person:east",
+    ),
+    "privacy:legal-hold": Reads(
+        "provision_manager", lambda i: f"/people/{i['person:east']}/legal-hold/", "person:east"
+    ),
+    "privacy:legal-hold-lift": NoPersonalData(
+        "POST: lifts a hold and returns to the legal-hold page, which is logged"
     ),
     "self-referral": NoPersonalData("the public form: shows nothing held"),
     "self-referral-done": NoPersonalData("the public form's thank-you page"),
@@ -443,6 +530,8 @@ def ids(demo, user_for):
         "person:east": Person.objects.get(family_name="Specimen").pk,
         "person:pat": Person.objects.get(family_name="Example").pk,
         "person:sample": Person.objects.get(family_name="Sample").pk,
+        "person:west": Person.objects.get(family_name="Fictional").pk,
+        "referral:selfref": Referral.objects.get(submitted_details__family_name="Sampel").pk,
         "referral:submitted": referral("Sample"),
         "referral:validated": referral("Specimen"),
         "referral:held": referral("Placeholder"),
