@@ -67,10 +67,12 @@ def user_for_api_key(key: str, *, now: datetime):
         return None
     token = (
         ApiToken.objects.select_related("user")
-        .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True, expires_at__gt=now)
+        .filter(key_hash=ApiToken.hash_key(key))
         .first()
     )
     if token is None or not token.user.is_active:
+        return None
+    if not rules.token_is_live(revoked_at=token.revoked_at, expires_at=token.expires_at, now=now):
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
@@ -252,15 +254,19 @@ def two_factor_remove(*, user: User, actor, now: datetime) -> None:
 
 def second_factor_match(*, user: User, code: str):
     """The device that accepts the code (authenticator, or a recovery code, which is used up),
-    or None. django-otp slows down guessing after each wrong code."""
+    or None. django-otp slows down guessing after each wrong code. A six-digit code is tried
+    against the app only and anything else against the recovery codes only, so using a
+    recovery code does not count as a wrong app code (and the reverse)."""
     from django_otp import devices_for_user
     from django_otp.plugins.otp_static.models import StaticDevice
 
-    recovery = "".join(ch for ch in (code or "") if ch.isalnum()).lower()
+    compact = "".join(ch for ch in (code or "") if ch.isascii() and ch.isalnum()).lower()
+    app_code = compact.isdigit() and len(compact) == 6
     with transaction.atomic():
         for device in devices_for_user(user, for_verify=True):
-            candidate = recovery if isinstance(device, StaticDevice) else _digits(code)
-            if candidate and device.verify_token(candidate):
+            if isinstance(device, StaticDevice) == app_code:
+                continue
+            if compact and device.verify_token(compact):
                 return device
     return None
 
