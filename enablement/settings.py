@@ -146,7 +146,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # django-axes checks every sign-in before the password is tried, so a locked account stays
 # locked even with the right password.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "enablement.accounts.lockout.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:sign-in"

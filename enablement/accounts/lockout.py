@@ -1,6 +1,7 @@
 """django-axes, the sign-in lockout, wired to the service: the page a locked account sees,
 the Event written when a lock happens, and the client address it records."""
 
+from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.dispatch import receiver
 from django.shortcuts import render
@@ -37,3 +38,15 @@ def _on_locked_out(sender, request, username, ip_address, **kwargs):
     from enablement.accounts.services import account_locked
 
     account_locked(username=username or "", address=ip_address, now=clock.now())
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """django-axes' check before the password, for sign-ins that come with a request (every
+    sign-in through a page does). A call without one, such as Django's test client
+    `login()` or a management command, has no address or page to lock, so it is let through
+    to the password check instead of failing."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)

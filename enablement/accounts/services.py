@@ -65,11 +65,7 @@ def user_for_api_key(key: str, *, now: datetime):
     of switched-off accounts are all refused alike."""
     if not key or not key.startswith(ApiToken.PREFIX):
         return None
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=ApiToken.hash_key(key))
-        .first()
-    )
+    token = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash_key(key)).first()
     if token is None or not token.user.is_active:
         return None
     if not rules.token_is_live(revoked_at=token.revoked_at, expires_at=token.expires_at, now=now):

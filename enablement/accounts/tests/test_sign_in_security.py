@@ -147,7 +147,8 @@ def test_a_system_administrator_unlocks_a_locked_account(make_user):
 
 @override_settings(OTP_REQUIRED_ROLES=["sysadmin", "provision_manager", "quality_manager"])
 def test_a_manager_without_a_second_factor_reaches_no_page_but_its_setup(
-    client_for, demo_ids  # noqa: F811
+    client_for,
+    demo_ids,  # noqa: F811
 ):
     client = client_for("provision_manager")
     setup = {"/account/two-factor/set-up/", "/account/two-factor/set-up/qr.svg"}
@@ -268,9 +269,7 @@ def test_optional_two_factor_can_be_turned_off_but_a_required_one_cannot(make_us
 @override_settings(OTP_REQUIRED_ROLES=["provision_manager"])
 def test_api_tokens_are_not_stopped_by_the_second_factor_page(make_user):
     manager = make_user("pm.test", Role.PROVISION_MANAGER)
-    _, key = services.api_token_create(
-        user=manager, name="link", actor=manager, now=timezone.now()
-    )
+    _, key = services.api_token_create(user=manager, name="link", actor=manager, now=timezone.now())
     response = Client().get("/api/v1/me", headers={"Authorization": f"Bearer {key}"})
     assert response.status_code == 200
     assert response.json()["username"] == "pm.test"
@@ -336,9 +335,7 @@ def test_password_reset_by_email(make_user):
     form = client.get(link, follow=True)
     assert "Choose a new password" in form.content.decode()
     new = "violet lantern quietly orbits"
-    response = client.post(
-        form.request["PATH_INFO"], {"new_password1": new, "new_password2": new}
-    )
+    response = client.post(form.request["PATH_INFO"], {"new_password1": new, "new_password2": new})
     assert response["Location"] == "/password-reset/done/"
     user.refresh_from_db()
     assert user.check_password(new)
@@ -403,9 +400,9 @@ def test_an_expired_token_is_refused_and_last_use_is_kept(make_user):
     page = client.get("/account/tokens/").content.decode()
     token = ApiToken.objects.get()
     assert token.expires_at == token.created_at + dt.timedelta(days=30)
-    assert token.expires_at.astimezone(timezone.get_current_timezone()).strftime(
-        "%-d %b %Y"
-    ) in page
+    assert (
+        token.expires_at.astimezone(timezone.get_current_timezone()).strftime("%-d %b %Y") in page
+    )
 
     key = services.api_token_create(
         user=worker, name="link", actor=worker, now=timezone.now(), days=30
