@@ -76,3 +76,43 @@ def test_set_up_two_factor_then_sign_in_with_a_code(page: Page, settings):
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Administration")
     assert path_of(page) == "/home/administration/"
+
+
+@pytest.mark.browser
+def test_account_pages_are_accessible(page: Page):
+    # The pages a person reaches without signing in
+    for path, heading in [
+        ("/password-reset/", "Reset your password"),
+        ("/password-reset/sent/", "Check your email"),
+    ]:
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        assert_accessible(page)
+    page.goto("/sign-in/")
+    page.get_by_role("link", name="I have forgotten my password").click()
+    assert path_of(page) == "/password-reset/"
+
+    # A system administrator's account pages
+    sign_in(page, "sysadmin")
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Users").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("User accounts")
+    assert_accessible(page)
+    page.get_by_role("link", name="worker.east", exact=True).click()
+    expect(page.get_by_test_id("status")).to_have_text("Active")
+    assert_accessible(page)
+    page.get_by_role("button", name="Switch off this account").click()
+    page.get_by_role("button", name="Switch off account").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Enter why the account is being switched off"
+    )
+    assert_accessible(page)
+    page.get_by_label("Why is this account being switched off?").fill("Left the council")
+    page.get_by_role("button", name="Switch off account").click()
+    expect(page.get_by_test_id("status")).to_have_text("Switched off")
+    expect(page.get_by_role("list").filter(has_text="Left the council")).to_be_visible()
+    page.goto("/users/locked/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Locked accounts")
+    assert_accessible(page)
+    page.goto("/account/password/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Change your password")
+    assert_accessible(page)
