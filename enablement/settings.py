@@ -170,6 +170,9 @@ AXES_FAILURE_LIMIT = _env_int("SIGN_IN_FAILURE_LIMIT", 20)
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_COOLOFF_TIME = None
 AXES_RESET_ON_SUCCESS = True
+# Once locked, further attempts are refused without being written: a guesser hammering a
+# locked username cannot grow the attempts table.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "enablement.accounts.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "enablement.accounts.lockout.client_address"
 # Our own Events record lockouts; axes' per-sign-in log would duplicate the session table.

@@ -8,7 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -248,9 +248,12 @@ def two_factor_qr(request):
     """The authenticator's QR code as an SVG image, so the page needs no script or inline
     image data (a strict Content-Security-Policy allows images from the site only)."""
     import segno
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     if not _may_set_up(request.user):
         raise PermissionDenied
+    if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+        raise Http404  # set up already: the key is never shown again
     device = services.pending_totp_device(request.user)
     out = BytesIO()
     segno.make(device.config_url, error="m").save(

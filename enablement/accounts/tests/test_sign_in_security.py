@@ -209,6 +209,9 @@ def test_setting_up_two_factor_shows_a_qr_code_then_opens_the_service(make_user)
     assert len(codes) == 10 and len(set(codes)) == 10
     assert client.get("/home/dashboard/").status_code == 200
     assert Event.objects.filter(kind="account.two_factor_set_up", actor=manager).exists()
+    # Once set up, the key is not shown again
+    assert client.get("/account/two-factor/set-up/qr.svg").status_code == 404
+    assert client.get("/account/two-factor/set-up/")["Location"] == "/account/"
 
     # Next time, the password alone is not enough: the code page comes first
     again = Client()
