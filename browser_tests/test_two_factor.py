@@ -116,3 +116,32 @@ def test_account_pages_are_accessible(page: Page):
     page.goto("/account/password/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Change your password")
     assert_accessible(page)
+
+
+@pytest.mark.browser
+def test_a_locked_account_is_told_what_to_do_and_unlocked_by_the_administrator(
+    page: Page, settings
+):
+    settings.AXES_FAILURE_LIMIT = 2
+
+    # When someone gives a wrong password for the same username twice
+    for wrong in ("wrong password one", "wrong password two"):
+        sign_in(page, "worker.east", wrong)
+
+    # Then the account is locked, and the page says what to do
+    expect(page.get_by_role("heading", level=1)).to_have_text("This account is locked")
+    expect(page.get_by_role("main")).to_contain_text("ask your system administrator")
+    assert_accessible(page)
+
+    # When the system administrator unlocks it from the list of locked accounts
+    sign_in(page, "sysadmin")
+    page.goto("/users/locked/")
+    row = page.get_by_role("row").filter(has_text="worker.east")
+    row.get_by_role("button", name="Unlock").click()
+    expect(page.get_by_role("main")).to_contain_text("'worker.east' can sign in again")
+    expect(page.get_by_role("main")).to_contain_text("No account is locked")
+    sign_out(page)
+
+    # Then the worker signs in with the right password
+    sign_in(page, "worker.east")
+    expect(page.get_by_role("heading", level=1)).to_have_text("My caseload")

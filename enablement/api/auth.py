@@ -3,10 +3,17 @@ from django_ratelimit.core import get_usage
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
+from enablement.accounts.lockout import client_address
 from enablement.accounts.services import user_for_api_key
 from enablement.core import clock
 
 BAD_TOKEN_GROUP = "api-bad-token"  # noqa: S105 - a cache key group, not a secret
+
+
+def _client_address(group, request) -> str:
+    # The same address the sign-in lockout records; a request without one (a WSGI call
+    # from a test harness) is counted under one shared name rather than failing.
+    return client_address(request) or "unknown"
 
 
 def _bad_tokens(request, *, increment: bool) -> dict | None:
@@ -15,7 +22,7 @@ def _bad_tokens(request, *, increment: bool) -> dict | None:
     return get_usage(
         request,
         group=BAD_TOKEN_GROUP,
-        key="ip",
+        key=_client_address,
         rate=settings.API_TOKEN_FAILURE_RATE,
         increment=increment,
     )

@@ -14,4 +14,13 @@ class ErrorOut(Schema):
 
 
 def responses(ok: dict) -> dict:
-    return {**ok, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+    # 429: too many wrong API tokens from the client's address (api/auth.py).
+    return {
+        **ok,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        422: ErrorOut,
+        429: ErrorOut,
+    }

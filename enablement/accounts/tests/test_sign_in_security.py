@@ -468,3 +468,11 @@ def test_your_account_is_linked_from_the_header_not_the_navigation(client_for):
     portal = client_for("person").get("/account/").content.decode()
     assert 'href="/account/password/"' in portal
     assert "two-factor" not in portal and "/account/tokens/" not in portal
+
+
+def test_a_request_without_a_client_address_is_still_answered(make_user):
+    # A WSGI call need not carry REMOTE_ADDR; a wrong token is then a 401, never a 500.
+    response = Client(REMOTE_ADDR=None).get(
+        "/api/v1/me", headers={"Authorization": "Bearer enb_guess"}
+    )
+    assert response.status_code == 401
