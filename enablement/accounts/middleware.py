@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import redirect
+from django_otp import user_has_device
 
 from enablement.accounts import rules
 
@@ -16,7 +17,6 @@ def second_factor_exempt(view):
 
 def needs_second_factor(user) -> bool:
     """True while a signed-in session still owes its second factor."""
-    from django_otp import user_has_device
 
     if not user.is_authenticated or user.is_verified():
         return False
@@ -45,7 +45,6 @@ class SecondFactorMiddleware:
         if request.path_info.startswith("/api/"):
             request.user = AnonymousUser()
             return None
-        from django_otp import user_has_device
 
         target = (
             "accounts:two-factor" if user_has_device(request.user) else "accounts:two-factor-setup"

@@ -1,8 +1,12 @@
 from datetime import datetime
 
+from axes.utils import reset
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django_otp import devices_for_user
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from enablement.accounts import rules
 from enablement.accounts.models import ApiToken, User
@@ -91,7 +95,6 @@ def account_locked(*, username: str, address: str | None, now: datetime) -> None
 
 def account_unlock(*, username: str, actor, now: datetime) -> bool:
     """Clears the failed sign-ins of a username; False if it was not locked."""
-    from axes.utils import reset
 
     with transaction.atomic():
         if not reset(username=username):
@@ -172,7 +175,6 @@ def password_changed(*, user: User, actor, now: datetime, how: str) -> None:
 def pending_totp_device(user: User):
     """The authenticator being set up: made once and kept until confirmed, so reloading the
     setup page does not change the QR code under the person's feet."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
@@ -181,7 +183,6 @@ def pending_totp_device(user: User):
 
 
 def _new_recovery_codes(user: User) -> list[str]:
-    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
@@ -193,7 +194,6 @@ def _new_recovery_codes(user: User) -> list[str]:
 def two_factor_confirm(*, user: User, device, code: str, now: datetime) -> list[str]:
     """Confirms the authenticator with a first code and returns new recovery codes, to be
     shown once. Raises ValidationError for a wrong code."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     with transaction.atomic():
         device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user)
@@ -231,8 +231,6 @@ def recovery_codes_renew(*, user: User, now: datetime) -> list[str]:
 def two_factor_remove(*, user: User, actor, now: datetime) -> None:
     """Removes every second factor of a user: by themselves where it is optional, or by a
     system administrator when a phone and the recovery codes are lost."""
-    from django_otp.plugins.otp_static.models import StaticDevice
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     with transaction.atomic():
         removed = TOTPDevice.objects.filter(user=user, confirmed=True).delete()[0]
@@ -253,8 +251,6 @@ def second_factor_match(*, user: User, code: str):
     or None. django-otp slows down guessing after each wrong code. A six-digit code is tried
     against the app only and anything else against the recovery codes only, so using a
     recovery code does not count as a wrong app code (and the reverse)."""
-    from django_otp import devices_for_user
-    from django_otp.plugins.otp_static.models import StaticDevice
 
     compact = "".join(ch for ch in (code or "") if ch.isascii() and ch.isalnum()).lower()
     app_code = compact.isdigit() and len(compact) == 6

@@ -1,19 +1,25 @@
 from base64 import b32encode
 from io import BytesIO
 
+import segno
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Sum
+from django.db.models import Max, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import user_has_device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from enablement.accounts import rules, services
 from enablement.accounts.decorators import role_required
@@ -31,6 +37,7 @@ from enablement.accounts.models import ApiToken
 from enablement.accounts.roles import ROLES, Role
 from enablement.core import clock
 from enablement.core.formtools import add_errors
+from enablement.governance.models import Event
 
 STAFF_AND_PARTNER_ROLES = tuple(rules.STAFF_ROLES)
 
@@ -61,8 +68,6 @@ def home(request):
 
 
 def _two_factor_state(user) -> dict:
-    from django_otp.plugins.otp_static.models import StaticToken
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     required = rules.second_factor_required(
         user.roles, rules.required_roles(settings.OTP_REQUIRED_ROLES)
@@ -207,8 +212,6 @@ def two_factor_setup(request):
     user = request.user
     if not _may_set_up(user):
         raise PermissionDenied
-    from django_otp import login as otp_login
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         # Replacing an authenticator is done by removing it first, with a verified session.
@@ -247,9 +250,6 @@ def two_factor_setup(request):
 def two_factor_qr(request):
     """The authenticator's QR code as an SVG image, so the page needs no script or inline
     image data (a strict Content-Security-Policy allows images from the site only)."""
-    import segno
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     if not _may_set_up(request.user):
         raise PermissionDenied
     if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
@@ -266,13 +266,10 @@ def two_factor_qr(request):
 @second_factor_exempt
 def two_factor(request):
     """The second step of signing in: a code from the app, or a recovery code."""
-    from django_otp import login as otp_login
-    from django_otp.plugins.otp_static.models import StaticDevice
 
     user = request.user
     if not needs_second_factor(user):
         return redirect(_next(request))
-    from django_otp import user_has_device
 
     if not user_has_device(user):
         return redirect(reverse("accounts:two-factor-setup") + "?" + request.GET.urlencode())
@@ -324,8 +321,6 @@ def two_factor_remove(request):
 
 
 def _locked_usernames() -> dict[str, dict]:
-    from axes.models import AccessAttempt
-    from django.db.models import Max
 
     rows = (
         AccessAttempt.objects.values("username")
@@ -338,7 +333,6 @@ def _locked_usernames() -> dict[str, dict]:
 
 @role_required(Role.SYSADMIN)
 def users(request):
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     locked = _locked_usernames()
     with_2fa = set(TOTPDevice.objects.filter(confirmed=True).values_list("user_id", flat=True))
@@ -386,7 +380,6 @@ def unlock(request):
 
 @role_required(Role.SYSADMIN)
 def user_detail(request, pk):
-    from enablement.governance.models import Event
 
     user = get_object_or_404(get_user_model(), pk=pk)
     events = Event.objects.filter(kind__startswith="account.", data__user=user.pk).select_related(
