@@ -17,13 +17,13 @@ def second_factor_exempt(view):
 
 def needs_second_factor(user) -> bool:
     """True while a signed-in session still owes its second factor."""
-
     if not user.is_authenticated or user.is_verified():
         return False
-    required = rules.required_roles(settings.OTP_REQUIRED_ROLES)
-    if rules.second_factor_required(user.roles, required):
-        return True
-    return user_has_device(user)
+    return rules.must_verify(
+        roles=user.roles,
+        required=rules.required_roles(settings.OTP_REQUIRED_ROLES),
+        has_device=user_has_device(user),
+    )
 
 
 class SecondFactorMiddleware:
