@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
+from enablement.accounts.roles import Role
 from enablement.core.env import ConfigurationError, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -53,6 +54,10 @@ INSTALLED_APPS = [
     "django.forms",
     "ninja",
     "django_q",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "enablement.core",
     "enablement.accounts",
     "enablement.catalogue",
@@ -77,12 +82,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "enablement.core.middleware.PagesLoginRequiredMiddleware",
+    "enablement.accounts.middleware.SecondFactorMiddleware",
     "enablement.api.middleware.RefuseNulCharacters",
     # Writes the access-log rows of what each request read (enablement/governance/reads.py).
     "enablement.governance.reads.AccessLogMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "enablement.urls"
@@ -138,10 +147,64 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # The demo's published password is refused anywhere but the demo.
+    {"NAME": "enablement.accounts.validators.DemoPasswordValidator"},
+]
+# django-axes checks every sign-in before the password is tried, so a locked account stays
+# locked even with the right password.
+AUTHENTICATION_BACKENDS = [
+    "enablement.accounts.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:sign-in"
+
+PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works for one hour
+
+
+def _env_int(name: str, default: int, minimum: int = 1) -> int:
+    raw = env_str(name, str(default))
+    if not raw.isascii() or not raw.isdigit() or int(raw) < minimum:
+        raise ConfigurationError(f"{name} must be a whole number of at least {minimum}")
+    return int(raw)
+
+
+# Sign-in lockout (django-axes): after this many wrong passwords for one username the account
+# is locked until a system administrator unlocks it (no cool-off: a guesser cannot wait it
+# out). Counted per username, so changing address does not help a guesser.
+AXES_FAILURE_LIMIT = _env_int("SIGN_IN_FAILURE_LIMIT", 20)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_COOLOFF_TIME = None
+AXES_RESET_ON_SUCCESS = True
+# Once locked, further attempts are refused without being written: a guesser hammering a
+# locked username cannot grow the attempts table.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "enablement.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "enablement.accounts.lockout.client_address"
+# Our own Events record lockouts; axes' per-sign-in log would duplicate the session table.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+# Wrong API tokens from one client address (django-ratelimit, same cache as above).
+API_TOKEN_FAILURE_RATE = env_str("API_TOKEN_FAILURE_RATE", "20/15m")
+# API tokens expire; the maker picks a lifetime up to this many days (default 90).
+API_TOKEN_MAX_DAYS = _env_int("API_TOKEN_MAX_DAYS", 365)
+
+# Two-factor authentication (django-otp, TOTP with recovery codes). Members of these roles
+# cannot reach any page until they have set up and used a second factor; `staff` means every
+# role but the person supported and carer. Empty in demo mode and tests, so the published
+# demo sign-ins and the existing tests work with a password alone.
+OTP_REQUIRED_ROLES = env_list(
+    "OTP_REQUIRED_ROLES",
+    [] if (DEMO or TESTING) else ["sysadmin", "provision_manager", "quality_manager"],
+)
+_OTP_ROLE_NAMES = {"staff", *(r.value for r in Role)}
+if unknown := set(OTP_REQUIRED_ROLES) - _OTP_ROLE_NAMES:
+    raise ConfigurationError(
+        f"OTP_REQUIRED_ROLES has unknown roles {sorted(unknown)}; use {sorted(_OTP_ROLE_NAMES)}"
+    )
+OTP_TOTP_ISSUER = env_str("ENABLEMENT_SERVICE_NAME", "Enablement")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -266,6 +329,10 @@ if not SECURE_HSTS_PRELOAD:
 
 # How long a system administrator's emergency sight of one record lasts (issue 9, item 6).
 BREAK_GLASS_HOURS = float(env_str("BREAK_GLASS_HOURS", "4") or 4)
+# Sign-in lockout counts wrong passwords per username whatever the address or browser, so
+# axes' warning about rotating user agents does not apply; locking by address as well would
+# lock a whole council office behind one address out at once.
+SILENCED_SYSTEM_CHECKS.append("axes.W006")
 
 NINJA_PAGINATION_PER_PAGE = 50
 

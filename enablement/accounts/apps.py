@@ -10,6 +10,9 @@ class AccountsConfig(AppConfig):
     def ready(self):
         # Groups need the permissions, which Django itself creates after migrating.
         post_migrate.connect(_sync_roles, dispatch_uid="enablement.sync_roles")
+        from enablement.accounts import lockout
+
+        lockout.connect()
 
 
 def _sync_roles(sender, using="default", **kwargs):

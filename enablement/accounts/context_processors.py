@@ -69,20 +69,8 @@ NAVIGATION = (
         {Role.ADMIN, Role.WORKER, Role.SENIOR, Role.PROVISION_MANAGER, Role.QUALITY_MANAGER},
     ),
     ("Access log", "governance:access-log", {Role.PROVISION_MANAGER, Role.QUALITY_MANAGER}),
-    (
-        "API tokens",
-        "accounts:tokens",
-        {
-            Role.ADMIN,
-            Role.WORKER,
-            Role.SENIOR,
-            Role.REFERRER,
-            Role.PROVISION_MANAGER,
-            Role.QUALITY_MANAGER,
-            Role.COMMISSIONER,
-            Role.SYSADMIN,
-        },
-    ),
+    ("Users", "accounts:users", {Role.SYSADMIN}),
+    # Password, two-factor and API tokens live under "Your account", linked from the header.
 )
 
 

@@ -48,6 +48,8 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=12, db_index=True)
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField()
+    # Chosen when the token is made (rules.token_lifetimes); an expired token is refused.
+    expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 

@@ -15,6 +15,7 @@ class ErrorOut(Schema):
 
 def responses(ok: dict) -> dict:
     # 503: the database could not be reached; nothing was saved and the call may be repeated.
+    # 429: too many wrong API tokens from the client's address (api/auth.py).
     return {
         **ok,
         400: ErrorOut,
@@ -23,4 +24,5 @@ def responses(ok: dict) -> dict:
         404: ErrorOut,
         422: ErrorOut,
         503: ErrorOut,
+        429: ErrorOut,
     }

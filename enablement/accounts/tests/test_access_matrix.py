@@ -52,6 +52,18 @@ def _targets(demo_ids):
         ),
         ("accounts:break-glass", "/break-glass/", {"sysadmin"}),
         ("accounts:break-glass-log", "/break-glass/log/", OVERSIGHT),
+        ("accounts:account", "/account/", ALL),
+        ("accounts:password-change", "/account/password/", ALL),
+        ("accounts:two-factor-setup", "/account/two-factor/set-up/", NOT_PORTAL),
+        ("accounts:two-factor-qr", "/account/two-factor/set-up/qr.svg", NOT_PORTAL),
+        ("accounts:users", "/users/", {"sysadmin"}),
+        ("accounts:locked", "/users/locked/", {"sysadmin"}),
+        ("accounts:user", f"/users/{demo_ids['worker_user']}/", {"sysadmin"}),
+        (
+            "accounts:user-deactivate",
+            f"/users/{demo_ids['worker_user']}/switch-off/",
+            {"sysadmin"},
+        ),
         ("home:worker", "/home/caseload/", {"worker"}),
         ("home:admin", "/home/validation/", {"admin"}),
         ("home:senior", "/home/screening/", {"senior"}),
@@ -161,7 +173,20 @@ NOT_IN_MATRIX = {
     "accounts:home",  # redirects every role to its home: test_home_redirects
     "accounts:sign-in",
     "accounts:sign-out",
-    "accounts:token-revoke",  # POST: test_tokens
+    "accounts:token-revoke",  # POST: api/tests/test_api.py
+    # Public by design, for a person who cannot sign in: accounts/tests/test_sign_in_security.py
+    "accounts:password-reset",
+    "accounts:password-reset-sent",
+    "accounts:password-reset-confirm",
+    "accounts:password-reset-complete",
+    # Sends on to the page asked for unless a second factor is owed: test_sign_in_security.py
+    "accounts:two-factor",
+    # POST: accounts/tests/test_sign_in_security.py
+    "accounts:recovery-codes",
+    "accounts:two-factor-remove",
+    "accounts:unlock",
+    "accounts:user-reactivate",
+    "accounts:user-two-factor-remove",
     "referrals:validate",  # POST: referrals/tests
     "self-referral",
     "self-referral-done",  # public by design: referrals/tests/test_self_referral
@@ -193,7 +218,7 @@ NOT_IN_MATRIX = {
 def demo_ids(demo):
     from django.contrib.auth import get_user_model
 
-    from enablement.accounts.models import RoleGrantRequest
+    from enablement.accounts.models import RoleGrantRequest, User
     from enablement.catalogue.models import StaffMember, Team
     from enablement.people.models import Person
     from enablement.referrals.models import Referral
@@ -227,6 +252,7 @@ def demo_ids(demo):
         "waiting": Referral.objects.get(person__family_name="Facsimile").pk,
         "waiting_west": Referral.objects.get(person__family_name="Lookalike").pk,
         "selfref": Referral.objects.get(submitted_details__family_name="Sampel").pk,
+        "worker_user": User.objects.get(username="worker.east").pk,
     }
 
 

@@ -30,7 +30,10 @@ def _token(username, demo, django_user_model) -> dict:
     from enablement.accounts.services import api_token_create
 
     user = django_user_model.objects.get(username=username)
-    key = api_token_create(user=user, name="schemathesis", actor=user, now=demo)[1]
+    from django.utils import timezone
+
+    # Made at the real moment: the API checks a token's expiry against the real clock.
+    key = api_token_create(user=user, name="schemathesis", actor=user, now=timezone.now())[1]
     return {"Authorization": f"Bearer {key}"}
 
 
