@@ -34,6 +34,23 @@ class ApiTokenForm(forms.Form):
         help_text="For example, the link from the council case system",
         error_messages={"required": "Enter what the token is for"},
     )
+    days = forms.TypedChoiceField(
+        label="How long should it work?",
+        help_text="After this the token stops working and you make a new one",
+        coerce=int,
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": "Choose how long the token works"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        max_days = settings.API_TOKEN_MAX_DAYS
+        field = self.fields["days"]
+        field.choices = [(d, _days_label(d)) for d in rules.token_lifetimes(max_days)]
+        field.initial = rules.default_token_days(max_days)
+        # A form sent without a choice (another program, an old bookmark) gets the default.
+        field.empty_value = field.initial
 
 
 def _reason_field(label: str, say: str, hint: str = "") -> forms.CharField:
@@ -145,23 +162,6 @@ class BreakGlassForm(forms.Form):
         "For example, the police asked for the next of kin of someone taken to hospital. "
         "Provision managers of the person's services see what you write",
     )
-    days = forms.TypedChoiceField(
-        label="How long should it work?",
-        help_text="After this the token stops working and you make a new one",
-        coerce=int,
-        widget=forms.RadioSelect,
-        required=False,
-        error_messages={"invalid_choice": "Choose how long the token works"},
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        max_days = settings.API_TOKEN_MAX_DAYS
-        field = self.fields["days"]
-        field.choices = [(d, _days_label(d)) for d in rules.token_lifetimes(max_days)]
-        field.initial = rules.default_token_days(max_days)
-        # A form sent without a choice (another program, an old bookmark) gets the default.
-        field.empty_value = field.initial
 
 
 class _NewPasswordLabels:

@@ -35,6 +35,7 @@ from enablement.accounts.forms import (
 from enablement.accounts.middleware import needs_second_factor, second_factor_exempt
 from enablement.accounts.models import ApiToken
 from enablement.accounts.roles import ROLES, Role
+from enablement.accounts.rules import PORTAL_ROLES
 from enablement.core import clock
 from enablement.core.formtools import add_errors
 from enablement.governance.models import Event
@@ -331,12 +332,25 @@ def _locked_usernames() -> dict[str, dict]:
     return {r["username"]: r for r in rows}
 
 
+def staff_accounts():
+    """Accounts a system administrator keeps. A person supported or a carer is left out:
+    that someone has a portal account says they use a mental-health service, which a system
+    administrator may not know (DESIGN.md section 1); their account follows their record."""
+    portal_groups = [ROLES[Role.PERSON].group, ROLES[Role.CARER].group]
+    portal_only = (
+        get_user_model()
+        .objects.filter(groups__name__in=portal_groups)
+        .exclude(groups__name__in=[i.group for r, i in ROLES.items() if r not in PORTAL_ROLES])
+    )
+    return get_user_model().objects.exclude(pk__in=portal_only.values("pk"))
+
+
 @role_required(Role.SYSADMIN)
 def users(request):
 
     locked = _locked_usernames()
     with_2fa = set(TOTPDevice.objects.filter(confirmed=True).values_list("user_id", flat=True))
-    accounts = get_user_model().objects.prefetch_related("groups")
+    accounts = staff_accounts().prefetch_related("groups")
     return render(
         request,
         "accounts/users.html",
@@ -381,7 +395,7 @@ def unlock(request):
 @role_required(Role.SYSADMIN)
 def user_detail(request, pk):
 
-    user = get_object_or_404(get_user_model(), pk=pk)
+    user = get_object_or_404(staff_accounts(), pk=pk)
     events = Event.objects.filter(kind__startswith="account.", data__user=user.pk).select_related(
         "actor"
     )[:20]
@@ -400,7 +414,7 @@ def user_detail(request, pk):
 
 @role_required(Role.SYSADMIN)
 def user_deactivate(request, pk):
-    user = get_object_or_404(get_user_model(), pk=pk)
+    user = get_object_or_404(staff_accounts(), pk=pk)
     form = DeactivateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -418,7 +432,7 @@ def user_deactivate(request, pk):
 @require_POST
 @role_required(Role.SYSADMIN)
 def user_reactivate(request, pk):
-    user = get_object_or_404(get_user_model(), pk=pk)
+    user = get_object_or_404(staff_accounts(), pk=pk)
     try:
         services.account_reactivate(user=user, actor=request.user, now=clock.now())
     except ValidationError as exc:
@@ -431,7 +445,7 @@ def user_reactivate(request, pk):
 @require_POST
 @role_required(Role.SYSADMIN)
 def user_two_factor_remove(request, pk):
-    user = get_object_or_404(get_user_model(), pk=pk)
+    user = get_object_or_404(staff_accounts(), pk=pk)
     services.two_factor_remove(user=user, actor=request.user, now=clock.now())
     messages.success(
         request,

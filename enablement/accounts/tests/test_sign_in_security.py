@@ -476,3 +476,13 @@ def test_a_request_without_a_client_address_is_still_answered(make_user):
         "/api/v1/me", headers={"Authorization": "Bearer enb_guess"}
     )
     assert response.status_code == 401
+
+
+def test_the_user_list_leaves_out_people_supported_and_carers(client_for, user_for):
+    """A portal account says its holder uses a mental-health service: a system
+    administrator, who sees no case data, is not shown it."""
+    html = client_for("sysadmin").get("/users/").content.decode()
+    assert user_for("worker").username in html
+    for portal in ("person", "carer"):
+        assert f">{user_for(portal).username}<" not in html
+        assert client_for("sysadmin").get(f"/users/{user_for(portal).pk}/").status_code == 404
