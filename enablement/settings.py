@@ -208,6 +208,14 @@ SELF_REFERRAL_RATE = env_str("SELF_REFERRAL_RATE", "5/h")
 
 NINJA_PAGINATION_PER_PAGE = 50
 
+# The key of the audit hash chain (governance/chain.py), kept outside the database so that
+# whoever can write the tables cannot re-forge the chain. Without it, one is derived from
+# SECRET_KEY; set it in production so that rotating SECRET_KEY leaves the chain verifiable.
+AUDIT_CHAIN_KEY = env_str("AUDIT_CHAIN_KEY")
+# Lets the test runner empty the audit tables between tests (governance/triggers.py). Never
+# read from the environment: outside tests the triggers refuse every DELETE and TRUNCATE.
+AUDIT_MAINTENANCE = TESTING
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
