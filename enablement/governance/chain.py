@@ -50,17 +50,20 @@ def chained_fields(model) -> list[models.Field]:
     ]
 
 
-def _plain(field: models.Field, value):
-    """The value as the database gives it back, in a form json can write exactly."""
+def _plain(field: models.Field, value, from_db: bool = False):
+    """The value as the database gives it back, in a form json can write exactly. Values
+    read from the database (`from_db`) are already in it but for dates and numbers."""
     if value is None:
         return None
     if isinstance(field, models.JSONField):
+        if from_db:
+            return value
         # What is stored is the JSON text; tuples come back as lists, int keys as strings.
         return json.loads(json.dumps(value, cls=field.encoder))
-    if not field.is_relation:
+    if not (from_db or field.is_relation):
         value = field.to_python(value)
-    if value is None:
-        return None
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
     if isinstance(value, dt.datetime):
         if timezone.is_naive(value):
             value = timezone.make_aware(value)
@@ -78,29 +81,33 @@ def _plain(field: models.Field, value):
         return str(value)
     if isinstance(value, (bytes, bytearray, memoryview)):
         return ["bytes", bytes(value).hex()]
-    if isinstance(value, (bool, int, float, str, list, dict)):
+    if isinstance(value, (float, list, dict)):
         return value
     return str(value)
 
 
-def _default(field: models.Field):
-    return _plain(field, field.get_default())
+def _shape(model) -> list[tuple[str, models.Field, object]]:
+    """Each hashed field with its default in plain form; worked out once per walk."""
+    return [(f.attname, f, _plain(f, f.get_default())) for f in chained_fields(model)]
 
 
-def hashed_form(model, values: dict) -> str:
+def hashed_form(model, values: dict, *, shape=None, from_db: bool = False) -> str:
     """The canonical text hashed for a row, from {attname: value}."""
     form = {}
-    for field in chained_fields(model):
-        if field.attname not in values:
+    for attname, field, default in shape or _shape(model):
+        if attname not in values:
             continue  # as if it held its default
-        value = _plain(field, values[field.attname])
-        if value != _default(field):
-            form[field.attname] = value
+        value = _plain(field, values[attname], from_db)
+        if value != default:
+            form[attname] = value
     return json.dumps(form, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
 
 
-def row_hash(model, values: dict, prev_hash: str, key: bytes | None = None) -> str:
-    message = prev_hash.encode() + b"\n" + hashed_form(model, values).encode()
+def row_hash(
+    model, values: dict, prev_hash: str, key: bytes | None = None, *, shape=None, from_db=False
+) -> str:
+    form = hashed_form(model, values, shape=shape, from_db=from_db)
+    message = prev_hash.encode() + b"\n" + form.encode()
     return hmac.new(key or chain_key(), message, hashlib.sha256).hexdigest()
 
 
@@ -141,11 +148,11 @@ def seal(objs: Sequence, using: str | None = None) -> None:
     if not transaction.get_connection(using).in_atomic_block:
         raise RuntimeError("seal() must run inside the inserting transaction")
     head = _locked_head(model, using)
-    key = chain_key()
+    key, shape = chain_key(), _shape(model)
     prev = head.last_hash
     for obj in objs:
         obj.prev_hash = prev
-        obj.row_hash = row_hash(model, _values_of(obj), prev, key)
+        obj.row_hash = row_hash(model, _values_of(obj), prev, key, shape=shape)
         prev = obj.row_hash
     head.last_hash = prev
     head.length += len(objs)
@@ -175,7 +182,7 @@ def verify_table(model, using: str = "default") -> tuple[int, Break | None]:
     from enablement.governance.models import AuditChainHead
 
     table = model._meta.db_table
-    key = chain_key()
+    key, shape = chain_key(), _shape(model)
     prev_id, prev = None, GENESIS
     count = 0
     for row in _rows(model, using):
@@ -188,7 +195,7 @@ def verify_table(model, using: str = "default") -> tuple[int, Break | None]:
                 f"row {row['pk']} does not follow the row before it: "
                 f"a row was removed {where} (or row {row['pk']}'s chain link was changed)",
             )
-        if row["row_hash"] != row_hash(model, row, row["prev_hash"], key):
+        if row["row_hash"] != row_hash(model, row, prev, key, shape=shape, from_db=True):
             return count, Break(
                 table, row["pk"], f"row {row['pk']} was changed: its contents do not match its hash"
             )

@@ -30,8 +30,9 @@ def forward(apps, schema_editor):
         model = apps.get_model("governance", name)
         table = model._meta.db_table
         prev, length, batch = chain.GENESIS, 0, []
+        shape = chain._shape(model)
         for row in chain._rows(model, connection.alias):
-            digest = chain.row_hash(model, row, prev, key)
+            digest = chain.row_hash(model, row, prev, key, shape=shape, from_db=True)
             batch.append((prev, digest, row["pk"]))
             prev, length = digest, length + 1
             if len(batch) >= 1000:
