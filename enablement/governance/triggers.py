@@ -113,6 +113,27 @@ def prepare_connection(sender, connection, **kwargs) -> None:
             cursor.execute(f"SET {MAINTENANCE_SETTING} = 'on'")
 
 
+def revoke_changes(connection) -> None:
+    """On PostgreSQL, takes UPDATE, DELETE and TRUNCATE on the audit tables back from every
+    role but their owner. The owner's default privileges (`create_db_roles`) give them to the
+    application role on any table a migration creates, audit tables included."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT c.relname, coalesce(quote_ident(r.rolname), 'PUBLIC') "
+            "FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a "
+            "LEFT JOIN pg_roles r ON r.oid = a.grantee "
+            "WHERE c.relname = ANY(%s) AND c.relkind = 'r' AND a.grantee <> c.relowner "
+            "AND a.privilege_type IN ('UPDATE', 'DELETE', 'TRUNCATE', 'TRIGGER', 'REFERENCES')",
+            [list(TABLES)],
+        )
+        for table, grantee in cursor.fetchall():
+            cursor.execute(
+                f"REVOKE UPDATE, DELETE, TRUNCATE, TRIGGER, REFERENCES ON {table} FROM {grantee}"
+            )
+
+
 def ensure_after_migrate(sender, using="default", **kwargs) -> None:
     if sender.label != "governance":
         return
@@ -122,3 +143,4 @@ def ensure_after_migrate(sender, using="default", **kwargs) -> None:
     tables = set(connection.introspection.table_names())
     if all(t in tables for t in TABLES):
         ensure_triggers(connection)
+        revoke_changes(connection)

@@ -132,6 +132,19 @@ def test_tables_of_later_migrations_are_open_to_the_application_role(roles):
         assert cursor.rowcount == 1
 
 
+def test_a_migration_cannot_hand_the_application_role_delete_on_the_audit_tables(roles):
+    """The owner's default privileges give the application role full DML on every table a
+    migration creates; if that is ever an audit table, the next migrate takes it back."""
+    _owner, app, password = roles
+    with connection.cursor() as cursor:
+        cursor.execute(f'GRANT ALL ON governance_event, governance_accesslogentry TO "{app}"')
+    call_command("migrate", verbosity=0)
+    with connected_as(app, password):
+        for table in ("governance_event", "governance_accesslogentry"):
+            assert "permission denied" in refused(f"DELETE FROM {table}")  # noqa: S608
+            assert "permission denied" in refused(f"TRUNCATE {table}")
+
+
 def _verify() -> str:
     out = io.StringIO()
     call_command("verify_audit", stdout=out)

@@ -5,9 +5,10 @@
   INSERT, UPDATE and DELETE elsewhere but only INSERT and SELECT the audit tables. Not owning
   them, it cannot ALTER, DROP or TRUNCATE them or disable their triggers.
 
-Run once, as a superuser, against the application's database; running it again changes
-nothing. Passwords come from the environment (DB_OWNER_PASSWORD, DB_APP_PASSWORD), never
-the command line, and are set only when given. See docs/SECURITY.md "Tamper-evident audit".
+Run once, as a superuser, against the application's database, before or after the first
+migrate; running it again changes nothing. Passwords come from the environment
+(DB_OWNER_PASSWORD, DB_APP_PASSWORD), never the command line, and are set only when given.
+See docs/SECURITY.md "Tamper-evident audit".
 """
 
 import os
@@ -15,7 +16,7 @@ import os
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections, transaction
 
-from enablement.governance.triggers import TABLES
+from enablement.governance.triggers import revoke_changes
 
 ATTRIBUTES = "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS"
 
@@ -61,9 +62,9 @@ class Command(BaseCommand):
                 f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {q(app)}"
             )
             cursor.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {q(app)}")
-            for table in TABLES:
-                cursor.execute(f"REVOKE ALL ON {q(table)} FROM PUBLIC, {q(app)}")
-                cursor.execute(f"GRANT SELECT, INSERT ON {q(table)} TO {q(app)}")
+            # On the audit tables, only INSERT and SELECT. Tables not created yet get the
+            # same treatment after every migrate (triggers.revoke_changes).
+            revoke_changes(connection)
             # Tables and sequences the owner creates in later migrations.
             cursor.execute(
                 f"ALTER DEFAULT PRIVILEGES FOR ROLE {q(owner)} IN SCHEMA public "
