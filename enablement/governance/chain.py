@@ -56,12 +56,12 @@ def _plain(field: models.Field, value, from_db: bool = False):
     if value is None:
         return None
     if isinstance(field, models.JSONField):
-        if from_db:
-            return value
-        # What is stored is the JSON text; tuples come back as lists, int keys as strings.
-        return json.loads(json.dumps(value, cls=field.encoder))
-    if not (from_db or field.is_relation):
-        value = field.to_python(value)
+        if not from_db:
+            # What is stored is the JSON text; tuples come back as lists, int keys as strings.
+            value = json.loads(json.dumps(value, cls=field.encoder))
+        return _json_numbers(value)
+    if not from_db:
+        value = (field.target_field if field.is_relation else field).to_python(value)
     if value is None or isinstance(value, (str, bool, int)):
         return value
     if isinstance(value, dt.datetime):
@@ -84,6 +84,17 @@ def _plain(field: models.Field, value, from_db: bool = False):
     if isinstance(value, (float, list, dict)):
         return value
     return str(value)
+
+
+def _json_numbers(value):
+    """PostgreSQL's jsonb gives a large whole float (1e20) back as an integer."""
+    if isinstance(value, float) and value.is_integer() and abs(value) >= 1e15:
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _json_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_numbers(v) for v in value]
+    return value
 
 
 def _shape(model) -> list[tuple[str, models.Field, object]]:
@@ -201,6 +212,8 @@ def verify_table(model, using: str = "default") -> tuple[int, Break | None]:
             )
         prev_id, prev = row["pk"], row["row_hash"]
     head = AuditChainHead.objects.using(using).filter(table=table).first()
+    if head is None and count:
+        return count, Break(table, prev_id, "the chain head is missing: rows may have been cut")
     if head is not None and (head.last_hash != prev or head.length != count):
         missing = head.length - count
         last = f"row {prev_id}" if prev_id is not None else "the start"

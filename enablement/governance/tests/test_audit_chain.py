@@ -232,3 +232,26 @@ def test_the_key_comes_from_the_setting_or_else_from_the_secret_key(settings):
     assert chain.chain_key() != derived
     settings.AUDIT_CHAIN_KEY = "kept in the environment"
     assert chain.chain_key() == b"kept in the environment"
+
+
+def test_values_come_back_from_the_database_as_they_were_hashed(db, settings):
+    """What is hashed on insert is what the database gives back: JSON numbers and keys,
+    times in another zone, ids given as text."""
+    from zoneinfo import ZoneInfo
+
+    Event.objects.create(
+        kind="test.values",
+        summary="Values",
+        occurred_at=dt.datetime(2026, 7, 1, 9, 30, 15, 123456, tzinfo=ZoneInfo("Europe/London")),
+        data={"big": 1e20, "small": 1e-7, "half": 0.5, 1: "int key", "list": (1, 2), "é": "ü"},
+    )
+    assert "governance_event 1 rows" in verify()
+    values = {"kind": "k", "summary": "s", "occurred_at": NOW, "person_id": 7}
+    assert chain.hashed_form(Event, values) == chain.hashed_form(
+        Event, {**values, "person_id": "7"}
+    )
+
+
+def test_a_missing_chain_head_is_reported(logged):
+    AuditChainHead.objects.filter(table="governance_event").delete()
+    assert "BROKEN governance_event: the chain head is missing" in verify_fails()
