@@ -36,19 +36,18 @@ def record_event(
     )
 
 
-def _access_entry(*, user, person, action: str, now: datetime, path: str = "", **fields):
-    return AccessLogEntry(
-        user=user, person=person, action=action, at=now, path=path[:300], **fields
-    )
-
-
 def log_access(*, user, person, action: str, now: datetime, path: str = "") -> AccessLogEntry:
-    entry = _access_entry(user=user, person=person, action=action, now=now, path=path)
-    entry.save(force_insert=True)
-    return entry
+    return AccessLogEntry.objects.create(
+        user=user, person=person, action=action, at=now, path=path[:300]
+    )
 
 
 def log_accesses(entries: Iterable[dict]) -> list[AccessLogEntry]:
     """Many reads at once (a list or an export): one insert, one chain-head lock. Each dict
     takes log_access's keywords; any other key is a field of AccessLogEntry."""
-    return AccessLogEntry.objects.bulk_create([_access_entry(**entry) for entry in entries])
+    rows = []
+    for entry in entries:
+        fields = dict(entry)
+        now, path = fields.pop("now"), fields.pop("path", "")
+        rows.append(AccessLogEntry(at=now, path=path[:300], **fields))
+    return AccessLogEntry.objects.bulk_create(rows)
