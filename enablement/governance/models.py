@@ -31,6 +31,8 @@ class AppendOnlyQuerySet(models.QuerySet):
         if ignore_conflicts or update_conflicts:
             raise AppendOnlyError(f"{self.model.__name__} rows are inserted whole or not at all")
         objs = list(objs)
+        for obj in objs:  # ids of related rows saved after being assigned, before hashing
+            obj._prepare_related_fields_for_save(operation_name="bulk_create")
         with transaction.atomic(using=self.db):
             chain.seal(objs, using=self.db)
             return super().bulk_create(objs, *args, **kwargs)
@@ -50,6 +52,8 @@ class AppendOnly(models.Model):
         if self.pk is not None and not self._state.adding:
             raise AppendOnlyError(f"{type(self).__name__} rows are never changed")
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        # Ids of related rows saved after being assigned, which save() would set after hashing.
+        self._prepare_related_fields_for_save(operation_name="save")
         with transaction.atomic(using=using):
             chain.seal([self], using=using)
             super().save(*args, **kwargs)

@@ -284,3 +284,14 @@ def test_the_chain_heads_are_back_after_a_test_flush():
     call_command("flush", interactive=False, verbosity=0)
     head = AuditChainHead.objects.get(table="governance_event")
     assert (head.length, head.last_hash) == (0, "")
+
+
+def test_a_related_row_saved_after_it_was_assigned_is_hashed_by_its_id(logged):
+    from enablement.accounts.models import User
+
+    actor = User(username="saved.late")
+    event = Event(kind="test.late", summary="Late id", occurred_at=NOW, actor=actor)
+    actor.save()  # after being assigned: the event's actor_id is set only when it is saved
+    event.save()
+    assert Event.objects.get(pk=event.pk).actor_id == actor.pk
+    assert "OK audit chain intact" in verify()
