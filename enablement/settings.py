@@ -347,6 +347,13 @@ RETENTION_REFERRAL_YEARS = env_int("RETENTION_REFERRAL_YEARS", 3, minimum=1)
 # Events and the access log are the audit: never changed or deleted by the application.
 # The sweep reports how many rows are older than this, for the records manager to archive.
 RETENTION_AUDIT_YEARS = env_int("RETENTION_AUDIT_YEARS", 8, minimum=1)
+# The key of the audit hash chain (governance/chain.py), kept outside the database so that
+# whoever can write the tables cannot re-forge the chain. Without it, one is derived from
+# SECRET_KEY; set it in production so that rotating SECRET_KEY leaves the chain verifiable.
+AUDIT_CHAIN_KEY = env_str("AUDIT_CHAIN_KEY")
+# Lets the test runner empty the audit tables between tests (governance/triggers.py). Never
+# read from the environment: outside tests the triggers refuse every DELETE and TRUNCATE.
+AUDIT_MAINTENANCE = TESTING
 
 LOGGING = {
     "version": 1,

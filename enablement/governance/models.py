@@ -1,12 +1,16 @@
 """Append-only records: the timeline of events and the log of who viewed whose record.
 
 Neither can be changed or deleted through the application: save() refuses an update,
-delete() refuses, the queryset refuses bulk changes, and a database trigger refuses an
-UPDATE from anywhere else.
+delete() refuses, the queryset refuses bulk changes, and database triggers refuse UPDATE,
+DELETE and TRUNCATE from anywhere else (`governance/triggers.py`). Every insert, one row or
+many, is sealed into a per-table hash chain (`governance/chain.py`) in its own transaction,
+so `manage.py verify_audit` finds a row changed or removed even by a database superuser.
 """
 
 from django.conf import settings
-from django.db import models
+from django.db import models, router, transaction
+
+from enablement.governance import chain
 
 
 class AppendOnlyError(Exception):
@@ -20,10 +24,25 @@ class AppendOnlyQuerySet(models.QuerySet):
     def delete(self):
         raise AppendOnlyError(f"{self.model.__name__} rows are never deleted")
 
-    # bulk_update goes through update(); bulk_create is allowed.
+    # bulk_update goes through update().
+
+    def bulk_create(self, objs, *args, ignore_conflicts=False, update_conflicts=False, **kwargs):
+        # A row skipped or rewritten by the database would leave a hole in the chain.
+        if ignore_conflicts or update_conflicts:
+            raise AppendOnlyError(f"{self.model.__name__} rows are inserted whole or not at all")
+        objs = list(objs)
+        for obj in objs:  # ids of related rows saved after being assigned, before hashing
+            obj._prepare_related_fields_for_save(operation_name="bulk_create")
+        with transaction.atomic(using=self.db):
+            chain.seal(objs, using=self.db)
+            return super().bulk_create(objs, *args, **kwargs)
 
 
 class AppendOnly(models.Model):
+    # The chain (see chain.py): the previous row's hash and this row's, both set on insert.
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    row_hash = models.CharField(max_length=64, blank=True, editable=False)
+
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
@@ -32,7 +51,12 @@ class AppendOnly(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:
             raise AppendOnlyError(f"{type(self).__name__} rows are never changed")
-        super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        # Ids of related rows saved after being assigned, which save() would set after hashing.
+        self._prepare_related_fields_for_save(operation_name="save")
+        with transaction.atomic(using=using):
+            chain.seal([self], using=using)
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError(f"{type(self).__name__} rows are never deleted")
@@ -150,3 +174,15 @@ class AccessLogEntry(AppendOnly):
 
     def exported_ids(self) -> list[int]:
         return [int(n) for n in self.exported_people.split()]
+
+
+class AuditChainHead(models.Model):
+    """The end of one audit table's chain. Its row is locked by every insert into that table,
+    which serialises writers; its hash and length also show rows removed from the end."""
+
+    table = models.CharField(max_length=63, primary_key=True)
+    length = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.table}: {self.length} rows"

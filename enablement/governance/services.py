@@ -1,4 +1,9 @@
-"""Writing the timeline and the access log. Called inside the action's transaction."""
+"""Writing the timeline and the access log. Called inside the action's transaction.
+
+Every row is sealed into its table's hash chain as it is inserted (models.AppendOnly), which
+locks the table's chain head until the transaction ends: write the event last in an action,
+after the rows it locks, so that two actions never wait on each other in opposite orders.
+"""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
