@@ -150,13 +150,18 @@ class AccessLogEntry(AppendOnly):
     action = models.CharField(max_length=20, choices=Action.choices)
     path = models.CharField(max_length=PATH_LENGTH, blank=True)
     query = models.CharField(
-        "filter", max_length=QUERY_LENGTH, blank=True, help_text="The request's query string"
+        "filter",
+        max_length=QUERY_LENGTH,
+        blank=True,
+        default="",
+        help_text="The request's query string",
     )
     row_count = models.PositiveIntegerField(
         null=True, blank=True, help_text="The rows of an export"
     )
     exported_people = models.TextField(
         blank=True,
+        default="",
         help_text="The ids of the people in an export, each between spaces: ' 4 17 '",
     )
 
