@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from enablement.core.limits import text_field
+
 
 class SignInForm(AuthenticationForm):
     error_messages = {
@@ -15,8 +17,9 @@ class SignInForm(AuthenticationForm):
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(
+    name = text_field(
         label="What is the token for?",
+        called="What the token is for",
         max_length=100,
         help_text="For example, the link from the council case system",
         error_messages={"required": "Enter what the token is for"},
