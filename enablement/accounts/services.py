@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from enablement.accounts.models import ApiToken
+from enablement.core.limits import refuse_too_long
 from enablement.governance.services import record_event
 
 
@@ -12,6 +13,7 @@ def api_token_create(*, user, name: str, actor, now: datetime) -> tuple[ApiToken
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "Enter what the token is for"})
+    refuse_too_long(ApiToken, {"name": name})
     key = ApiToken.new_key()
     with transaction.atomic():
         token = ApiToken.objects.create(

@@ -9,12 +9,17 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 
+from enablement.core.limits import fit
 from enablement.notifications.models import Notification, OutboxMessage
 
 log = logging.getLogger(__name__)
 
 
 def notify(*, users, subject: str, body: str, now: datetime, referral=None) -> list[Notification]:
+    limit = Notification._meta.get_field("subject").max_length
+    if len(subject) > limit:
+        # A subject may quote what people typed; the whole of it opens the body.
+        subject, body = fit(subject, limit), f"{subject}\n\n{body}"
     made = []
     for user in {u.pk: u for u in users if u is not None}.values():
         note = Notification.objects.create(
