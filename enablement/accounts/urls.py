@@ -8,5 +8,5 @@ urlpatterns = [
     path("sign-in/", views.sign_in, name="sign-in"),
     path("sign-out/", views.sign_out, name="sign-out"),
     path("account/tokens/", views.tokens, name="tokens"),
-    path("account/tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),
+    path("account/tokens/<id:pk>/revoke/", views.token_revoke, name="token-revoke"),
 ]

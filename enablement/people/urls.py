@@ -6,7 +6,7 @@ app_name = "people"
 urlpatterns = [
     path("", views.search, name="search"),
     path("new/", views.new, name="new"),
-    path("<int:pk>/", views.detail, name="detail"),
-    path("<int:pk>/edit/", views.edit, name="edit"),
-    path("<int:pk>/carers/new/", views.carer_new, name="carer-new"),
+    path("<id:pk>/", views.detail, name="detail"),
+    path("<id:pk>/edit/", views.edit, name="edit"),
+    path("<id:pk>/carers/new/", views.carer_new, name="carer-new"),
 ]
