@@ -17,6 +17,7 @@ from enablement.core.forms import GovukDateField
 from enablement.core.limits import (
     LONG_TEXT,
     PASSWORD,
+    email_field,
     long_text_field,
     text_field,
     too_long_message,
@@ -29,11 +30,12 @@ class _TextToList(forms.CharField):
     def __init__(self, *, max_length=LONG_TEXT, **kwargs):
         super().__init__(max_length=max_length, **kwargs)
         self.validators = [v for v in self.validators if not isinstance(v, MaxLengthValidator)]
+        self.error_messages["max_length"] = too_long_message(self.label, max_length)
 
     def to_python(self, value):
         text = super().to_python(value) or ""
         if len(text) > self.max_length:
-            raise forms.ValidationError(too_long_message(self.label, self.max_length))
+            raise forms.ValidationError(self.error_messages["max_length"], code="max_length")
         return text
 
 
@@ -205,6 +207,7 @@ class NewServiceForm(ServiceSettingsForm):
         error_messages={
             "required": "Enter a short code for the service",
             "invalid": "Use only letters, numbers and hyphens",
+            "max_length": too_long_message("Short code", 30),
         },
     )
     name = text_field(
@@ -319,7 +322,7 @@ class NewStaffForm(forms.Form):
     last_name = text_field(
         label="Last name", max_length=150, error_messages={"required": "Enter their last name"}
     )
-    email = forms.EmailField(
+    email = email_field(
         label="Email address",
         error_messages={
             "required": "Enter their email address",

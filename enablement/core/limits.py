@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 LONG_TEXT = 5000
 # A message the system composes from several texts (a notification's body).
 MESSAGE_TEXT = 20_000
+# An email address, as models.EmailField stores it.
+EMAIL = 254
 # A password as typed (the stored hash is short; the typed one is hashed, so bound it).
 PASSWORD = 1000
 
@@ -35,6 +37,13 @@ def text_field(label, *, max_length: int = LONG_TEXT, called=None, **kwargs) -> 
     messages = {"max_length": too_long_message(called or label, max_length)}
     messages |= kwargs.pop("error_messages", {})
     return forms.CharField(label=label, max_length=max_length, error_messages=messages, **kwargs)
+
+
+def email_field(label, **kwargs) -> forms.EmailField:
+    """An email address as long as the model's EmailField (254), not Django's form default."""
+    messages = {"max_length": too_long_message("Email address", EMAIL)}
+    messages |= kwargs.pop("error_messages", {})
+    return forms.EmailField(label=label, max_length=EMAIL, error_messages=messages, **kwargs)
 
 
 def long_text_field(label, *, max_length: int = LONG_TEXT, rows=None, **kwargs):

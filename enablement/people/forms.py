@@ -2,7 +2,7 @@ from django import forms
 
 from enablement.catalogue.vocab import DiagnosisCategory
 from enablement.core.forms import GovukDateField
-from enablement.core.limits import long_text_field, text_field
+from enablement.core.limits import email_field, long_text_field, text_field
 from enablement.people.validation import person_problems
 
 
@@ -36,7 +36,7 @@ class PersonForm(forms.Form):
     town = text_field(label="Town or city (optional)", max_length=100, required=False)
     postcode = text_field(label="Postcode (optional)", max_length=10, required=False)
     phone = text_field(label="Phone number (optional)", max_length=30, required=False)
-    email = forms.EmailField(
+    email = email_field(
         label="Email address (optional)",
         required=False,
         error_messages={
@@ -85,7 +85,7 @@ class CarerForm(forms.Form):
         error_messages={"required": "Enter how the carer is related to the person"},
     )
     phone = text_field(label="Phone number (optional)", max_length=30, required=False)
-    email = forms.EmailField(label="Email address (optional)", required=False)
+    email = email_field(label="Email address (optional)", required=False)
     lives_with_person = forms.BooleanField(label="Lives with the person", required=False)
 
 

@@ -16,7 +16,7 @@ from enablement.catalogue.models import Service
 from enablement.core import clock
 from enablement.core.forms import GovukDateField
 from enablement.core.formtools import add_errors
-from enablement.core.limits import long_text_field, text_field
+from enablement.core.limits import email_field, long_text_field, text_field
 from enablement.people.models import Person
 from enablement.people.rules import normalise_nhs_number
 from enablement.people.services import person_create
@@ -69,7 +69,7 @@ class SelfReferralForm(forms.Form):
         max_length=30,
         error_messages={"required": "Enter a phone number we can call"},
     )
-    email = forms.EmailField(label="Email address (optional)", required=False)
+    email = email_field(label="Email address (optional)", required=False)
     primary_diagnosis = forms.ChoiceField(
         label="Have they been told they have a mental health condition?",
         widget=forms.RadioSelect,

@@ -450,11 +450,11 @@ def assess_referral(
 ) -> Referral:
     """A hub service's single assessment assigns the hub and the level; signposting ends
     the referral with the information given recorded."""
+    refuse_too_long(TriageDecision, {"reason": reason, "information_given": information_given})
     if level not in referral.service_settings.levels:
         raise ValidationError({"level": "Select a level this service offers"})
     if not reason.strip():
         raise ValidationError({"reason": "Summarise the assessment"})
-    refuse_too_long(TriageDecision, {"reason": reason, "information_given": information_given})
     signpost = level == "signposting"
     if signpost and not information_given.strip():
         raise ValidationError({"information_given": "Record the information and advice given"})
