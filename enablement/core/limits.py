@@ -52,15 +52,6 @@ def long_text_field(label, *, max_length: int = LONG_TEXT, rows=None, **kwargs):
     return text_field(label, max_length=max_length, widget=widget, **kwargs)
 
 
-def bound_form_messages(form: forms.Form) -> None:
-    """Give every bounded text field of a form the plain message, from its label. For forms
-    whose fields come from elsewhere (Django's own)."""
-    for field in form.fields.values():
-        limit = getattr(field, "max_length", None)
-        if isinstance(field, forms.CharField) and limit:
-            field.error_messages["max_length"] = too_long_message(field.label, limit)
-
-
 def length_problems(model, values: dict, *, names: dict | None = None) -> dict[str, str]:
     """Each value longer than its model field allows, keyed as the caller names it.
 

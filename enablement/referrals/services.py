@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from enablement.accounts.roles import Role
 from enablement.catalogue.models import Service, Skill, Team
-from enablement.core.limits import length_problems, refuse_too_long
+from enablement.core.limits import length_problems, refuse_too_long, too_long_message
 from enablement.core.workdays import ENGLAND_AND_WALES
 from enablement.governance.services import record_event
 from enablement.notifications.services import notify
@@ -128,19 +128,18 @@ def submission_problems(
     return problems
 
 
+_REFERRAL_TEXTS = ("work_requested", "intended_outcomes", "changed_needs_statement")
+
+
 def _length_problems(values: dict, risks: dict) -> dict[str, str]:
     texts = {k: values[k] for k in _REFERRAL_TEXTS if k in values}
     problems = length_problems(Referral, texts)
+    limit = RiskInformation._meta.get_field("description").max_length
     for area, risk in risks.items():
-        problems |= length_problems(
-            RiskInformation,
-            {"description": risk.description},
-            names={"description": f"risk_{area}_description"},
-        )
+        if len(risk.description or "") > limit:
+            label = rules.RiskArea(area).label
+            problems[f"risk_{area}_description"] = too_long_message(label, limit)
     return problems
-
-
-_REFERRAL_TEXTS = ("work_requested", "intended_outcomes", "changed_needs_statement")
 
 
 def _write_risks(referral: Referral, risks: dict) -> None:

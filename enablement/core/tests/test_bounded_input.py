@@ -318,6 +318,7 @@ def _actions(user_for, demo):
     from enablement.people.services import carer_add, person_create, person_update
     from enablement.referrals import services
     from enablement.referrals.models import Referral
+    from enablement.referrals.rules import RiskArea
 
     admin, senior, referrer = user_for("admin"), user_for("senior"), user_for("referrer")
     sample = Person.objects.get(family_name="Sample")
@@ -395,6 +396,16 @@ def _actions(user_for, demo):
             referral=returned,
             values={"work_requested": _long()},
             risks={},
+            actor=referrer,
+            now=demo,
+        ),
+    )
+    yield (
+        "risk_to_self_description",
+        lambda: services.resubmit_referral(
+            referral=returned,
+            values={},
+            risks={RiskArea.TO_SELF: services.RiskEntry(_long(), None)},
             actor=referrer,
             now=demo,
         ),
@@ -483,7 +494,7 @@ def test_every_action_refuses_over_long_text_with_a_field_message(demo, user_for
         assert "characters or fewer" in " ".join(caught.value.message_dict[field])
         assert Event.objects.count() == events
         ran += 1
-    assert ran == 17
+    assert ran == 18
 
 
 # --- Summaries and subjects fit their columns ----------------------------------------------
