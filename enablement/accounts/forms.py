@@ -4,6 +4,7 @@ from django.contrib.auth import forms as auth_forms
 
 from enablement.accounts import rules
 from enablement.accounts.services import REASON_MAX_LENGTH
+from enablement.core.limits import text_field
 
 CHOOSING_ADVICE = (
     "At least 12 characters. Not a common password, not only numbers and not like your name "
@@ -28,8 +29,9 @@ def _days_label(days: int) -> str:
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(
+    name = text_field(
         label="What is the token for?",
+        called="What the token is for",
         max_length=100,
         help_text="For example, the link from the council case system",
         error_messages={"required": "Enter what the token is for"},

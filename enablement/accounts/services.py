@@ -11,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from enablement.accounts import rules
 from enablement.accounts.models import ApiToken, BreakGlassGrant, RoleGrantRequest, User
 from enablement.accounts.roles import ROLES, Role
+from enablement.core.limits import refuse_too_long
 from enablement.governance.services import record_event
 
 RECOVERY_CODE_COUNT = 10
@@ -27,6 +28,7 @@ def api_token_create(
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "Enter what the token is for"})
+    refuse_too_long(ApiToken, {"name": name})
     allowed = rules.token_lifetimes(settings.API_TOKEN_MAX_DAYS)
     if days is None:
         days = rules.default_token_days(settings.API_TOKEN_MAX_DAYS)

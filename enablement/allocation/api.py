@@ -4,6 +4,7 @@ actions as the pages."""
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -14,7 +15,7 @@ from ninja.pagination import paginate
 from enablement.accounts import access
 from enablement.allocation import forecasting, rules, selectors, services
 from enablement.api.pagination import Pages
-from enablement.api.schemas import ErrorOut, responses
+from enablement.api.schemas import ErrorOut, PathId, decimal_schema, responses
 from enablement.catalogue.models import StaffMember
 from enablement.core import clock
 from enablement.governance import reads
@@ -152,7 +153,7 @@ class WaitingQuery(TeamQuery):
 
 class ForecastQuery(Schema):
     service: str | None = Field(None, max_length=30, description="A service code")
-    fte_change: Decimal | None = Field(
+    fte_change: Annotated[Decimal | None, decimal_schema(minimum=-50, maximum=50)] = Field(
         None, ge=-50, le=50, max_digits=4, decimal_places=2, description="What if: +/- FTE"
     )
 
@@ -234,7 +235,7 @@ def _waiting_out(row) -> dict:
     response=responses({200: list[CandidateOut]}),
     summary="The workers of the referral's team, those who fit first, with the reasons",
 )
-def candidates(request, referral_id: int):
+def candidates(request, referral_id: PathId):
     referral = access.get_allocatable_referral(request.auth, referral_id)
     workers = selectors.team_workers(referral.team, on=clock.today())
     return [
@@ -271,7 +272,7 @@ def _episode(e) -> dict:
     response=responses({201: EpisodeOut}),
     summary="Allocate an accepted referral to a worker of its team: the episode opens",
 )
-def allocate(request, referral_id: int, payload: AllocateIn):
+def allocate(request, referral_id: PathId, payload: AllocateIn):
     referral = access.get_allocatable_referral(request.auth, referral_id)
     worker = StaffMember.objects.select_related("user").filter(pk=payload.worker_id).first()
     if worker is None:
@@ -316,7 +317,7 @@ def _plan_out(team) -> dict:
     response=responses({200: PlanOut}),
     summary="Review 'allocate all that fit in order' for a team; nothing is written",
 )
-def review_plan(request, team_id: int):
+def review_plan(request, team_id: PathId):
     return _plan_out(access.get_allocating_team(request.auth, team_id))
 
 
@@ -325,7 +326,7 @@ def review_plan(request, team_id: int):
     response=responses({201: list[EpisodeOut], 409: ErrorOut}),
     summary="Confirm the reviewed plan; if anything changed since, 409 and nothing is written",
 )
-def confirm_plan(request, team_id: int, payload: PlanIn):
+def confirm_plan(request, team_id: PathId, payload: PlanIn):
     team = access.get_allocating_team(request.auth, team_id)
     try:
         episodes = services.allocate_all(

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 
 from enablement.catalogue.models import Service, Skill
+from enablement.core.limits import long_text_field
 
 YES_NO_ANY = [("", "Either"), ("yes", "Asked for"), ("no", "Not asked for")]
 OUTCOMES = [
@@ -72,11 +73,11 @@ class AllocateForm(forms.Form):
         "leave, or a needed skill missing)",
         required=False,
     )
-    reason = forms.CharField(
+    reason = long_text_field(
         label="Reason (needed if you do not choose the first proposal)",
-        widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=2000,
+        rows=3,
     )
 
     def __init__(self, *args, candidates, **kwargs):

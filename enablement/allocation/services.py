@@ -19,6 +19,7 @@ from enablement.accounts.roles import Role
 from enablement.allocation import rules, selectors
 from enablement.casework.models import Episode, EpisodeStatus
 from enablement.catalogue.models import Skill, StaffMember, Team
+from enablement.core.limits import refuse_too_long
 from enablement.governance.services import record_event
 from enablement.notifications.services import notify
 from enablement.referrals.models import Referral
@@ -153,6 +154,7 @@ def allocate(
     """A senior allocates one accepted referral to one worker of its team. Choosing anyone
     but the first proposal needs a reason; choosing a worker who does not fit (no room, on
     leave, a needed skill missing) needs the explicit override as well."""
+    refuse_too_long(Episode, {"allocation_reason": reason}, names={"allocation_reason": "reason"})
     today = timezone.localdate(now)
     with transaction.atomic():
         referral = _lock_referral(referral)

@@ -23,6 +23,7 @@ from enablement.catalogue.models import StaffMember
 from enablement.core import clock
 from enablement.core.exports import csv_attachment
 from enablement.core.formtools import add_errors
+from enablement.core.params import query_int
 from enablement.governance import reads
 from enablement.referrals.rules import Status
 
@@ -147,7 +148,7 @@ def waiting_list(request):
                 WAITING_HEADERS,
                 (_waiting_values(r) for r in rows),
             )
-    page = Paginator(found.entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(found.entries, PAGE_SIZE).get_page(query_int(request.GET.get("page")))
     summaries = [
         (t, selectors.waiting_referrals([t]).count()) for t in teams.select_related("service")
     ]
@@ -237,8 +238,9 @@ def _reviewed_pairs(values: list[str]) -> list[tuple[int, int]]:
     pairs = []
     for value in values:
         referral, sep, worker = value.partition(":")
-        if sep and referral.isdigit() and worker.isdigit():
-            pairs.append((int(referral), int(worker)))
+        referral_id, worker_id = query_int(referral), query_int(worker)
+        if sep and referral_id and worker_id:
+            pairs.append((referral_id, worker_id))
     return pairs
 
 
@@ -338,7 +340,7 @@ def caseloads(request):
             CASELOAD_HEADERS,
             (_caseload_values(r) for r in rows),
         )
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(rows, PAGE_SIZE).get_page(query_int(request.GET.get("page")))
     return render(
         request,
         "allocation/caseloads.html",

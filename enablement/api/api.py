@@ -13,6 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from enablement.api.auth import ActiveSessionAuth, ApiTokenAuth
 from enablement.api.middleware import json_for_exception
+from enablement.core.limits import too_long_message
 
 api = NinjaAPI(
     title="Enablement API",
@@ -53,7 +54,11 @@ def on_schema_error(request, exc: NinjaValidationError):
             for part in e.get("loc", ())
             if part not in ("body", "query", "path", "payload")
         ]
-        errors.append({"field": ".".join(loc), "message": e.get("msg", "Invalid value")})
+        message = e.get("msg", "Invalid value")
+        if e.get("type") == "string_too_long" and loc:
+            # As the pages say it: "Reason must be 5,000 characters or fewer".
+            message = too_long_message(loc[-1].replace("_", " "), e["ctx"]["max_length"])
+        errors.append({"field": ".".join(loc), "message": message})
     return _error(request, 422, "The request does not match the schema; nothing was saved", errors)
 
 

@@ -45,7 +45,7 @@ class Episode(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     # Why this worker: the proposal's reason, or the senior's reason for an override.
-    allocation_reason = models.TextField()
+    allocation_reason = models.TextField(max_length=2000)
     overridden = models.BooleanField(
         default=False, help_text="The senior chose someone other than the first proposal"
     )

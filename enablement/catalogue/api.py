@@ -1,5 +1,6 @@
 from datetime import datetime
 from decimal import Decimal
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
@@ -7,7 +8,7 @@ from ninja import Field, Router, Schema, Status
 
 from enablement.accounts import access
 from enablement.accounts.roles import Role
-from enablement.api.schemas import responses
+from enablement.api.schemas import PathCode, decimal_schema, responses
 from enablement.catalogue import services
 from enablement.catalogue.models import Service
 from enablement.catalogue.vocab import (
@@ -19,6 +20,7 @@ from enablement.catalogue.vocab import (
     ServiceLevel,
 )
 from enablement.core import clock
+from enablement.core.limits import LONG_TEXT
 
 router = Router(tags=["services"])
 
@@ -45,19 +47,23 @@ class SettingsValues(Schema):
     needs_basis: NeedsBasis
     diagnosis_categories: list[DiagnosisCategory]
     excluded_categories: list[DiagnosisCategory] = []
-    not_appropriate_factors: list[str] = []
+    not_appropriate_factors: list[Annotated[str, Field(max_length=LONG_TEXT)]] = Field(
+        [], max_length=100
+    )
     new_people_only: bool = False
     routing: Routing = Routing.DIRECT
-    route_destinations: list[str] = []
+    route_destinations: list[Annotated[str, Field(max_length=30)]] = Field([], max_length=100)
     levels: list[ServiceLevel] = []
     screening_working_days: int | None = SmallInt
     length_weeks: int = Field(..., ge=0, le=32767)
     total_support_weeks: int | None = SmallInt
     chargeable_after_weeks: int | None = SmallInt
-    weekly_hours: Decimal | None = Field(None, max_digits=5, decimal_places=2)
+    weekly_hours: Annotated[Decimal | None, decimal_schema(maximum=999)] = Field(
+        None, max_digits=5, decimal_places=2
+    )
     extension_max_weeks: int = Field(0, ge=-32768, le=32767)
     extension_rule: ExtensionRule = ExtensionRule.NONE
-    review_weeks: list[int] = []
+    review_weeks: list[Annotated[int, Field(ge=-32768, le=32767)]] = Field([], max_length=100)
     final_review_at_closure: bool = True
     caseload_per_fte: int = Field(..., ge=-32768, le=32767)
     missed_visits_threshold: int | None = SmallInt
@@ -92,7 +98,7 @@ class ServiceIn(Schema):
     code: str = Field(..., min_length=1, max_length=30, pattern=r"^[-a-zA-Z0-9_]+$")
     name: str = Field(..., min_length=1, max_length=200)
     organisation: str = Field(..., min_length=1, max_length=200)
-    description: str = ""
+    description: str = Field("", max_length=LONG_TEXT)
     settings: SettingsValues
 
 
@@ -131,7 +137,7 @@ def create_service(request, payload: ServiceIn):
 
 
 @router.get("/{code}", response=responses({200: ServiceOut}), summary="One service")
-def get_service(request, code: str):
+def get_service(request, code: PathCode):
     _require_catalogue(request.auth)
     return get_object_or_404(Service, code=code)
 
@@ -141,7 +147,7 @@ def get_service(request, code: str):
     response=responses({200: list[SettingsOut]}),
     summary="Every version of a service's settings",
 )
-def list_versions(request, code: str):
+def list_versions(request, code: PathCode):
     _require_catalogue(request.auth)
     service = get_object_or_404(Service, code=code)
     return list(service.settings_versions.all())
@@ -152,7 +158,7 @@ def list_versions(request, code: str):
     response=responses({201: SettingsOut}),
     summary="Change a service's settings (writes a new version)",
 )
-def change_settings(request, code: str, payload: SettingsChangeIn):
+def change_settings(request, code: PathCode, payload: SettingsChangeIn):
     service = get_object_or_404(Service, code=code)
     if not access.may_change_service(request.auth, service):
         raise PermissionDenied

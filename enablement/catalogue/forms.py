@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import MaxLengthValidator
 
 from enablement.catalogue import rules
 from enablement.catalogue.models import Service, Skill, Team
@@ -13,9 +14,32 @@ from enablement.catalogue.vocab import (
     TeamKind,
 )
 from enablement.core.forms import GovukDateField
+from enablement.core.limits import (
+    LONG_TEXT,
+    PASSWORD,
+    email_field,
+    long_text_field,
+    text_field,
+    too_long_message,
+)
 
 
-class WeekListField(forms.CharField):
+class _TextToList(forms.CharField):
+    """A list typed as text: its limit is on the text typed, not on the list made of it."""
+
+    def __init__(self, *, max_length=LONG_TEXT, **kwargs):
+        super().__init__(max_length=max_length, **kwargs)
+        self.validators = [v for v in self.validators if not isinstance(v, MaxLengthValidator)]
+        self.error_messages["max_length"] = too_long_message(self.label, max_length)
+
+    def to_python(self, value):
+        text = super().to_python(value) or ""
+        if len(text) > self.max_length:
+            raise forms.ValidationError(self.error_messages["max_length"], code="max_length")
+        return text
+
+
+class WeekListField(_TextToList):
     """'3, 6, 9' <-> [3, 6, 9]."""
 
     def prepare_value(self, value):
@@ -35,14 +59,14 @@ class WeekListField(forms.CharField):
             ) from exc
 
 
-class LinesField(forms.CharField):
+class LinesField(_TextToList):
     widget = forms.Textarea
 
     def prepare_value(self, value):
         return "\n".join(value) if isinstance(value, list) else value
 
     def to_python(self, value):
-        text = super().to_python(value) or ""
+        text = super().to_python(value)
         return [line.strip() for line in text.splitlines() if line.strip()]
 
 
@@ -167,8 +191,9 @@ class ServiceSettingsForm(forms.Form):
 
 
 class ChangeSettingsForm(ServiceSettingsForm):
-    change_note = forms.CharField(
+    change_note = text_field(
         label="Why are the settings changing?",
+        called="The reason for the change",
         max_length=500,
         error_messages={"required": "Say why the settings are changing"},
     )
@@ -182,20 +207,22 @@ class NewServiceForm(ServiceSettingsForm):
         error_messages={
             "required": "Enter a short code for the service",
             "invalid": "Use only letters, numbers and hyphens",
+            "max_length": too_long_message("Short code", 30),
         },
     )
-    name = forms.CharField(
+    name = text_field(
         label="Service name",
         max_length=200,
         error_messages={"required": "Enter the service's name"},
     )
-    organisation = forms.CharField(
+    organisation = text_field(
         label="Organisation that runs it",
         max_length=200,
         error_messages={"required": "Enter the organisation"},
     )
-    description = forms.CharField(
-        label="Description (optional)", required=False, widget=forms.Textarea
+    description = long_text_field(
+        label="Description (optional)",
+        required=False,
     )
     contact_phone = forms.CharField(
         label="Phone number for the public (optional)",
@@ -261,7 +288,7 @@ class TeamForm(forms.Form):
         queryset=Service.objects.all(),
         error_messages={"required": "Select the service the team works for"},
     )
-    name = forms.CharField(
+    name = text_field(
         label="Team name", max_length=200, error_messages={"required": "Enter the team's name"}
     )
     kind = forms.ChoiceField(
@@ -270,8 +297,8 @@ class TeamForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the kind of team"},
     )
-    area = forms.CharField(label="Area covered (optional)", max_length=300, required=False)
-    postcode_districts = forms.CharField(
+    area = text_field(label="Area covered (optional)", max_length=300, required=False)
+    postcode_districts = text_field(
         label="Postcode districts (optional)",
         required=False,
         max_length=500,
@@ -289,19 +316,19 @@ class TeamForm(forms.Form):
 
 
 class NewStaffForm(forms.Form):
-    username = forms.CharField(
+    username = text_field(
         label="Username",
         max_length=150,
         help_text="Letters, numbers and . _ - only",
         error_messages={"required": "Enter a username"},
     )
-    first_name = forms.CharField(
+    first_name = text_field(
         label="First name", max_length=150, error_messages={"required": "Enter their first name"}
     )
-    last_name = forms.CharField(
+    last_name = text_field(
         label="Last name", max_length=150, error_messages={"required": "Enter their last name"}
     )
-    email = forms.EmailField(
+    email = email_field(
         label="Email address",
         error_messages={
             "required": "Enter their email address",
@@ -333,16 +360,18 @@ class NewStaffForm(forms.Form):
             "max_length": "Say why they need this role in 500 characters or fewer",
         },
     )
-    job_title = forms.CharField(label="Job title (optional)", max_length=150, required=False)
+    job_title = text_field(label="Job title (optional)", max_length=150, required=False)
     fte = StaffForm.base_fields["fte"]
     password = forms.CharField(
         label="First password",
         widget=forms.PasswordInput,
         min_length=12,
+        max_length=PASSWORD,
         help_text="At least 12 characters. Give it to them in person; they can change it later",
         error_messages={
             "required": "Enter a first password",
             "min_length": "The password must be at least 12 characters",
+            "max_length": too_long_message("The password", PASSWORD),
         },
     )
 

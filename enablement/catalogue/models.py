@@ -12,6 +12,7 @@ from enablement.catalogue.vocab import (
     Routing,
     TeamKind,
 )
+from enablement.core.limits import LONG_TEXT
 
 
 class Service(models.Model):
@@ -19,7 +20,7 @@ class Service(models.Model):
 
     code = models.SlugField(max_length=30, unique=True, help_text="Short code, e.g. KERS")
     name = models.CharField(max_length=200, unique=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(max_length=LONG_TEXT, blank=True)
     organisation = models.CharField(max_length=200, help_text="The council that runs it")
     contact_phone = models.CharField(
         "Phone number for the public",
@@ -249,7 +250,7 @@ class Resource(models.Model):
 
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=150, unique=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(max_length=LONG_TEXT, blank=True)
     source = models.CharField(max_length=100, blank=True, help_text="Where it is specified")
     services = models.ManyToManyField(Service, blank=True, related_name="resources")
 

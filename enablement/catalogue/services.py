@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 
 from enablement.catalogue import rules
 from enablement.catalogue.models import LeavePeriod, Service, ServiceSettings, StaffMember, Team
+from enablement.core.limits import length_problems, refuse_too_long
 from enablement.governance.services import record_event
 
 
@@ -46,6 +47,8 @@ def service_create(
     if not organisation:
         problems["organisation"] = "Enter the organisation that runs the service"
     problems |= rules.settings_problems(values)
+    texts = {"code": code, "name": name, "organisation": organisation, "description": description}
+    problems = length_problems(Service, texts) | problems
     if problems:
         raise ValidationError(problems)
     _checked_settings(values)
@@ -91,6 +94,7 @@ def service_settings_change(
     """Write the next version. Cases under way keep the version they started under."""
     if not (note or "").strip():
         raise ValidationError({"change_note": "Say why the settings are changing"})
+    refuse_too_long(ServiceSettings, {"change_note": note.strip()})
     with transaction.atomic():
         # Lock the service row so two managers saving at once get versions n+1 and n+2.
         Service.objects.select_for_update().get(pk=service.pk)
@@ -174,6 +178,7 @@ def team_create(
     actor,
     now: datetime,
 ) -> Team:
+    refuse_too_long(Team, {"name": name, "area": area})
     if Team.objects.filter(service=service, name__iexact=name).exists():
         raise ValidationError({"name": f"{service.code} already has a team called {name}"})
     with transaction.atomic():
@@ -218,7 +223,10 @@ def staff_create(
     from enablement.accounts.services import role_give
 
     user_model = get_user_model()
-    problems = {}
+    problems = length_problems(
+        user_model,
+        {"username": username, "first_name": first_name, "last_name": last_name, "email": email},
+    ) | length_problems(StaffMember, {"job_title": job_title})
     if user_model.objects.filter(username__iexact=username).exists():
         problems["username"] = "That username is taken"
     problem = rules.fte_problem(fte)

@@ -8,14 +8,14 @@ urlpatterns = [
     path("services/new/", views.service_new, name="service-new"),
     path("services/<slug:code>/", views.service_detail, name="service"),
     path(
-        "services/<slug:code>/versions/<int:version>/", views.service_detail, name="service-version"
+        "services/<slug:code>/versions/<id:version>/", views.service_detail, name="service-version"
     ),
     path("services/<slug:code>/change/", views.service_change, name="service-change"),
     path("teams/", views.team_list, name="teams"),
     path("teams/new/", views.team_new, name="team-new"),
-    path("teams/<int:pk>/", views.team_detail, name="team"),
+    path("teams/<id:pk>/", views.team_detail, name="team"),
     path("staff/new/", views.staff_new, name="staff-new"),
-    path("staff/<int:pk>/edit/", views.staff_edit, name="staff-edit"),
-    path("staff/<int:pk>/leave/new/", views.leave_new, name="leave-new"),
+    path("staff/<id:pk>/edit/", views.staff_edit, name="staff-edit"),
+    path("staff/<id:pk>/leave/new/", views.leave_new, name="leave-new"),
     path("resources/", views.resource_list, name="resources"),
 ]

@@ -5,3 +5,8 @@ class CoreConfig(AppConfig):
     name = "enablement.core"
     label = "core"
     verbose_name = "Core"
+
+    def ready(self):
+        from enablement.core import converters
+
+        converters.register()

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from enablement.core.limits import fit
 from enablement.governance.models import AccessLogEntry, Event
 
 
@@ -24,6 +25,10 @@ def record_event(
     episode=None,
     data: dict | None = None,
 ) -> Event:
+    limit = Event._meta.get_field("summary").max_length
+    if len(summary) > limit:
+        # A summary quotes what people typed (a reason); the whole of it stays in `data`.
+        data, summary = {**(data or {}), "summary": summary}, fit(summary, limit)
     return Event.objects.create(
         kind=kind,
         summary=summary,

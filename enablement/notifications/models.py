@@ -4,6 +4,8 @@ they report; a worker delivers the outbox afterwards."""
 from django.conf import settings
 from django.db import models
 
+from enablement.core.limits import MESSAGE_TEXT
+
 
 class Notification(models.Model):
     """One message in a user's in-app inbox."""
@@ -13,7 +15,7 @@ class Notification(models.Model):
     )
     created_at = models.DateTimeField(db_index=True)
     subject = models.CharField(max_length=200)
-    body = models.TextField()
+    body = models.TextField(max_length=MESSAGE_TEXT)
     referral = models.ForeignKey(
         "referrals.Referral",
         null=True,
@@ -46,12 +48,12 @@ class OutboxMessage(models.Model):
     )
     to_email = models.EmailField()
     subject = models.CharField(max_length=200)
-    body = models.TextField()
+    body = models.TextField(max_length=MESSAGE_TEXT)
     created_at = models.DateTimeField()
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
+    last_error = models.TextField(max_length=2000, blank=True)
     # GOV.UK Notify's id for the email, once Notify has it.
     provider_id = models.CharField(max_length=100, blank=True)
     needs_check_at = models.DateTimeField(null=True, blank=True, db_index=True)

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 
+from enablement.core.limits import fit
 from enablement.governance.services import record_event
 from enablement.notifications.models import Notification, OutboxMessage
 
@@ -50,6 +51,10 @@ def email_body(note: Notification) -> str:
 
 def notify(*, users, subject: str, body: str, now: datetime, referral=None) -> list[Notification]:
     """`subject` and `body` go to the inbox only; the email is made from the reference."""
+    limit = Notification._meta.get_field("subject").max_length
+    if len(subject) > limit:
+        # A subject may quote what people typed; the whole of it opens the body.
+        subject, body = fit(subject, limit), f"{subject}\n\n{body}"
     made = []
     for user in {u.pk: u for u in users if u is not None}.values():
         note = Notification.objects.create(

@@ -6,5 +6,5 @@ app_name = "notifications"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("emails-to-check/", views.emails_to_check_page, name="emails-to-check"),
-    path("emails-to-check/<int:pk>/", views.email_check, name="email-check"),
+    path("emails-to-check/<id:pk>/", views.email_check, name="email-check"),
 ]

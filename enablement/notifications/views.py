@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from enablement.accounts.decorators import role_required
 from enablement.accounts.roles import Role
 from enablement.core import clock
+from enablement.core.params import query_int
 from enablement.governance import reads
 from enablement.notifications.models import Notification
 from enablement.notifications.services import email_checked, emails_to_check, mark_read
@@ -14,7 +15,7 @@ from enablement.notifications.services import email_checked, emails_to_check, ma
 
 def inbox(request):
     notes = Notification.objects.filter(user=request.user).select_related("referral")
-    page = Paginator(notes, 25).get_page(request.GET.get("page"))
+    page = Paginator(notes, 25).get_page(query_int(request.GET.get("page")))
     shown = list(page.object_list)
     # A message about a referral names its person.
     reads.shown_referrals(n.referral for n in shown if n.referral_id)

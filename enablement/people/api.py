@@ -6,7 +6,7 @@ from ninja.pagination import paginate
 
 from enablement.accounts import access
 from enablement.api.pagination import Pages
-from enablement.api.schemas import responses
+from enablement.api.schemas import PathId, responses
 from enablement.catalogue.vocab import DiagnosisCategory
 from enablement.core import clock
 from enablement.governance import reads
@@ -145,21 +145,21 @@ def create_person(request, payload: PersonIn):
 
 
 @router.get("/{person_id}", response=responses({200: PersonOut}), summary="One person")
-def get_person(request, person_id: int):
+def get_person(request, person_id: PathId):
     return _person(request, person_id)  # logged as read by the door
 
 
 @router.patch(
     "/{person_id}", response=responses({200: PersonOut}), summary="Change a person's details"
 )
-def patch_person(request, person_id: int, payload: PersonPatch):
+def patch_person(request, person_id: PathId, payload: PersonPatch):
     person = _person(request, person_id, change=True)
     values = payload.dict(exclude_unset=True)
     return services.person_update(person=person, values=values, actor=request.auth, now=clock.now())
 
 
 @router.post("/{person_id}/carers", response=responses({201: CarerOut}), summary="Add a carer")
-def add_carer(request, person_id: int, payload: CarerIn):
+def add_carer(request, person_id: PathId, payload: CarerIn):
     person = _person(request, person_id, change=True)
     carer = services.carer_add(
         person=person, values=payload.dict(), actor=request.auth, now=clock.now()
@@ -172,7 +172,7 @@ def add_carer(request, person_id: int, payload: CarerIn):
     response=responses({200: list[EventOut]}),
     summary="The person's timeline of events",
 )
-def timeline(request, person_id: int):
+def timeline(request, person_id: PathId):
     person = _person(request, person_id)
     reads.viewed(person=person, action=reads.Action.TIMELINE)
     return list(timeline_for(person)[:500])

@@ -2,46 +2,41 @@ from django import forms
 
 from enablement.catalogue.vocab import DiagnosisCategory
 from enablement.core.forms import GovukDateField
+from enablement.core.limits import email_field, long_text_field, text_field
 from enablement.people.validation import person_problems
 
 
 class PersonForm(forms.Form):
-    given_name = forms.CharField(
+    given_name = text_field(
         label="First name",
         max_length=100,
         error_messages={"required": "Enter the person's first name"},
     )
-    family_name = forms.CharField(
+    family_name = text_field(
         label="Last name",
         max_length=100,
         error_messages={"required": "Enter the person's last name"},
     )
-    preferred_name = forms.CharField(
-        label="Preferred name (optional)", max_length=100, required=False
-    )
+    preferred_name = text_field(label="Preferred name (optional)", max_length=100, required=False)
     date_of_birth = GovukDateField(label="Date of birth")
-    nhs_number = forms.CharField(
+    nhs_number = text_field(
         label="NHS number (optional)",
         max_length=14,
         required=False,
         help_text="10 digits, for example 943 476 5919",
     )
-    case_system_id = forms.CharField(
+    case_system_id = text_field(
         label="Case-system ID (optional)",
         max_length=30,
         required=False,
         help_text="For example the Mosaic ID",
     )
-    address_line_1 = forms.CharField(
-        label="Address line 1 (optional)", max_length=200, required=False
-    )
-    address_line_2 = forms.CharField(
-        label="Address line 2 (optional)", max_length=200, required=False
-    )
-    town = forms.CharField(label="Town or city (optional)", max_length=100, required=False)
-    postcode = forms.CharField(label="Postcode (optional)", max_length=10, required=False)
-    phone = forms.CharField(label="Phone number (optional)", max_length=30, required=False)
-    email = forms.EmailField(
+    address_line_1 = text_field(label="Address line 1 (optional)", max_length=200, required=False)
+    address_line_2 = text_field(label="Address line 2 (optional)", max_length=200, required=False)
+    town = text_field(label="Town or city (optional)", max_length=100, required=False)
+    postcode = text_field(label="Postcode (optional)", max_length=10, required=False)
+    phone = text_field(label="Phone number (optional)", max_length=30, required=False)
+    email = email_field(
         label="Email address (optional)",
         required=False,
         error_messages={
@@ -54,10 +49,9 @@ class PersonForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the primary diagnosis category"},
     )
-    communication_needs = forms.CharField(
+    communication_needs = long_text_field(
         label="Communication needs (optional)",
         required=False,
-        widget=forms.Textarea,
         help_text="For example an interpreter, British Sign Language, easy read",
     )
 
@@ -81,23 +75,24 @@ class NewPersonForm(PersonForm):
 
 
 class CarerForm(forms.Form):
-    name = forms.CharField(
+    name = text_field(
         label="Carer's name", max_length=200, error_messages={"required": "Enter the carer's name"}
     )
-    relationship = forms.CharField(
+    relationship = text_field(
         label="Relationship to the person",
         max_length=100,
         help_text="For example mother, partner, friend",
         error_messages={"required": "Enter how the carer is related to the person"},
     )
-    phone = forms.CharField(label="Phone number (optional)", max_length=30, required=False)
-    email = forms.EmailField(label="Email address (optional)", required=False)
+    phone = text_field(label="Phone number (optional)", max_length=30, required=False)
+    email = email_field(label="Email address (optional)", required=False)
     lives_with_person = forms.BooleanField(label="Lives with the person", required=False)
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(
+    q = text_field(
         label="Search by name, NHS number or date of birth",
+        called="Search",
         required=False,
         max_length=100,
         help_text="For example Ada Lovelace, 943 476 5919 or 27/03/1985",

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 
 from enablement.catalogue.vocab import DiagnosisCategory
+from enablement.core.limits import LONG_TEXT
 
 
 class Person(models.Model):
@@ -40,7 +41,9 @@ class Person(models.Model):
         choices=DiagnosisCategory.choices,
     )
     communication_needs = models.TextField(
-        blank=True, help_text="For example an interpreter, British Sign Language, easy read"
+        max_length=LONG_TEXT,
+        blank=True,
+        help_text="For example an interpreter, British Sign Language, easy read",
     )
     registered_team = models.ForeignKey(
         "catalogue.Team",

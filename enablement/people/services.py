@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from enablement.core.limits import length_problems, refuse_too_long
 from enablement.governance.services import record_event
 from enablement.people.models import Carer, Person, PossibleDuplicate
 from enablement.people.rules import PersonFacts
@@ -49,7 +50,10 @@ def _uniqueness_problems(values: dict, *, exclude_pk=None) -> dict[str, str]:
 
 def _check(values: dict, *, now: datetime, exclude_pk=None) -> dict:
     values = normalised({k: values.get(k) for k in PERSON_FIELDS})
-    problems = person_problems(values, today=timezone.localdate(now))
+    texts = {k: v for k, v in values.items() if isinstance(v, str)}
+    # The specific message (an NHS number of the wrong shape) wins over the length.
+    problems = length_problems(Person, texts)
+    problems |= person_problems(values, today=timezone.localdate(now))
     problems |= _uniqueness_problems(values, exclude_pk=exclude_pk)
     if problems:
         raise ValidationError(problems)
@@ -113,6 +117,7 @@ def carer_add(*, person: Person, values: dict, actor, now: datetime) -> Carer:
         raise ValidationError({"name": "Enter the carer's name"})
     if not (values.get("relationship") or "").strip():
         raise ValidationError({"relationship": "Enter how the carer is related to the person"})
+    refuse_too_long(Carer, {k: values.get(k) for k in CARER_FIELDS if k != "lives_with_person"})
     with transaction.atomic():
         carer = Carer.objects.create(
             person=person,

@@ -9,6 +9,7 @@ from enablement.accounts import access
 from enablement.accounts.roles import Role
 from enablement.core import clock
 from enablement.core.formtools import add_errors
+from enablement.core.params import query_int
 from enablement.governance import reads
 from enablement.governance.selectors import timeline_for
 from enablement.people import selectors, services
@@ -42,7 +43,7 @@ def search(request):
     form = SearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     page = Paginator(selectors.search_people(request.user, query), 25).get_page(
-        request.GET.get("page")
+        query_int(request.GET.get("page"))
     )
     return render(
         request,

@@ -6,7 +6,7 @@ the page. A `ValidationError` from the action is a 400 with the page's field nam
 """
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +17,7 @@ from pydantic import ConfigDict
 from enablement.accounts import access
 from enablement.accounts.roles import ROLES, Role
 from enablement.api.pagination import Pages
-from enablement.api.schemas import responses
+from enablement.api.schemas import Id, PathId, responses
 from enablement.catalogue.models import Service, Team
 from enablement.catalogue.vocab import ReferralSource
 from enablement.core import clock
@@ -42,6 +42,7 @@ REFERRAL_ROLES = (
 
 TEXT = 5000  # the longest free text the API takes in one field
 MAX_ID = 2**63 - 1  # a BigAutoField; a larger number overflows the database's integer
+Code = Annotated[str, Field(max_length=40)]  # a checklist or skill code
 
 ComplexFeature = Literal[tuple(code for code, _ in rules.COMPLEX_FEATURES)]
 
@@ -288,7 +289,7 @@ class _Strict(Schema):
 
 
 class TeamDestination(_Strict):
-    team_id: int = Field(..., description="A team of a service that takes referrals directly")
+    team_id: Id = Field(..., description="A team of a service that takes referrals directly")
 
 
 class ServiceDestination(_Strict):
@@ -309,7 +310,7 @@ class ReferralValuesIn(Schema):
     """What the referrer states: the fields of the referral form."""
 
     source: ReferralSource
-    named_social_worker_id: int | None = Field(
+    named_social_worker_id: Id | None = Field(
         None, description="An active user with the referrer role who holds case responsibility"
     )
     held_by_senior_social_worker: bool = False
@@ -334,23 +335,23 @@ class ReferralValuesIn(Schema):
 
 
 class ReferralIn(ReferralValuesIn):
-    person_id: int
+    person_id: Id
     destination: TeamDestination | ServiceDestination
 
 
 class ReturnIn(Schema):
-    missing: list[str] = Field(..., max_length=100, description="Codes of the checklist")
+    missing: list[Code] = Field(..., max_length=100, description="Codes of the checklist")
     note: str = Field("", max_length=TEXT)
 
 
 class RouteIn(Schema):
-    team_id: int | None = Field(None, description="A team of a service the panel routes to")
+    team_id: Id | None = Field(None, description="A team of a service the panel routes to")
     outside_service: str = Field("", max_length=200)
     reason: str = Field(..., max_length=TEXT)
 
 
 class AssessIn(Schema):
-    hub_id: int | None = None
+    hub_id: Id | None = None
     level: str = Field(..., max_length=20)
     reason: str = Field(..., max_length=TEXT)
     information_given: str = Field("", max_length=TEXT)
@@ -361,8 +362,8 @@ class ScreenIn(Schema):
     desktop_check_complete: bool = False
     complex_features: list[ComplexFeature] = Field([], max_length=len(rules.COMPLEX_FEATURES))
     risk_notes: str = Field("", max_length=TEXT)
-    not_appropriate: list[str] = Field([], max_length=100)
-    skills_needed: list[str] = Field(
+    not_appropriate: list[Annotated[str, Field(max_length=TEXT)]] = Field([], max_length=100)
+    skills_needed: list[Code] = Field(
         [], max_length=50, description="Codes of the skills the allocated worker must have"
     )
     reason: str = Field("", max_length=TEXT)
@@ -538,7 +539,7 @@ def list_referrals(request, filters: Query[ReferralFilters]):
 
 
 @router.get("/{referral_id}", response=responses({200: ReferralOut}), summary="One referral")
-def get_referral(request, referral_id: int):
+def get_referral(request, referral_id: PathId):
     if not request.auth.has_role(*REFERRAL_ROLES):
         raise PermissionDenied
     return _detail(access.get_referral(request.auth, referral_id))
@@ -586,7 +587,7 @@ def _team_is_destination(exc: ValidationError) -> ValidationError:
     response=responses({200: ReferralOut}),
     summary="Return a referral to the referrer with what is missing",
 )
-def return_referral(request, referral_id: int, payload: ReturnIn):
+def return_referral(request, referral_id: PathId, payload: ReturnIn):
     referral = _acting_on(request, referral_id, Action.RETURN)
     services.return_referral(
         referral=referral,
@@ -603,7 +604,7 @@ def return_referral(request, referral_id: int, payload: ReturnIn):
     response=responses({200: ReferralOut}),
     summary="Correct a returned referral and send it again",
 )
-def resubmit_referral(request, referral_id: int, payload: ReferralValuesIn):
+def resubmit_referral(request, referral_id: PathId, payload: ReferralValuesIn):
     """The whole referral again, as the page's form sends it: every field and every risk."""
     referral = _acting_on(request, referral_id, Action.RESUBMIT)
     values, risks, problems = _values(payload)
@@ -620,7 +621,7 @@ def resubmit_referral(request, referral_id: int, payload: ReferralValuesIn):
     response=responses({200: ReferralOut}),
     summary="Validate a complete referral",
 )
-def validate_referral(request, referral_id: int):
+def validate_referral(request, referral_id: PathId):
     referral = _acting_on(request, referral_id, Action.VALIDATE)
     services.validate_referral(referral=referral, actor=request.auth, now=clock.now())
     return _detail(referral)
@@ -631,7 +632,7 @@ def validate_referral(request, referral_id: int):
     response=responses({200: ReferralOut}),
     summary="Triage panel: route to a team of a service, or to an outside service",
 )
-def route_referral(request, referral_id: int, payload: RouteIn):
+def route_referral(request, referral_id: PathId, payload: RouteIn):
     referral = _acting_on(request, referral_id, Action.TRIAGE_ROUTE)
     team = None
     if payload.team_id is not None:
@@ -655,7 +656,7 @@ def route_referral(request, referral_id: int, payload: RouteIn):
     response=responses({200: ReferralOut}),
     summary="Hub service: record the single assessment (hub and level, or signposting)",
 )
-def assess_referral(request, referral_id: int, payload: AssessIn):
+def assess_referral(request, referral_id: PathId, payload: AssessIn):
     action = Action.SIGNPOST if payload.level == "signposting" else Action.ASSESS
     referral = _acting_on(request, referral_id, action)
     hub = None
@@ -680,7 +681,7 @@ def assess_referral(request, referral_id: int, payload: AssessIn):
     response=responses({200: ReferralOut}),
     summary="Screen a validated referral: accept, decline or not ready",
 )
-def screen_referral(request, referral_id: int, payload: ScreenIn):
+def screen_referral(request, referral_id: PathId, payload: ScreenIn):
     referral = _acting_on(request, referral_id, services.DECISION_ACTIONS[payload.decision])
     services.screen_referral(
         referral=referral,
@@ -702,7 +703,7 @@ def screen_referral(request, referral_id: int, payload: ScreenIn):
     response=responses({200: ReferralOut}),
     summary="Put on hold for complex risk and ask the named social worker",
 )
-def hold_referral(request, referral_id: int, payload: HoldIn):
+def hold_referral(request, referral_id: PathId, payload: HoldIn):
     referral = _acting_on(request, referral_id, Action.HOLD)
     services.hold_referral(
         referral=referral, concern=payload.concern, actor=request.auth, now=clock.now()
@@ -715,7 +716,7 @@ def hold_referral(request, referral_id: int, payload: HoldIn):
     response=responses({200: ReferralOut}),
     summary="The named social worker answers the hold",
 )
-def answer_hold(request, referral_id: int, payload: AnswerIn):
+def answer_hold(request, referral_id: PathId, payload: AnswerIn):
     referral = _acting_on(request, referral_id, Action.ANSWER_HOLD)
     services.answer_hold(
         referral=referral, answer=payload.answer, actor=request.auth, now=clock.now()

@@ -5,6 +5,7 @@ from enablement.accounts.roles import ROLES, Role
 from enablement.catalogue.models import Service, Skill, Team
 from enablement.catalogue.vocab import ReferralSource, ServiceLevel
 from enablement.core.forms import GovukDateField
+from enablement.core.limits import long_text_field, text_field
 from enablement.referrals.rules import CHECKLIST, COMPLEX_FEATURES, RiskArea
 from enablement.referrals.services import RiskEntry
 
@@ -63,15 +64,12 @@ class ReferralForm(forms.Form):
     need_identified = forms.BooleanField(
         label="Enablement or preventative work has been identified as a need", required=False
     )
-    work_requested = forms.CharField(
+    work_requested = long_text_field(
         label="The enablement work asked for",
-        widget=forms.Textarea,
         required=False,
         help_text="Be specific: what should the person be able to do, and by when",
     )
-    intended_outcomes = forms.CharField(
-        label="Intended outcomes", widget=forms.Textarea, required=False
-    )
+    intended_outcomes = long_text_field(label="Intended outcomes", required=False)
     deliverable_within_length = forms.BooleanField(
         label="The work can be delivered within the length of the service", required=False
     )
@@ -101,9 +99,9 @@ class ReferralForm(forms.Form):
         label="If the person had enablement from this service before, when did it end?",
         required=False,
     )
-    changed_needs_statement = forms.CharField(
+    changed_needs_statement = long_text_field(
         label="How have the person's needs significantly changed? (re-referrals only)",
-        widget=forms.Textarea,
+        called="The statement of changed needs",
         required=False,
     )
 
@@ -112,11 +110,11 @@ class ReferralForm(forms.Form):
         self.fields["destination"].choices = [("", "Select a service"), *destination_choices()]
         self.fields["named_social_worker"].choices = [("", "None"), *referrer_choices()]
         for area in RiskArea:
-            self.fields[f"risk_{area}_description"] = forms.CharField(
+            self.fields[f"risk_{area}_description"] = long_text_field(
                 label=area.label,
-                widget=forms.Textarea(attrs={"rows": 3}),
                 required=False,
                 help_text="Describe the risk, or write “None known”",
+                rows=3,
             )
             self.fields[f"risk_{area}_assessed_on"] = GovukDateField(
                 label=f"{area.label}: date assessed",
@@ -198,9 +196,7 @@ class ReturnForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Select what is missing or wrong"},
     )
-    note = forms.CharField(
-        label="Note for the referrer (optional)", widget=forms.Textarea, required=False
-    )
+    note = long_text_field(label="Note for the referrer (optional)", required=False)
 
 
 class ScreeningForm(forms.Form):
@@ -213,9 +209,7 @@ class ScreeningForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    risk_notes = forms.CharField(
-        label="Notes on risk (optional)", widget=forms.Textarea, required=False
-    )
+    risk_notes = long_text_field(label="Notes on risk (optional)", required=False)
     not_appropriate = forms.MultipleChoiceField(
         label="Reasons the service would not be appropriate",
         required=False,
@@ -237,9 +231,8 @@ class ScreeningForm(forms.Form):
         ],
         error_messages={"required": "Select a decision"},
     )
-    reason = forms.CharField(
+    reason = long_text_field(
         label="Reason",
-        widget=forms.Textarea,
         required=False,
         help_text="Needed to decline, or to accept when eligibility needs judgement",
     )
@@ -253,17 +246,16 @@ class ScreeningForm(forms.Form):
 
 
 class HoldForm(forms.Form):
-    concern = forms.CharField(
+    concern = long_text_field(
         label="The risk concern, for the named social worker",
-        widget=forms.Textarea,
+        called="The risk concern",
         error_messages={"required": "Describe the risk concern for the social worker"},
     )
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(
+    answer = long_text_field(
         label="Your answer",
-        widget=forms.Textarea,
         error_messages={"required": "Enter your answer to the concern"},
     )
 
@@ -274,12 +266,11 @@ class RouteForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select where to route it"},
     )
-    outside_service = forms.CharField(
+    outside_service = text_field(
         label="Outside service (if not one of ours)", required=False, max_length=200
     )
-    reason = forms.CharField(
+    reason = long_text_field(
         label="Reason for the panel's decision",
-        widget=forms.Textarea,
         error_messages={"required": "Record the reason for the decision"},
     )
 
@@ -300,14 +291,12 @@ class AssessForm(forms.Form):
         label="Level", widget=forms.RadioSelect, error_messages={"required": "Select a level"}
     )
     hub = forms.ModelChoiceField(label="Hub", queryset=Team.objects.none(), required=False)
-    reason = forms.CharField(
+    reason = long_text_field(
         label="Assessment summary",
-        widget=forms.Textarea,
         error_messages={"required": "Summarise the assessment"},
     )
-    information_given = forms.CharField(
+    information_given = long_text_field(
         label="Information and advice given (signposting)",
-        widget=forms.Textarea,
         required=False,
     )
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from enablement.catalogue.vocab import ReferralSource, ServiceLevel
+from enablement.core.limits import LONG_TEXT
 
 
 def _status_choices():
@@ -69,8 +70,8 @@ class Referral(models.Model):
     )
     held_by_senior_social_worker = models.BooleanField(default=False)
     need_identified = models.BooleanField(default=False)
-    work_requested = models.TextField(blank=True)
-    intended_outcomes = models.TextField(blank=True)
+    work_requested = models.TextField(max_length=LONG_TEXT, blank=True)
+    intended_outcomes = models.TextField(max_length=LONG_TEXT, blank=True)
     deliverable_within_length = models.BooleanField(default=False)
     joint_working_requested = models.BooleanField(default=False)
     skills_needed = models.ManyToManyField(
@@ -80,7 +81,7 @@ class Referral(models.Model):
         help_text="Skills the allocated worker must have, decided at screening",
     )
     consent_to_share = models.BooleanField(default=False)
-    changed_needs_statement = models.TextField(blank=True)
+    changed_needs_statement = models.TextField(max_length=LONG_TEXT, blank=True)
     previous_ended_on = models.DateField(
         null=True, blank=True, help_text="When the person's last enablement with the service ended"
     )
@@ -100,7 +101,7 @@ class Referral(models.Model):
     received_at = models.DateTimeField(help_text="The latest (re)submission starts the clock")
     validated_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
-    decision_reason = models.TextField(blank=True)
+    decision_reason = models.TextField(max_length=LONG_TEXT, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -169,7 +170,7 @@ class SubmittedDetails(models.Model):
 class RiskInformation(models.Model):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="risks")
     area = models.CharField(max_length=20, choices=_risk_area_choices)
-    description = models.TextField()
+    description = models.TextField(max_length=LONG_TEXT)
     assessed_on = models.DateField(null=True, blank=True)
 
     class Meta:
@@ -187,7 +188,7 @@ class ReferralReturn(models.Model):
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="returns")
     missing = models.JSONField(default=list)
-    note = models.TextField(blank=True)
+    note = models.TextField(max_length=LONG_TEXT, blank=True)
     returned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -213,8 +214,8 @@ class TriageDecision(models.Model):
         "catalogue.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     level = models.CharField(max_length=20, choices=ServiceLevel.choices, blank=True)
-    reason = models.TextField()
-    information_given = models.TextField(blank=True)
+    reason = models.TextField(max_length=LONG_TEXT)
+    information_given = models.TextField(max_length=LONG_TEXT, blank=True)
     created_referral = models.OneToOneField(
         Referral, null=True, blank=True, on_delete=models.PROTECT, related_name="triaged_from"
     )
@@ -231,12 +232,12 @@ class Screening(models.Model):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="screenings")
     desktop_check_complete = models.BooleanField(default=False)
     complex_features = models.JSONField(default=list, blank=True)
-    risk_notes = models.TextField(blank=True)
+    risk_notes = models.TextField(max_length=LONG_TEXT, blank=True)
     not_appropriate = models.JSONField(default=list, blank=True)
     eligibility = models.CharField(max_length=20)
     eligibility_reasons = models.JSONField(default=list)
     decision = models.CharField(max_length=20)
-    reason = models.TextField(blank=True)
+    reason = models.TextField(max_length=LONG_TEXT, blank=True)
     screened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -253,14 +254,14 @@ class Hold(models.Model):
     """Complex risk: the named social worker is asked; no answer in time closes the referral."""
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="holds")
-    concern = models.TextField()
+    concern = models.TextField(max_length=LONG_TEXT)
     started_at = models.DateTimeField()
     started_on = models.DateField()
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     answered_at = models.DateTimeField(null=True, blank=True)
-    answer = models.TextField(blank=True)
+    answer = models.TextField(max_length=LONG_TEXT, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -17,6 +17,7 @@ from enablement.catalogue.models import Service
 from enablement.core import clock
 from enablement.core.forms import GovukDateField
 from enablement.core.formtools import add_errors
+from enablement.core.limits import email_field, long_text_field, text_field
 from enablement.core.net import client_address
 from enablement.people.rules import normalise_nhs_number, normalise_postcode
 from enablement.people.validation import person_problems
@@ -44,51 +45,49 @@ class SelfReferralForm(forms.Form):
         ],
         error_messages={"required": "Say who is filling in this form"},
     )
-    given_name = forms.CharField(
+    given_name = text_field(
         label="First name of the person who needs help",
         max_length=100,
         error_messages={"required": "Enter their first name"},
     )
-    family_name = forms.CharField(
+    family_name = text_field(
         label="Last name", max_length=100, error_messages={"required": "Enter their last name"}
     )
     date_of_birth = GovukDateField(label="Their date of birth")
-    nhs_number = forms.CharField(
+    nhs_number = text_field(
         label="NHS number (optional)",
         required=False,
         max_length=14,
         help_text="10 digits, for example 943 476 5919",
     )
-    postcode = forms.CharField(
+    postcode = text_field(
         label="Postcode",
         max_length=10,
         error_messages={"required": "Enter a postcode, like EN5 4BE"},
     )
-    phone = forms.CharField(
+    phone = text_field(
         label="Phone number",
         max_length=30,
         error_messages={"required": "Enter a phone number we can call"},
     )
-    email = forms.EmailField(label="Email address (optional)", required=False)
+    email = email_field(label="Email address (optional)", required=False)
     primary_diagnosis = forms.ChoiceField(
         label="Have they been told they have a mental health condition?",
         widget=forms.RadioSelect,
         choices=[("mental_health", "Yes"), ("none_recorded", "No, or not sure")],
         error_messages={"required": "Select yes, or no or not sure"},
     )
-    carer_name = forms.CharField(
-        label="Your name (if you are a carer)", required=False, max_length=200
-    )
-    work_requested = forms.CharField(
+    carer_name = text_field(label="Your name (if you are a carer)", required=False, max_length=200)
+    work_requested = long_text_field(
         label="What would you like help with?",
-        widget=forms.Textarea,
+        called="What you would like help with",
         help_text="For example: getting out of the house to meet people, finding work, "
         "managing money",
         error_messages={"required": "Tell us what you would like help with"},
     )
-    intended_outcomes = forms.CharField(
+    intended_outcomes = long_text_field(
         label="What would you like to be different? (optional)",
-        widget=forms.Textarea,
+        called="What you would like to be different",
         required=False,
     )
     short_term = forms.BooleanField(

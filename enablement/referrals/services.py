@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from enablement.accounts.roles import Role
 from enablement.catalogue.models import Service, Skill, Team
+from enablement.core.limits import length_problems, refuse_too_long, too_long_message
 from enablement.core.workdays import ENGLAND_AND_WALES
 from enablement.governance.services import record_event
 from enablement.notifications.services import notify
@@ -119,7 +120,7 @@ def submission_problems(
 ) -> dict[str, str]:
     """What stops a referral being submitted at all: the checklist, age, and the
     re-referral rule. Keyed by form field."""
-    problems: dict[str, str] = {}
+    problems = _length_problems(values, risks)
     for missing in rules.validation_problems(settings, _facts(values, risks, person), today=today):
         field = FORM_FIELD.get(missing.field, missing.field)
         problems.setdefault(field, missing.message)
@@ -136,6 +137,20 @@ def submission_problems(
     flag = rules.re_referral_flag(settings, last_ended_on=previous, submitted_on=today)
     if flag and not rules.may_go_on(flag, values.get("changed_needs_statement") or ""):
         problems["changed_needs_statement"] = flag.message
+    return problems
+
+
+_REFERRAL_TEXTS = ("work_requested", "intended_outcomes", "changed_needs_statement")
+
+
+def _length_problems(values: dict, risks: dict) -> dict[str, str]:
+    texts = {k: values[k] for k in _REFERRAL_TEXTS if k in values}
+    problems = length_problems(Referral, texts)
+    limit = RiskInformation._meta.get_field("description").max_length
+    for area, risk in risks.items():
+        if len(risk.description or "") > limit:
+            label = rules.RiskArea(area).label
+            problems[f"risk_{area}_description"] = too_long_message(label, limit)
     return problems
 
 
@@ -288,6 +303,7 @@ def return_referral(
     unknown = [m for m in missing if m not in known]
     if unknown:
         raise ValidationError({"missing": f"Not on the checklist: {', '.join(unknown)}"})
+    refuse_too_long(ReferralReturn, {"note": note})
     with transaction.atomic():
         referral = _locked(referral)
         referral.status = _transition(referral, Action.RETURN)
@@ -391,6 +407,7 @@ def route_referral(
     that service's queue, nothing typed again) or to an outside service."""
     if not reason.strip():
         raise ValidationError({"reason": "Record the reason for the panel's decision"})
+    refuse_too_long(TriageDecision, {"reason": reason, "outside_service": outside_service})
     if destination is None and not outside_service.strip():
         raise ValidationError({"destination": "Select a service, or name the outside service"})
     if destination is not None:
@@ -479,6 +496,7 @@ def assess_referral(
 ) -> Referral:
     """A hub service's single assessment assigns the hub and the level; signposting ends
     the referral with the information given recorded."""
+    refuse_too_long(TriageDecision, {"reason": reason, "information_given": information_given})
     if level not in referral.service_settings.levels:
         raise ValidationError({"level": "Select a level this service offers"})
     if not reason.strip():
@@ -552,6 +570,7 @@ def screen_referral(
         )
     if decision not in DECISION_ACTIONS:
         raise ValidationError({"decision": "Select accept, decline or not ready"})
+    refuse_too_long(Screening, {"risk_notes": risk_notes, "reason": reason})
     settings = referral.service_settings
     today = timezone.localdate(now)
     verdict = rules.eligibility(
@@ -630,6 +649,7 @@ def hold_referral(*, referral: Referral, concern: str, actor, now: datetime) -> 
         raise ValidationError({"__all__": f"{referral.service.name} does not use holds"})
     if not concern.strip():
         raise ValidationError({"concern": "Describe the risk concern for the social worker"})
+    refuse_too_long(Hold, {"concern": concern})
     with transaction.atomic():
         referral = _locked(referral)
         referral.status = _transition(referral, Action.HOLD)
@@ -666,6 +686,7 @@ def hold_referral(*, referral: Referral, concern: str, actor, now: datetime) -> 
 def answer_hold(*, referral: Referral, answer: str, actor, now: datetime) -> Referral:
     if not answer.strip():
         raise ValidationError({"answer": "Enter your answer to the concern"})
+    refuse_too_long(Hold, {"answer": answer})
     if actor.pk not in (referral.named_social_worker_id, referral.referrer_id):
         raise ValidationError({"__all__": "Only the named social worker can answer the hold"})
     with transaction.atomic():

@@ -45,6 +45,7 @@ from enablement.accounts import access
 from enablement.catalogue.models import Service, ServiceSettings, Team
 from enablement.core import clock
 from enablement.core.exports import attachment, csv_bytes
+from enablement.core.params import query_int
 from enablement.core.workdays import ENGLAND_AND_WALES, WorkingCalendar
 from enablement.governance import reads
 from enablement.referrals import rules
@@ -417,7 +418,7 @@ def _tracker_for(request, form: TrackerForm) -> Tracker:
 def tracker_page(request):
     form = _form_for(request)
     found = _tracker_for(request, form)
-    page, rows = found.page(request.GET.get("page"))
+    page, rows = found.page(query_int(request.GET.get("page")))
     return render(
         request,
         "referrals/list.html",

@@ -9,6 +9,7 @@ from enablement.accounts.roles import Role
 from enablement.catalogue.models import Team
 from enablement.core import clock
 from enablement.core.formtools import add_errors
+from enablement.core.params import query_int
 from enablement.core.workdays import ENGLAND_AND_WALES
 from enablement.governance import reads
 from enablement.people import selectors as people_selectors
@@ -43,7 +44,7 @@ def _require(request, referral, action: str):
 def referral_new(request):
     if Role.REFERRER not in request.user.roles:
         raise PermissionDenied
-    person = access.get_person(request.user, request.GET.get("person"))
+    person = access.get_person(request.user, query_int(request.GET.get("person")))
     form = ReferralForm(request.POST or None, initial={"named_social_worker": request.user.pk})
     if request.method == "POST" and form.is_valid():
         service, team = form.destination_value()
