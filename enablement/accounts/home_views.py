@@ -16,6 +16,7 @@ from enablement.catalogue.vocab import DiagnosisCategory
 from enablement.core import clock
 from enablement.governance import reads
 from enablement.governance.models import Event
+from enablement.people.selectors import duplicate_questions
 
 SMALL_NUMBER = 5  # counts below this are shown as "fewer than 5" to commissioners
 BREAK_GLASS_RECENT_DAYS = 30  # the managers' home page counts emergency accesses this recent
@@ -96,6 +97,7 @@ def admin(request):
             "recent": recent,
             "queue": _queue(request.user, Status.SUBMITTED),
             "counts": _status_counts(request.user),
+            "duplicates": duplicate_questions(request.user).count(),
         },
     )
 
@@ -161,6 +163,7 @@ def dashboard(request):
             .filter(started_at__gte=since)
             .count(),
             "days": BREAK_GLASS_RECENT_DAYS,
+            "duplicates": duplicate_questions(request.user).count(),
         }
     return render(
         request,

@@ -122,6 +122,8 @@ def test_a_match_in_another_team_is_never_hinted_and_goes_to_someone_who_sees_bo
         list(selectors.duplicate_questions(user_for("admin")).values_list("pk", flat=True))
     )
     quality = client_for("quality_manager")
+    home = quality.get("/home/dashboard/").content.decode()
+    assert 'data-testid="duplicates-count">1<' in home  # reached from the home page
     listing = quality.get("/people/possible-duplicates/").content.decode()
     assert f"/people/possible-duplicates/{question.pk}/" in listing
     assert client_for("admin").get(f"/people/possible-duplicates/{question.pk}/").status_code == 404
