@@ -4,7 +4,7 @@ from django.contrib.auth import forms as auth_forms
 
 from enablement.accounts import rules
 from enablement.accounts.services import REASON_MAX_LENGTH
-from enablement.core.limits import text_field
+from enablement.core.limits import email_field, text_field
 
 CHOOSING_ADVICE = (
     "At least 12 characters. Not a common password, not only numbers and not like your name "
@@ -76,7 +76,10 @@ class RoleGiveForm(forms.Form):
     username = forms.CharField(
         label="Username of the account",
         max_length=150,
-        error_messages={"required": "Enter the username of the account"},
+        error_messages={
+            "required": "Enter the username of the account",
+            "max_length": "Username must be 150 characters or fewer",
+        },
     )
     role = forms.ChoiceField(
         label="Role", widget=forms.RadioSelect, error_messages={"required": "Select the role"}
@@ -199,6 +202,8 @@ class SetPasswordForm(_NewPasswordLabels, auth_forms.SetPasswordForm):
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
+    email = email_field("Email address")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["email"]
@@ -214,7 +219,10 @@ class CodeForm(forms.Form):
     code = forms.CharField(
         label="Code",
         max_length=40,
-        error_messages={"required": "Enter the code"},
+        error_messages={
+            "required": "Enter the code",
+            "max_length": "Code must be 40 characters or fewer",
+        },
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false"}),
     )
 

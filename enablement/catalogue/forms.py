@@ -224,7 +224,7 @@ class NewServiceForm(ServiceSettingsForm):
         label="Description (optional)",
         required=False,
     )
-    contact_phone = forms.CharField(
+    contact_phone = text_field(
         label="Phone number for the public (optional)",
         required=False,
         max_length=30,

@@ -160,6 +160,8 @@ class AccessLogEntry(AppendOnly):
         null=True, blank=True, help_text="The rows of an export"
     )
     exported_people = models.TextField(
+        # Room for the ids of the largest export the product allows, each with its spaces.
+        max_length=1_000_000,
         blank=True,
         default="",
         help_text="The ids of the people in an export, each between spaces: ' 4 17 '",

@@ -265,7 +265,15 @@ def test_bound_date_keeps_what_was_typed_and_initial_date_is_split():
 urlpatterns = [
     path(
         "accounts/",
-        include(([path("sign-out/", HttpResponse, name="sign-out")], "accounts")),
+        include(
+            (
+                [
+                    path("sign-out/", HttpResponse, name="sign-out"),
+                    path("account/", HttpResponse, name="account"),
+                ],
+                "accounts",
+            )
+        ),
     ),
 ]
 
@@ -323,6 +331,7 @@ def test_signed_in_header_has_navigation_and_a_sign_out_form():
     assert 'method="post"' in form
     assert 'name="csrfmiddlewaretoken" value="t0k3n"' in html
     assert '<button type="submit" class="app-link-button">Sign out</button>' in html
+    assert 'href="/accounts/account/">Your account</a>' in html
 
 
 def test_messages_are_notification_banners():
