@@ -7,12 +7,13 @@ from django.dispatch import receiver
 from django.shortcuts import render
 
 from enablement.core import clock
+from enablement.core.net import request_client_address
 
 
 def client_address(request) -> str | None:
-    # The address the connection came from. Lockout is counted per username, so the address
-    # is only recorded; item 8 of issue 9 settles the trusted-proxy address for the app.
-    return request.META.get("REMOTE_ADDR")
+    # The client behind our trusted proxies (core.net). Lockout is counted per username, so
+    # the address is only recorded; the bad-token throttle counts by it.
+    return request_client_address(request) or None
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -1,6 +1,17 @@
 """Where a request came from, for limits that count per client."""
 
 
+def request_client_address(request) -> str:
+    """`client_address` of a request, behind the proxies the settings trust."""
+    from django.conf import settings
+
+    return client_address(
+        request.META.get("REMOTE_ADDR", ""),
+        request.META.get("HTTP_X_FORWARDED_FOR", ""),
+        settings.TRUSTED_PROXY_COUNT,
+    )
+
+
 def client_address(remote_addr: str, forwarded_for: str, trusted_proxies: int) -> str:
     """The address of the client, behind `trusted_proxies` proxies of our own.
 

@@ -18,7 +18,7 @@ from enablement.core import clock
 from enablement.core.forms import GovukDateField
 from enablement.core.formtools import add_errors
 from enablement.core.limits import email_field, long_text_field, text_field
-from enablement.core.net import client_address
+from enablement.core.net import request_client_address
 from enablement.people.rules import normalise_nhs_number, normalise_postcode
 from enablement.people.validation import person_problems
 from enablement.referrals import services
@@ -134,11 +134,7 @@ RATE_GROUP = "self-referral"
 
 
 def _client(group, request) -> str:
-    return client_address(
-        request.META.get("REMOTE_ADDR", ""),
-        request.META.get("HTTP_X_FORWARDED_FOR", ""),
-        settings.TRUSTED_PROXY_COUNT,
-    )
+    return request_client_address(request)
 
 
 def _at_limit(request, *, count: bool = False) -> bool:

@@ -20,3 +20,13 @@ from enablement.core.net import client_address
 )
 def test_the_client_is_what_our_first_proxy_saw(remote, forwarded, proxies, expected):
     assert client_address(remote, forwarded, proxies) == expected
+
+
+def test_sign_in_and_the_token_throttle_see_the_client_behind_our_proxy(settings, rf):
+    from enablement.accounts.lockout import client_address as lockout_address
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.1")
+    assert lockout_address(request) == "198.51.100.1"
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert lockout_address(request) == "10.0.0.2"

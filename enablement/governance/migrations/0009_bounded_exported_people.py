@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('governance', '0008_access_log_defaults'),
+        ("governance", "0008_access_log_defaults"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='accesslogentry',
-            name='exported_people',
-            field=models.TextField(blank=True, default='', help_text="The ids of the people in an export, each between spaces: ' 4 17 '", max_length=1000000),
+            model_name="accesslogentry",
+            name="exported_people",
+            field=models.TextField(
+                blank=True,
+                default="",
+                help_text="The ids of the people in an export, each between spaces: ' 4 17 '",
+                max_length=1000000,
+            ),
         ),
     ]
