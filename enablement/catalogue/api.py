@@ -50,7 +50,6 @@ class SettingsValues(Schema):
     not_appropriate_factors: list[Annotated[str, Field(max_length=LONG_TEXT)]] = Field(
         [], max_length=100
     )
-    new_people_only: bool = False
     routing: Routing = Routing.DIRECT
     route_destinations: list[Annotated[str, Field(max_length=30)]] = Field([], max_length=100)
     levels: list[ServiceLevel] = []

@@ -120,7 +120,6 @@ class ServiceSettingsForm(forms.Form):
         required=False,
         help_text="One on each line",
     )
-    new_people_only = forms.BooleanField(label="New people only", required=False)
     routing = forms.ChoiceField(
         label="Routing",
         choices=Routing.choices,

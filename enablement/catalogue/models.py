@@ -71,7 +71,6 @@ class ServiceSettings(models.Model):
     diagnosis_categories = models.JSONField(default=list)
     excluded_categories = models.JSONField(default=list, blank=True)
     not_appropriate_factors = models.JSONField(default=list, blank=True)
-    new_people_only = models.BooleanField(default=False)
     # Routing
     routing = models.CharField(max_length=20, choices=Routing.choices, default=Routing.DIRECT)
     route_destinations = models.JSONField(default=list, blank=True)
@@ -110,7 +109,6 @@ class ServiceSettings(models.Model):
         "diagnosis_categories",
         "excluded_categories",
         "not_appropriate_factors",
-        "new_people_only",
         "routing",
         "route_destinations",
         "levels",

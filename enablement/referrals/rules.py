@@ -39,7 +39,6 @@ class SettingsLike(Protocol):
     diagnosis_categories: Sequence[str]
     excluded_categories: Sequence[str]
     not_appropriate_factors: Sequence[str]
-    new_people_only: bool
     referral_sources: Sequence[str]
     self_referral_allowed: bool
     screening_working_days: int | None
@@ -580,7 +579,6 @@ def eligibility(
     eligible_needs: bool | None,
     preventative_entitlement: bool | None,
     not_appropriate: Sequence[str],
-    had_previous_service: bool,
 ) -> EligibilityDecision:
     """Whether the person is eligible for the service, on `on` (the day of screening).
 
@@ -602,10 +600,6 @@ def eligibility(
     findings = [*age, *_diagnosis_findings(settings, diagnosis_category)]
     if not over_age_route:
         findings += _needs_findings(settings, eligible_needs, preventative_entitlement)
-    if settings.new_people_only and had_previous_service:
-        findings.append(
-            (Eligibility.NOT_ELIGIBLE, "The service takes new people only (seed 004 §1(6))")
-        )
     findings += _not_appropriate_findings(settings, not_appropriate)
     outcome = max(
         (outcome for outcome, _ in findings),

@@ -583,7 +583,6 @@ def screen_referral(
         eligible_needs=referral.eligible_needs,
         preventative_entitlement=referral.preventative_entitlement,
         not_appropriate=not_appropriate,
-        had_previous_service=referral.previous_ended_on is not None,
     )
     if decision == "accept":
         problems = {}

@@ -540,7 +540,6 @@ def _decide(settings, **changes) -> rules.EligibilityDecision:
         "eligible_needs": True,
         "preventative_entitlement": None,
         "not_appropriate": (),
-        "had_previous_service": False,
     }
     return rules.eligibility(settings, **{**facts, **changes})
 
@@ -740,11 +739,11 @@ def test_bep_has_no_upper_age():
     assert _decide(BEP, date_of_birth=_born_aged(95)) == ELIGIBLE
 
 
-def test_str_takes_new_people_only():
-    assert _decide(STR, had_previous_service=True) == rules.EligibilityDecision(
-        Eligibility.NOT_ELIGIBLE, ("The service takes new people only (seed 004 §1(6))",)
-    )
-    assert _decide(KERS, had_previous_service=True) == ELIGIBLE
+def test_str_does_not_refuse_someone_it_supported_before():
+    # Seed 004 §1(6)'s "new people only" was how the 2012 service moved from the old model:
+    # people already in it were reviewed instead. It is not eligibility (issue 10).
+    assert not hasattr(STR, "new_people_only")
+    assert _decide(STR) == ELIGIBLE
 
 
 @pytest.mark.parametrize("eligible_needs", [None, False, True])
@@ -796,12 +795,11 @@ def test_an_unknown_needs_basis_is_an_error():
     diagnosed=st.booleans(),
     needs=st.sampled_from([None, False, True]),
     preventative=st.sampled_from([None, False, True]),
-    previous=st.booleans(),
     factors=st.lists(st.sampled_from(AFD.not_appropriate_factors), unique=True),
     settings=st.sampled_from([KERS, AFD, STR, BEP]),
 )
 def test_eligibility_properties(
-    dob, diagnosis, ongoing, diagnosed, needs, preventative, previous, factors, settings
+    dob, diagnosis, ongoing, diagnosed, needs, preventative, factors, settings
 ):
     factors = factors if settings is AFD else []
     decision = _decide(
@@ -812,7 +810,6 @@ def test_eligibility_properties(
         diagnosed_need=diagnosed,
         eligible_needs=needs,
         preventative_entitlement=preventative,
-        had_previous_service=previous,
         not_appropriate=factors,
     )
     # Any ticked factor refuses; a refusal always says why.
