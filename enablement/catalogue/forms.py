@@ -70,6 +70,51 @@ class LinesField(_TextToList):
         return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+class CodeListField(_TextToList):
+    """'CT, ME, NW9' <-> ["CT", "ME", "NW9"], upper case."""
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        return [part.strip().upper() for part in text.replace(";", ",").split(",") if part.strip()]
+
+
+class KeyedLinesField(_TextToList):
+    """One "key: value, value" on each line <-> {key: [value, value]} (or {key: value} when
+    `single`), for settings keyed by a referral source or a level."""
+
+    widget = forms.Textarea
+
+    def __init__(self, *, single=False, **kwargs):
+        self.single = single
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if not isinstance(value, dict):
+            return value
+        if self.single:
+            return "\n".join(f"{k}: {v}" for k, v in value.items())
+        return "\n".join(f"{k}: {', '.join(v)}" for k, v in value.items())
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        out = {}
+        for line in text.splitlines():
+            if not line.strip():
+                continue
+            key, sep, rest = line.partition(":")
+            if not sep or not key.strip():
+                raise forms.ValidationError(
+                    f"Write each line as a name, a colon, then the values, like "
+                    f"“gp: source, consent”; this line has no colon: “{line.strip()}”"
+                )
+            values = [v.strip() for v in rest.split(",") if v.strip()]
+            out[key.strip()] = (values[0] if values else "") if self.single else values
+        return out
+
+
 def _int(label, required=True, help_text=""):
     return forms.IntegerField(
         label=label if required else f"{label} (optional)",
@@ -171,6 +216,41 @@ class ServiceSettingsForm(forms.Form):
         "Risk information counts as current for this many days", required=False
     )
     re_referral_window_months = _int("Re-referral window in months", required=False)
+    source_requirements = KeyedLinesField(
+        label="Minimum data: what a source must give (optional)",
+        required=False,
+        help_text="One source on each line with the checklist items it must give, like "
+        "“gp: source, date_of_birth, consent”. A source not listed gives every item",
+    )
+    area_name = text_field(
+        label="Council area people must ordinarily live in (optional)",
+        required=False,
+        max_length=100,
+    )
+    area_postcode_districts = CodeListField(
+        label="Postcode areas and districts of the council area (optional)",
+        required=False,
+        help_text="Separated by commas, like CT, ME, NW9. Empty: no residence check",
+    )
+    appropriate_factors = LinesField(
+        label="Factors that indicate a referral is appropriate (optional)",
+        required=False,
+        help_text="One on each line; the screener confirms each",
+    )
+    face_to_face_assessment_required = forms.BooleanField(
+        label="Eligibility must be assessed face to face", required=False
+    )
+    case_system_step = forms.BooleanField(
+        label="Admin asks for the person to be opened to the locality team and a named social "
+        "worker on the case system",
+        required=False,
+    )
+    level_destinations = KeyedLinesField(
+        single=True,
+        label="Levels handed on to another service (optional)",
+        required=False,
+        help_text="One level on each line with the service's short code, like “enhanced: BEN”",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

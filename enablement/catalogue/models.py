@@ -96,6 +96,37 @@ class ServiceSettings(models.Model):
     hold_timeout_working_days = models.PositiveSmallIntegerField(null=True, blank=True)
     risk_current_days = models.PositiveSmallIntegerField(null=True, blank=True)
     re_referral_window_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The front door as the seeds say it (issue 10)
+    source_requirements = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="For a source that refers with minimum data: the validation checklist items "
+        "it must give, {source: [codes]}. A source not listed must give every item",
+    )
+    area_name = models.CharField(
+        max_length=100, blank=True, help_text="The council area people must ordinarily live in"
+    )
+    area_postcode_districts = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Postcode areas (CT) or districts (NW9) of the council's area; empty: no check",
+    )
+    appropriate_factors = models.JSONField(
+        default=list, blank=True, help_text="Factors that indicate a referral is appropriate"
+    )
+    face_to_face_assessment_required = models.BooleanField(
+        default=False, help_text="Eligibility must have been assessed face to face"
+    )
+    case_system_step = models.BooleanField(
+        default=False,
+        help_text="The admin asks for the person to be opened to the locality team and a "
+        "named social worker on the case system",
+    )
+    level_destinations = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="A level the hub assessment hands on to another service: {level: code}",
+    )
     # Where each value comes from: {"length_weeks": "seed 000 §7.1", ...}
     sources = models.JSONField(default=dict, blank=True)
 
@@ -128,6 +159,13 @@ class ServiceSettings(models.Model):
         "hold_timeout_working_days",
         "risk_current_days",
         "re_referral_window_months",
+        "source_requirements",
+        "area_name",
+        "area_postcode_districts",
+        "appropriate_factors",
+        "face_to_face_assessment_required",
+        "case_system_step",
+        "level_destinations",
     )
 
     class Meta:

@@ -58,6 +58,13 @@ def _display(name: str, value, field) -> str:
         return "Not set"
     if isinstance(value, bool):
         return "Yes" if value else "No"
+    if isinstance(value, dict):
+        return (
+            "; ".join(
+                f"{k}: {', '.join(v) if isinstance(v, list) else v}" for k, v in value.items()
+            )
+            or "None"
+        )
     if isinstance(value, list):
         labels = _LIST_LABELS.get(name, {})
         return "; ".join(str(labels.get(v, v)) for v in value) or "None"

@@ -44,8 +44,36 @@ KERS = {
         "hold_timeout_working_days": 5,
         "risk_current_days": 90,
         "re_referral_window_months": 12,
+        "source_requirements": {},
+        "area_name": "Kent",
+        "area_postcode_districts": ["CT", "DA", "ME", "TN"],
+        "appropriate_factors": [
+            "Social needs have been identified with the individual that can be addressed "
+            "within a 12-week period",
+            "The individual has a desire to make positive changes and engage in new activities",
+            "The individual is willing to take responsibility for the actions and changes that "
+            "might be needed to meet their needs",
+            "The individual's mental state is stable enough to allow them to benefit from "
+            "enablement",
+            "The individual's personal circumstances are such that the enablement can be "
+            "carried out without negative impact from living, environmental or financial "
+            "circumstances",
+            "The enablement can be carried out without risk of harm to the individual, KERS "
+            "workers or members of the public",
+        ],
+        "face_to_face_assessment_required": True,
+        "case_system_step": True,
+        "level_destinations": {},
     },
     "sources": {
+        "area_name": "seed 000 §1: ordinarily resident in Kent",
+        "area_postcode_districts": "Kent's postcode areas are a demo assumption (TN and DA "
+        "cross the county boundary; Medway is its own council)",
+        "appropriate_factors": "seed 000 §5: factors which indicate a referral is appropriate",
+        "face_to_face_assessment_required": "seed 000 §5: assessed through a face-to-face "
+        "assessment",
+        "case_system_step": "seed 000 process overview: KERS Admin request person open to "
+        "locality team and named social worker on Mosaic",
         "referral_sources": "seed 000 §6: only from Community Mental Health Social Work teams",
         "self_referral_allowed": "seed 000 §6",
         "min_age": "seed 000 §5: between 18 and 65",
@@ -109,8 +137,29 @@ _AUTISM_VALUES = {
     "hold_timeout_working_days": 5,
     "risk_current_days": 90,
     "re_referral_window_months": 12,
+    "source_requirements": {},
+    "area_name": "Kent",
+    "area_postcode_districts": ["CT", "DA", "ME", "TN"],
+    "appropriate_factors": [
+        "Social needs have been identified with the individual that can be addressed within "
+        "a 16-week period",
+        "The individual has a desire to make positive changes and engage in new activities",
+        "The individual is willing to take responsibility for the actions and changes that "
+        "might be needed to meet their needs",
+        "The individual's personal circumstances are such that the enablement can be carried "
+        "out without negative impact from living, environmental or financial circumstances",
+        "The enablement can be carried out without risk of harm to the individual, KPS "
+        "workers or members of the public",
+    ],
+    "face_to_face_assessment_required": True,
+    "case_system_step": False,
+    "level_destinations": {},
 }
 _AUTISM_SOURCES = {
+    "area_name": "seed 001 §1: the people of Kent",
+    "area_postcode_districts": "Kent's postcode areas are a demo assumption",
+    "appropriate_factors": "seed 001 §6: factors which indicate a referral is appropriate",
+    "face_to_face_assessment_required": "seed 001 §5: assessed through a face-to-face assessment",
     "referral_sources": "seed 001 §8: submitted by Social Work teams",
     "min_age": "seed 001 §1, §5: aged 18-65",
     "max_age": "seed 001 §1, §5: aged 18-65",
@@ -207,8 +256,17 @@ STR = {
         "hold_timeout_working_days": None,
         "risk_current_days": None,
         "re_referral_window_months": None,
+        "source_requirements": {},
+        "area_name": "Kent",
+        "area_postcode_districts": ["CT", "DA", "ME", "TN"],
+        "appropriate_factors": [],
+        "face_to_face_assessment_required": False,
+        "case_system_step": False,
+        "level_destinations": {},
     },
     "sources": {
+        "area_name": "seed 004: a Kent County Council service",
+        "area_postcode_districts": "Kent's postcode areas are a demo assumption",
         "referral_sources": "seed 004 §1(3): based within integrated mental health teams",
         "min_age": "seed 004 is an adult service; 18 is a demo assumption",
         "needs_basis": "seed 004 §1(5): a mental health recovery service; no needs test given",
@@ -261,8 +319,32 @@ BEP = {
         "hold_timeout_working_days": None,
         "risk_current_days": None,
         "re_referral_window_months": None,
+        "source_requirements": {},
+        "area_name": "Barnet",
+        "area_postcode_districts": [
+            "EN4",
+            "EN5",
+            "HA8",
+            "N2",
+            "N3",
+            "N10",
+            "N11",
+            "N12",
+            "N14",
+            "N20",
+            "NW4",
+            "NW7",
+            "NW9",
+            "NW11",
+        ],
+        "appropriate_factors": [],
+        "face_to_face_assessment_required": False,
+        "case_system_step": False,
+        "level_destinations": {},
     },
     "sources": {
+        "area_name": "seed 003: London Borough of Barnet",
+        "area_postcode_districts": "the three hubs' districts, a demo assumption",
         "referral_sources": "seed 003 LEH 'Referral sources': agreed referrers, GPs with "
         "minimum data, self-referral, carers",
         "self_referral_allowed": "seed 003 LEH 'Referral sources'",

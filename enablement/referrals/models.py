@@ -85,6 +85,17 @@ class Referral(models.Model):
     previous_ended_on = models.DateField(
         null=True, blank=True, help_text="When the person's last enablement with the service ended"
     )
+    # True when the date above was typed because that enablement predates the product; else
+    # it was read from the service's own closed episodes (seed 000 §9, issue 10).
+    previous_ended_typed = models.BooleanField(default=False)
+    # Ordinary residence (seed 000 §1): why a postcode outside the area was accepted.
+    residence_override_reason = models.TextField(max_length=LONG_TEXT, blank=True)
+    # The eligibility assessment (seed 000 §5, seed 001 §5): face to face, and when.
+    face_to_face_assessment = models.BooleanField(null=True, blank=True)
+    eligibility_assessed_on = models.DateField(null=True, blank=True)
+    # The admin's case-system step (seed 000 process overview): asked, then confirmed.
+    case_system_requested_on = models.DateField(null=True, blank=True)
+    case_system_confirmed_on = models.DateField(null=True, blank=True)
     # Facts for eligibility, as the referrer states them.
     ongoing_cmh_social_work = models.BooleanField(default=False)
     diagnosed_need = models.BooleanField(default=False)
@@ -129,6 +140,10 @@ class Referral(models.Model):
         return f"{details.given_name} {details.family_name} (not yet matched)"
 
 
+# How a person who referred themself wants to hear back (issue 10 item 8).
+CONTACT_METHODS = [("email", "Email"), ("phone", "Phone"), ("letter", "Letter")]
+
+
 class SubmittedDetails(models.Model):
     """What a member of the public said about the person, kept on the referral as
     unverified. Nothing here is written to a person's record until the service admin has
@@ -150,6 +165,9 @@ class SubmittedDetails(models.Model):
     email = models.EmailField("Email address", blank=True)
     primary_diagnosis = models.CharField(max_length=30)
     carer_name = models.CharField("Carer's name", max_length=200, blank=True)
+    contact_method = models.CharField(
+        "How to contact them", max_length=10, choices=CONTACT_METHODS, blank=True
+    )
     decision = models.CharField(max_length=10, choices=Decision.choices, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -193,6 +211,8 @@ class ReferralReturn(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     returned_at = models.DateTimeField()
+    # A self-referral has no referrer to read the inbox: how the person was told.
+    person_told_by = models.CharField(max_length=10, choices=CONTACT_METHODS, blank=True)
     resubmitted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -210,6 +230,9 @@ class TriageDecision(models.Model):
         "catalogue.Service", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     outside_service = models.CharField(max_length=200, blank=True)
+    outside_contact = models.CharField(
+        max_length=200, blank=True, help_text="Who at the outside service takes it on"
+    )
     hub = models.ForeignKey(
         "catalogue.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -234,6 +257,8 @@ class Screening(models.Model):
     complex_features = models.JSONField(default=list, blank=True)
     risk_notes = models.TextField(max_length=LONG_TEXT, blank=True)
     not_appropriate = models.JSONField(default=list, blank=True)
+    # The service's "factors that indicate the referral is appropriate" the screener confirmed.
+    appropriate_factors = models.JSONField(default=list, blank=True)
     eligibility = models.CharField(max_length=20)
     eligibility_reasons = models.JSONField(default=list)
     decision = models.CharField(max_length=20)

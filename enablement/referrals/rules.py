@@ -26,7 +26,12 @@ from typing import Protocol
 from enablement.catalogue.vocab import DiagnosisCategory, ReferralSource
 from enablement.core.dates import long_date
 from enablement.core.workdays import WorkingCalendar
-from enablement.people.rules import age_on, date_of_birth_problem
+from enablement.people.rules import (
+    age_on,
+    date_of_birth_problem,
+    normalise_postcode,
+    postcode_district,
+)
 
 
 class SettingsLike(Protocol):
@@ -47,6 +52,13 @@ class SettingsLike(Protocol):
     re_referral_window_months: int | None
     length_weeks: int
     complex_risk_hold: bool
+    source_requirements: Mapping[str, Sequence[str]]
+    area_name: str
+    area_postcode_districts: Sequence[str]
+    appropriate_factors: Sequence[str]
+    face_to_face_assessment_required: bool
+    case_system_step: bool
+    level_destinations: Mapping[str, str]
 
 
 class _Labelled(StrEnum):
@@ -607,6 +619,36 @@ def eligibility(
         default=Eligibility.ELIGIBLE,
     )
     return EligibilityDecision(outcome=outcome, reasons=tuple(reason for _, reason in findings))
+
+
+# --- Ordinary residence (seed 000 §1: "ordinarily resident in Kent") ----------------------
+
+
+def in_area(area_postcode_districts: Sequence[str], postcode: str | None) -> bool | None:
+    """Whether a postcode lies in a service's area, as a list of postcode areas ("CT") and
+    districts ("NW9"). None when it cannot be told: the service sets no area, or there is no
+    postcode to check. A postcode district stands for where someone lives; it is the
+    screener who decides ordinary residence, so a "no" here can be overridden with a reason.
+    """
+    if not area_postcode_districts or not (postcode or "").strip():
+        return None
+    district = postcode_district(normalise_postcode(postcode))
+    if not district:
+        return None
+    letters = re.match(r"[A-Z]+", district)
+    wanted = {d.strip().upper() for d in area_postcode_districts}
+    return district in wanted or (letters is not None and letters.group(0) in wanted)
+
+
+def residence_problem(settings: SettingsLike, postcode: str | None) -> str | None:
+    """The message when a postcode is outside the service's area, else None."""
+    if in_area(settings.area_postcode_districts, postcode) is not False:
+        return None
+    area = settings.area_name or "the service's area"
+    return (
+        f"{normalise_postcode(postcode)} is outside {area}: the service is for people "
+        f"ordinarily resident in {area} (seed 000 §1)"
+    )
 
 
 # --- Re-referral window (seed 000 §9, seed 001 §15) ----------------------------------------
