@@ -393,6 +393,63 @@ def validate_referral(*, referral: Referral, actor, now: datetime) -> Referral:
     return referral
 
 
+def hand_on(referral: Referral, *, destination: Service, team: Team, by: str, now: datetime):
+    """A linked referral in `destination`, already screened and accepted by the front door
+    that hands it on (the autism panel, seed 001 §10; a Barnet hub for the Network, seed 003):
+    it joins the team's waiting list at this moment, the acceptance date, with no second
+    validation or screening and no destination rule to refuse it. Nothing is typed again.
+    Call inside the caller's transaction; the caller records the event."""
+    created = Referral.objects.create(
+        reference=_placeholder_reference(),
+        service=destination,
+        service_settings=destination.current_settings,
+        team=team,
+        person=referral.person,
+        status=Status.ACCEPTED,
+        source=referral.source,
+        referrer=referral.referrer,
+        named_social_worker=referral.named_social_worker,
+        routed_from=referral,
+        created_at=now,
+        first_submitted_at=referral.first_submitted_at,
+        received_at=now,
+        validated_at=now,
+        decided_at=now,
+        decision_reason=f"Screened and accepted by {by}",
+        **{
+            k: getattr(referral, k)
+            for k in REFERRAL_FIELDS
+            if k not in ("source", "named_social_worker")
+        },
+    )
+    created.reference = f"{destination.code}-{created.pk:06d}"
+    created.save(update_fields=["reference"])
+    created.skills_needed.set(referral.skills_needed.all())
+    RiskInformation.objects.bulk_create(
+        RiskInformation(
+            referral=created, area=r.area, description=r.description, assessed_on=r.assessed_on
+        )
+        for r in referral.risks.all()
+    )
+    _event(
+        created,
+        kind="referral.handed_on",
+        summary=f"Referral {created.reference} accepted from {by} onto the waiting list",
+        actor=None,
+        now=now,
+        data={"from": referral.pk},
+    )
+    notify(
+        users=team_people(team, destination, Role.SENIOR, Role.ADMIN),
+        subject=f"Referral {created.reference} accepted from {by}: ready to allocate",
+        body=f"{referral.person_name} was accepted by {by} and is on the waiting list of "
+        f"{team.name}, {destination.name}.",
+        referral=created,
+        now=now,
+    )
+    return created
+
+
 def route_referral(
     *,
     referral: Referral,
@@ -423,37 +480,8 @@ def route_referral(
         referral.save(update_fields=["status", "decided_at", "decision_reason"])
         created = None
         if destination is not None:
-            created = Referral.objects.create(
-                reference=_placeholder_reference(),
-                service=destination,
-                service_settings=destination.current_settings,
-                team=team,
-                person=referral.person,
-                status=Status.SUBMITTED,
-                referrer=referral.referrer,
-                routed_from=referral,
-                created_at=now,
-                first_submitted_at=now,
-                received_at=now,
-                **{k: getattr(referral, k) for k in REFERRAL_FIELDS},
-            )
-            created.reference = f"{destination.code}-{created.pk:06d}"
-            created.save(update_fields=["reference"])
-            RiskInformation.objects.bulk_create(
-                RiskInformation(
-                    referral=created,
-                    area=r.area,
-                    description=r.description,
-                    assessed_on=r.assessed_on,
-                )
-                for r in referral.risks.all()
-            )
-            notify(
-                users=team_people(team, destination, Role.ADMIN),
-                subject=f"New referral {created.reference} from the triage panel",
-                body=f"{referral.person_name} was routed to {destination.name}.",
-                referral=created,
-                now=now,
+            created = hand_on(
+                referral, destination=destination, team=team, by=referral.service.name, now=now
             )
         TriageDecision.objects.create(
             referral=referral,

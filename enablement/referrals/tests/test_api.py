@@ -362,8 +362,10 @@ def test_autism_panel_routes_to_kers_and_the_kers_admin_sees_it_with_its_risks(
     assert decision["triage"]["destination"] == "KERS"
     created_id = decision["triage"]["created_referral_id"]
 
+    # Seed 001 §10: the panel screened and accepted it; KERS takes it onto its waiting list
+    # at the panel's date, with nothing to validate or screen again.
     admin = client_for("admin.east")
-    queue = admin.get(URL, {"status": "submitted"}).json()["items"]
+    queue = admin.get(URL, {"status": "accepted"}).json()["items"]
     [row] = [r for r in queue if r["id"] == created_id]
     assert (row["service"], row["team"], row["person_name"]) == (
         "KERS",
@@ -375,7 +377,8 @@ def test_autism_panel_routes_to_kers_and_the_kers_admin_sees_it_with_its_risks(
     risks = {(r["area"], r["description"], r["assessed_on"]) for r in created["risks"]}
     assert risks == {(r.area, r.description, r.assessed_on.isoformat()) for r in afd.risks.all()}
     assert len(risks) == len(RiskArea)
-    assert set(created["allowed_actions"]) == {"return", "validate"}
+    # Allocation is the senior's; the admin has nothing left to do on it.
+    assert created["allowed_actions"] == []
 
 
 def test_list_filters(today, client_for, body):

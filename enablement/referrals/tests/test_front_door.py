@@ -195,8 +195,10 @@ def test_autism_panel_routes_to_kers_with_person_and_risks_in_the_kers_queue(
     assert (created.service.code, created.team, created.status) == (
         "KERS",
         kers_east,
-        Status.SUBMITTED,
+        Status.ACCEPTED,
     )
+    # On the waiting list from the panel's decision, not re-validated or re-screened.
+    assert created.decided_at == demo and not created.screenings.exists()
     assert created.person == afd.person
     assert {r.area for r in created.risks.all()} == {a.value for a in RiskArea}
     queue = client_for("admin").get("/home/validation/").content.decode()
