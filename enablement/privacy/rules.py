@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from enablement.core.dates import add_months
+
 
 class Kind(StrEnum):
     EPISODE = "episode"  # enablement was provided: a referral that became an episode
@@ -63,11 +65,11 @@ class Decision:
 
 
 def add_years(moment: datetime, years: int) -> datetime:
-    """The same day and time `years` later; 29 February becomes 28 February."""
-    try:
-        return moment.replace(year=moment.year + years)
-    except ValueError:
-        return moment.replace(year=moment.year + years, day=28)
+    """The same time of day, 12 x `years` months later by the product's one month
+    arithmetic (`core.dates.add_months`): 29 February's anniversary in a common year is
+    1 March, as for ages."""
+    later = add_months(moment.date(), 12 * years)
+    return moment.replace(year=later.year, month=later.month, day=later.day)
 
 
 def decide(
