@@ -36,12 +36,10 @@ def add_months(d: date, months: int) -> date:
     tuple comparison of `age_on`, month index and then day of the month, the date returned
     is the first one not before (year, month + months, day).
 
-    Only forward: `months` must be 0 or more. "N months before" is not the inverse of this
-    (31 January and 1 February + 1 month are both 1 March), and nothing in the product asks
-    for it.
+    Only forward: `months` must be 0 or more. Going back is `months_before`.
     """
     if months < 0:
-        raise ValueError(f"add_months counts forward only, not {months} months")
+        raise ValueError(f"add_months counts forward only, not {months}: use months_before")
     index = d.year * 12 + (d.month - 1) + months
     year, month = divmod(index, 12)
     month += 1
@@ -50,3 +48,21 @@ def add_months(d: date, months: int) -> date:
     # The month is too short for the day: the next whole-month point is the 1st after it.
     year, month = divmod(index + 1, 12)
     return date(year, month + 1, 1)
+
+
+def months_before(d: date, months: int) -> date:
+    """The last day from which `months` whole months have passed by `d`: the latest x with
+    `add_months(x, months) <= d`, so that `add_months(x, months) <= d` exactly when
+    `x <= months_before(d, months)`. A cut-off for "ended at least N months ago".
+
+    That is the same day `months` months earlier, or that month's last day when it is too
+    short: 12 months before 1 March 2025 is 1 March 2024 (29 February 2024 + 12 months is
+    1 March 2025 too, and is earlier); 12 months before 29 February 2028 is 28 February 2027;
+    1 month before 31 March is the last day of February.
+    """
+    if months < 0:
+        raise ValueError(f"months_before counts back only, not {months}: use add_months")
+    index = d.year * 12 + (d.month - 1) - months
+    year, month = divmod(index, 12)
+    month += 1
+    return date(year, month, min(d.day, monthrange(year, month)[1]))

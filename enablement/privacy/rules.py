@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from enablement.core.dates import add_months
+from enablement.core.dates import add_months, months_before
 
 
 class Kind(StrEnum):
@@ -67,9 +67,13 @@ class Decision:
 def add_years(moment: datetime, years: int) -> datetime:
     """The same time of day, 12 x `years` months later by the product's one month
     arithmetic (`core.dates.add_months`): 29 February's anniversary in a common year is
-    1 March, as for ages."""
-    later = add_months(moment.date(), 12 * years)
-    return moment.replace(year=later.year, month=later.month, day=later.day)
+    1 March, as for ages. Negative `years` give the cut-off for "ended at least that long
+    ago" (`core.dates.months_before`)."""
+    if years >= 0:
+        day = add_months(moment.date(), 12 * years)
+    else:
+        day = months_before(moment.date(), -12 * years)
+    return moment.replace(year=day.year, month=day.month, day=day.day)
 
 
 def decide(

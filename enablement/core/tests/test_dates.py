@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from enablement.core.dates import add_months, long_date
+from enablement.core.dates import add_months, long_date, months_before
 from enablement.people.rules import age_on
 
 
@@ -45,9 +45,39 @@ def test_add_months(start, months, expected):
     assert add_months(start, months) == expected
 
 
-def test_add_months_counts_forward_only():
+def test_add_months_counts_forward_only_and_months_before_back_only():
     with pytest.raises(ValueError, match="forward only"):
         add_months(date(2025, 3, 31), -1)
+    with pytest.raises(ValueError, match="back only"):
+        months_before(date(2025, 3, 31), -1)
+
+
+@pytest.mark.parametrize(
+    "end,months,expected",
+    [
+        (date(2026, 3, 15), 12, date(2025, 3, 15)),
+        (date(2025, 3, 1), 12, date(2024, 3, 1)),
+        (date(2025, 2, 28), 12, date(2024, 2, 28)),
+        (date(2028, 2, 29), 12, date(2027, 2, 28)),
+        (date(2028, 2, 29), 48, date(2024, 2, 29)),
+        (date(2025, 3, 31), 1, date(2025, 2, 28)),
+        (date(2024, 3, 31), 1, date(2024, 2, 29)),
+        (date(2025, 1, 15), 1, date(2024, 12, 15)),
+        (date(2025, 5, 10), 0, date(2025, 5, 10)),
+    ],
+)
+def test_months_before(end, months, expected):
+    assert months_before(end, months) == expected
+
+
+@given(
+    x=st.dates(date(1950, 1, 1), date(2100, 12, 31)),
+    d=st.dates(date(1950, 1, 1), date(2100, 12, 31)),
+    months=st.integers(0, 240),
+)
+def test_months_before_is_the_cut_off_for_add_months(x, d, months):
+    # Ended on x, N months have passed by d exactly when x is on or before the cut-off.
+    assert (add_months(x, months) <= d) == (x <= months_before(d, months))
 
 
 @given(

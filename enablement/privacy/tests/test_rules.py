@@ -22,6 +22,9 @@ def _decide(involvements, now, *, on_hold=False, anonymised=False):
         (datetime(2024, 2, 29, 9, 30), 3, datetime(2027, 3, 1, 9, 30)),
         (datetime(2024, 2, 29, 9, 30), 4, datetime(2028, 2, 29, 9, 30)),
         (datetime(2024, 2, 28, 23, 59, tzinfo=UTC), 1, datetime(2025, 2, 28, 23, 59, tzinfo=UTC)),
+        # Back: the cut-off for "ended at least a year ago".
+        (datetime(2025, 3, 1, 9, 30), -1, datetime(2024, 3, 1, 9, 30)),
+        (datetime(2028, 2, 29, 9, 30), -1, datetime(2027, 2, 28, 9, 30)),
     ],
 )
 def test_add_years_keeps_the_day_and_moves_29_february_to_1_march(start, years, expected):
