@@ -25,7 +25,11 @@ class SignInForm(auth_forms.AuthenticationForm):
 
 
 def _days_label(days: int) -> str:
-    return {30: "30 days", 90: "90 days", 180: "6 months", 365: "1 year"}.get(days, f"{days} days")
+    # A lifetime is counted in days, not calendar months (`core.dates.add_months`), so the
+    # label says days: 365 days from 1 March 2027 is 29 February 2028, not "a year".
+    return {180: "180 days (about 6 months)", 365: "365 days (about a year)"}.get(
+        days, f"{days} days"
+    )
 
 
 class ApiTokenForm(forms.Form):

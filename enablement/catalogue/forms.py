@@ -215,7 +215,13 @@ class ServiceSettingsForm(forms.Form):
     risk_current_days = _int(
         "Risk information counts as current for this many days", required=False
     )
-    re_referral_window_months = _int("Re-referral window in months", required=False)
+    re_referral_window_months = _int(
+        "Re-referral window in months",
+        required=False,
+        help_text="After an enablement ends, a new referral is refused for this many months, "
+        "and after that must say how the person's needs have significantly changed. 0: no "
+        "wait, but the statement is still needed. Empty: no re-referral rule",
+    )
     source_requirements = KeyedLinesField(
         label="Minimum data: what a source must give (optional)",
         required=False,

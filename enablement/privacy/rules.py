@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from enablement.core.dates import add_months, months_before
+
 
 class Kind(StrEnum):
     EPISODE = "episode"  # enablement was provided: a referral that became an episode
@@ -63,11 +65,15 @@ class Decision:
 
 
 def add_years(moment: datetime, years: int) -> datetime:
-    """The same day and time `years` later; 29 February becomes 28 February."""
-    try:
-        return moment.replace(year=moment.year + years)
-    except ValueError:
-        return moment.replace(year=moment.year + years, day=28)
+    """The same time of day, 12 x `years` months later by the product's one month
+    arithmetic (`core.dates.add_months`): 29 February's anniversary in a common year is
+    1 March, as for ages. Negative `years` give the cut-off for "ended at least that long
+    ago" (`core.dates.months_before`)."""
+    if years >= 0:
+        day = add_months(moment.date(), 12 * years)
+    else:
+        day = months_before(moment.date(), -12 * years)
+    return moment.replace(year=day.year, month=day.month, day=day.day)
 
 
 def decide(

@@ -211,6 +211,10 @@ class ReferralOut(ReferralSummary):
     consent_to_share: bool
     changed_needs_statement: str
     previous_ended_on: date | None
+    previous_ended_typed: bool = Field(
+        description="True: the referrer typed the date (an enablement before this system); "
+        "false: read from the service's own closed episode"
+    )
     ongoing_cmh_social_work: bool
     diagnosed_need: bool
     eligible_needs: bool | None
@@ -328,7 +332,9 @@ class ReferralValuesIn(Schema):
         None,
         ge=date(1900, 1, 1),
         le=date(2199, 12, 31),
-        description="When the person's last enablement with this service ended",
+        description="When the person's last enablement with this service ended, only if "
+        "it was before this system: when the service holds a closed episode for the person, "
+        "its end is used and this is ignored",
     )
     changed_needs_statement: str = Field("", max_length=TEXT)
     risks: list[RiskIn] = Field([], max_length=len(RiskArea) * 2)

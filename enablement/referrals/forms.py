@@ -98,9 +98,13 @@ class ReferralForm(forms.Form):
     previous_ended_on = GovukDateField(
         label="If the person had enablement from this service before, when did it end?",
         required=False,
+        help_text="Only if their last enablement was before this system. An enablement "
+        "recorded here is read from its episode, and a date typed here is then ignored",
     )
     changed_needs_statement = long_text_field(
         label="How have the person's needs significantly changed? (re-referrals only)",
+        help_text="Needed when the person has had enablement from this service before and "
+        "the service considers further enablement only where needs have significantly changed",
         called="The statement of changed needs",
         required=False,
     )
@@ -179,10 +183,13 @@ class ReferralForm(forms.Form):
             "consent_to_share",
             "ongoing_cmh_social_work",
             "diagnosed_need",
-            "previous_ended_on",
             "changed_needs_statement",
         ):
             initial[name] = getattr(referral, name)
+        # Only a date the referrer typed goes back in the box: one read from an episode is
+        # read again on resubmission.
+        if referral.previous_ended_typed:
+            initial["previous_ended_on"] = referral.previous_ended_on
         for risk in referral.risks.all():
             initial[f"risk_{risk.area}_description"] = risk.description
             initial[f"risk_{risk.area}_assessed_on"] = risk.assessed_on

@@ -15,7 +15,6 @@ in plain words, and cites the seed section where that helps someone check the ru
 from __future__ import annotations
 
 import re
-from calendar import monthrange
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -24,7 +23,7 @@ from types import MappingProxyType
 from typing import Protocol
 
 from enablement.catalogue.vocab import DiagnosisCategory, ReferralSource
-from enablement.core.dates import long_date
+from enablement.core.dates import add_months, long_date
 from enablement.core.workdays import WorkingCalendar
 from enablement.people.rules import (
     age_on,
@@ -651,76 +650,93 @@ def residence_problem(settings: SettingsLike, postcode: str | None) -> str | Non
     )
 
 
-# --- Re-referral window (seed 000 §9, seed 001 §15) ----------------------------------------
+# --- Re-referral (seed 000 §9, seed 001 §15) ----------------------------------------------
+#
+# "Where an individual has finished a period of enablement further provision of the service
+# will only be considered after a period of 12 months and only where the individual's needs
+# have significantly changed." Both conditions hold: inside the window a referral is not
+# considered at all, whatever it says; after it, it must say how the needs have changed.
+#
+# `re_referral_window_months` is the service's rule as data:
+#   None  the service has no re-referral rule (STR, BEP: their seeds set none), so an
+#         earlier enablement neither refuses a referral nor asks for a statement;
+#   0     no waiting period, but a re-referral must still say how the needs have changed;
+#   N     refused until N months after the last enablement ended, then the statement.
+# The last end date is a fact the caller brings: read from the service's own closed episodes
+# (`casework.selectors`), or typed by the referrer only for an enablement before this system.
 
 
-def add_months(d: date, months: int) -> date:
-    """The same day `months` calendar months later, or the month's last day if it has none.
+def considered_from(settings: SettingsLike, last_ended_on: date) -> date | None:
+    """The first day a new referral can be considered: the last enablement's end plus the
+    service's window, by `core.dates.add_months`. None for a service with no window.
 
-    31 January + 1 month = 28 February (29 in a leap year); 29 February 2024 + 12 months =
-    28 February 2025. Negative `months` go back.
+    "Only ... after a period of 12 months": ended 15 March 2025, a referral on 15 March 2026
+    is considered (the 12 months have passed) and one on 14 March 2026 is not. Ended on
+    29 February 2024, it is 1 March 2025, the day such a birthday is reached (`age_on`).
     """
-    index = d.year * 12 + (d.month - 1) + months
-    year, month = divmod(index, 12)
-    month += 1
-    return date(year, month, min(d.day, monthrange(year, month)[1]))
+    months = settings.re_referral_window_months
+    if months is None:
+        return None
+    return add_months(last_ended_on, months)
 
 
 @dataclass(frozen=True)
-class ReReferral:
-    """A referral inside the re-referral window.
+class ReReferralProblem:
+    """Why a re-referral cannot go on, beside the field it belongs to.
 
-    `window_ends_on` is the first day on which a new referral is no longer in the window:
-    the last enablement's end date plus the service's window in months.
+    `field` is "previous_ended_on" when the referral is refused inside the window (nothing
+    the referrer writes changes that; `considered_from` says from when it can be made) and
+    "changed_needs_statement" when, after the window, the statement is missing or too short.
     """
 
-    last_ended_on: date
-    window_ends_on: date
+    field: str
     message: str
+    considered_from: date | None = None
 
 
-CHANGED_NEEDS_REQUIRED = (
-    "Describe how the person's needs have significantly changed since their last "
-    f"enablement ended, in at least {MIN_SPECIFIC_LENGTH} characters (seed 000 §9)"
-)
+def re_referral_problem(
+    settings: SettingsLike,
+    *,
+    last_ended_on: date | None,
+    submitted_on: date,
+    changed_needs_statement: str,
+) -> ReReferralProblem | None:
+    """Whether a referral may go on, given when the person's last enablement with the
+    service ended (None: they have had none). None when it may.
 
-
-def re_referral_flag(
-    settings: SettingsLike, *, last_ended_on: date | None, submitted_on: date
-) -> ReReferral | None:
-    """Flag a referral made within N months of the person's last enablement ending.
-
-    Seed 000 §9: further provision "will only be considered after a period of 12 months".
-    On the anniversary itself the 12 months have passed, so the window is
-    [last_ended_on, last_ended_on + 12 months): ended 15 March 2025, a referral on
-    14 March 2026 is flagged and one on 15 March 2026 is not. A referral dated before
-    the last enablement ended (an episode still closing) is flagged too.
-
-    None when the person has had no enablement or the service sets no window.
+    Inside the window it is refused with the date from which it can be considered, and no
+    statement lets it through. A referral dated before the last enablement ended is inside
+    the window too. After the window, or with a window of 0, the changed-needs statement
+    must say something: at least MIN_SPECIFIC_LENGTH characters, not counting spaces at
+    either end. Whether the needs have *significantly* changed is the screener's judgement.
     """
     months = settings.re_referral_window_months
-    if months is None or last_ended_on is None:
+    if last_ended_on is None or months is None:
         return None
-    window_ends_on = add_months(last_ended_on, months)
-    if submitted_on >= window_ends_on:
-        return None
-    message = (
-        f"The person's last enablement ended on {long_date(last_ended_on)}. A new "
-        f"enablement is considered only from {long_date(window_ends_on)} ({months} months "
-        "on), and only where the person's needs have significantly changed (seed 000 §9)"
-    )
-    return ReReferral(last_ended_on=last_ended_on, window_ends_on=window_ends_on, message=message)
-
-
-def may_go_on(flag: ReReferral | None, changed_needs_statement: str) -> bool:
-    """Whether a referral may proceed: inside the window it needs a changed-needs statement.
-
-    The statement is what a senior weighs against "significantly changed" (seed 000 §9);
-    this only checks it is there and says something (CHANGED_NEEDS_REQUIRED).
-    """
-    if flag is None:
-        return True
-    return len((changed_needs_statement or "").strip()) >= MIN_SPECIFIC_LENGTH
+    opens_on = add_months(last_ended_on, months)
+    if submitted_on < opens_on:
+        return ReReferralProblem(
+            field="previous_ended_on",
+            message=(
+                f"The person's last enablement with this service ended on "
+                f"{long_date(last_ended_on)}. Further enablement is only considered "
+                f"{months} months after the last one ended, and only where the person's "
+                f"needs have significantly changed. A new enablement can be considered from "
+                f"{long_date(opens_on)} (seed 000 §9, seed 001 §15)"
+            ),
+            considered_from=opens_on,
+        )
+    if len((changed_needs_statement or "").strip()) < MIN_SPECIFIC_LENGTH:
+        return ReReferralProblem(
+            field="changed_needs_statement",
+            message=(
+                f"The person's last enablement with this service ended on "
+                f"{long_date(last_ended_on)}. Describe how their needs have significantly "
+                f"changed since then, in at least {MIN_SPECIFIC_LENGTH} characters "
+                "(seed 000 §9, seed 001 §15)"
+            ),
+        )
+    return None
 
 
 # --- Clocks (DESIGN §4): worked out when read, from the settings and the calendar ----------

@@ -7,7 +7,11 @@ from datetime import date
 from django.utils import timezone
 
 from enablement.accounts import access
+from enablement.casework import selectors as casework_selectors
+from enablement.casework.selectors import PreviousEnablement
+from enablement.governance import reads
 from enablement.referrals import rules
+from enablement.referrals.models import Referral
 from enablement.referrals.rules import Status
 
 
@@ -44,3 +48,39 @@ def previous_outcomes(user, referral):
         .exclude(pk=referral.pk)
         .order_by("-received_at")[:10]
     )
+
+
+def re_referral_services(service, settings) -> list[str]:
+    """The services whose enablement counts as "the service" for the re-referral rule: the
+    service itself and, for a front door that routes (the autism panel, seed 001 §1), the
+    services it routes to, since its referrals become their episodes."""
+    return [service.code, *settings.route_destinations]
+
+
+@dataclass(frozen=True)
+class PreviousForScreening:
+    """The person's previous enablement with the service, for whoever screens a referral
+    (seed 000 §9: "consideration will be given to the result of any outcomes and
+    recommendations"). `referral_visible`: the user may open the earlier referral, so it is
+    linked and its decision reason shown; otherwise only its reference."""
+
+    enablement: PreviousEnablement
+    referral_visible: bool
+
+
+def previous_enablement(user, referral) -> PreviousForScreening | None:
+    """The last enablement that ended before this referral was received, or None."""
+    if referral.person_id is None:
+        return None  # not yet matched: whose history this is has not been decided
+    previous = casework_selectors.last_enablement(
+        referral.person_id,
+        re_referral_services(referral.service, referral.service_settings),
+        before=referral.received_at,
+        exclude_referral_id=referral.pk,
+    )
+    if previous is None:
+        return None
+    # The episode is shown whoever ran it, and logged as a read of its referral.
+    reads.shown_referrals([Referral(pk=previous.referral_id, person_id=referral.person_id)])
+    visible = access.visible_referrals(user).filter(pk=previous.referral_id).exists()
+    return PreviousForScreening(enablement=previous, referral_visible=visible)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from enablement.accounts.roles import Role
+from enablement.casework import selectors as casework_selectors
 from enablement.catalogue.models import Service, Skill, Team
 from enablement.core.limits import length_problems, refuse_too_long, too_long_message
 from enablement.core.workdays import ENGLAND_AND_WALES
@@ -19,7 +20,7 @@ from enablement.governance.services import record_event
 from enablement.notifications.services import notify
 from enablement.people.models import Person
 from enablement.people.rules import age_on
-from enablement.referrals import rules
+from enablement.referrals import rules, selectors
 from enablement.referrals.models import (
     Hold,
     Referral,
@@ -43,6 +44,7 @@ REFERRAL_FIELDS = (
     "consent_to_share",
     "changed_needs_statement",
     "previous_ended_on",
+    "previous_ended_typed",
     "ongoing_cmh_social_work",
     "diagnosed_need",
     "eligible_needs",
@@ -130,14 +132,38 @@ def submission_problems(
             f"people aged {settings.min_age} and over"
         )
     previous = values.get("previous_ended_on")
-    if previous is not None and previous > today:
+    if values.get("previous_ended_typed") and previous is not None and previous > today:
         # Also keeps absurd years away from the month arithmetic of the window.
         problems["previous_ended_on"] = "The last enablement cannot have ended in the future"
         previous = None
-    flag = rules.re_referral_flag(settings, last_ended_on=previous, submitted_on=today)
-    if flag and not rules.may_go_on(flag, values.get("changed_needs_statement") or ""):
-        problems["changed_needs_statement"] = flag.message
+    refused = rules.re_referral_problem(
+        settings,
+        last_ended_on=previous,
+        submitted_on=today,
+        changed_needs_statement=values.get("changed_needs_statement") or "",
+    )
+    if refused is not None:
+        problems[refused.field] = refused.message
     return problems
+
+
+def previous_end(
+    *, service: Service, settings, person: Person | None, typed: date | None, now: datetime
+) -> dict:
+    """When the person's last enablement with the service ended, as the referral stores it:
+    `previous_ended_on` and `previous_ended_typed`.
+
+    Read from the product's own closed episodes of the service (seed 000 §9) whenever it
+    holds one, and then a typed date is ignored. Only when it holds none may the referrer's
+    typed date stand, for an enablement before this system, marked as typed."""
+    ended = casework_selectors.last_enablement_end(
+        person.pk if person is not None else None,
+        selectors.re_referral_services(service, settings),
+        before=now,
+    )
+    if ended is not None:
+        return {"previous_ended_on": ended, "previous_ended_typed": False}
+    return {"previous_ended_on": typed, "previous_ended_typed": typed is not None}
 
 
 _REFERRAL_TEXTS = ("work_requested", "intended_outcomes", "changed_needs_statement")
@@ -233,6 +259,13 @@ def submit_referral(
         raise ValidationError({"team": f"{team.name} is not a team of {service.name}"})
     if team is None and settings.routing == "direct":
         raise ValidationError({"team": "Select the team whose area the person lives in"})
+    values = values | previous_end(
+        service=service,
+        settings=settings,
+        person=person,
+        typed=values.get("previous_ended_on"),
+        now=now,
+    )
     problems = submission_problems(
         settings=settings,
         values=values,
@@ -338,6 +371,12 @@ def resubmit_referral(
     referral.refresh_from_db(fields=["status"])
     _transition(referral, Action.RESUBMIT)
     merged = {k: getattr(referral, k) for k in REFERRAL_FIELDS} | values
+    typed = merged["previous_ended_on"] if "previous_ended_on" in values else None
+    if "previous_ended_on" not in values and referral.previous_ended_typed:
+        typed = referral.previous_ended_on
+    merged |= previous_end(
+        service=referral.service, settings=settings, person=referral.person, typed=typed, now=now
+    )
     problems = submission_problems(
         settings=settings,
         values=merged,
@@ -618,13 +657,22 @@ def screen_referral(
             problems["desktop_check_complete"] = "Complete the desktop check before accepting"
         if verdict.outcome == rules.Eligibility.NOT_ELIGIBLE:
             problems["decision"] = "Not eligible: " + "; ".join(verdict.reasons)
-        flag = rules.re_referral_flag(
-            settings,
-            last_ended_on=referral.previous_ended_on,
-            submitted_on=timezone.localdate(referral.received_at),
+        # Read again: the person may have been matched, or an episode closed, since.
+        previous = previous_end(
+            service=referral.service,
+            settings=settings,
+            person=referral.person,
+            typed=referral.previous_ended_on if referral.previous_ended_typed else None,
+            now=referral.received_at,
         )
-        if flag and not rules.may_go_on(flag, referral.changed_needs_statement):
-            problems["decision"] = flag.message
+        refused = rules.re_referral_problem(
+            settings,
+            last_ended_on=previous["previous_ended_on"],
+            submitted_on=timezone.localdate(referral.received_at),
+            changed_needs_statement=referral.changed_needs_statement,
+        )
+        if refused is not None:
+            problems["decision"] = f"This referral cannot be accepted. {refused.message}"
         if verdict.outcome == rules.Eligibility.NEEDS_JUDGEMENT and not reason.strip():
             problems["reason"] = "Eligibility needs judgement: record why you accept"
         if problems:

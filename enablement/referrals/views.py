@@ -102,6 +102,7 @@ def referral_detail(request, pk):
             "clock": selectors.clocks(referral, today=today, calendar=ENGLAND_AND_WALES),
             "checklist": dict(rules.CHECKLIST),
             "previous": selectors.previous_outcomes(request.user, referral),
+            "previous_enablement": selectors.previous_enablement(request.user, referral),
         },
     )
 
@@ -256,6 +257,7 @@ def screen_referral(request, pk):
             actor=request.user,
             now=clock.now(),
         ),
+        previous_enablement=selectors.previous_enablement(request.user, referral),
     )
 
 

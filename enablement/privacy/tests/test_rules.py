@@ -18,13 +18,27 @@ def _decide(involvements, now, *, on_hold=False, anonymised=False):
     "start,years,expected",
     [
         (datetime(2020, 6, 15, 12, 0), 8, datetime(2028, 6, 15, 12, 0)),
-        (datetime(2024, 2, 29, 9, 30), 3, datetime(2027, 2, 28, 9, 30)),
+        # 29 February's anniversary in a common year is 1 March, as for ages (age_on).
+        (datetime(2024, 2, 29, 9, 30), 3, datetime(2027, 3, 1, 9, 30)),
         (datetime(2024, 2, 29, 9, 30), 4, datetime(2028, 2, 29, 9, 30)),
-        (datetime(2024, 2, 29, 9, 30), -1, datetime(2023, 2, 28, 9, 30)),
+        (datetime(2024, 2, 28, 23, 59, tzinfo=UTC), 1, datetime(2025, 2, 28, 23, 59, tzinfo=UTC)),
+        # Back: the cut-off for "ended at least a year ago".
+        (datetime(2025, 3, 1, 9, 30), -1, datetime(2024, 3, 1, 9, 30)),
+        (datetime(2028, 2, 29, 9, 30), -1, datetime(2027, 2, 28, 9, 30)),
     ],
 )
-def test_add_years_keeps_the_day_and_moves_29_february_to_the_28th(start, years, expected):
+def test_add_years_keeps_the_day_and_moves_29_february_to_1_march(start, years, expected):
     assert add_years(start, years) == expected
+
+
+def test_a_record_closed_on_29_february_is_kept_until_1_march_eight_years_on():
+    closed = datetime(2024, 2, 29, 16, 0, tzinfo=UTC)
+    facts = [Involvement(Kind.EPISODE, closed)]
+    assert _decide(facts, datetime(2032, 2, 29, 16, 0, tzinfo=UTC)).verdict == Verdict.ANONYMISE
+    closed_2020 = datetime(2020, 2, 29, 16, 0, tzinfo=UTC)
+    facts = [Involvement(Kind.REFERRAL, closed_2020)]
+    assert _decide(facts, datetime(2023, 2, 28, 23, 0, tzinfo=UTC)).verdict == Verdict.NOT_YET
+    assert _decide(facts, datetime(2023, 3, 1, 16, 0, tzinfo=UTC)).verdict == Verdict.ANONYMISE
 
 
 def test_a_closed_episode_is_due_eight_years_after_it_closed():

@@ -161,7 +161,13 @@ def test_the_whole_front_door_through_the_api(today, client_for, user_for, body)
         ({"destination": {"service": "KERS"}}, "destination", "whose area"),
         ({"work_requested": "general support"}, "work_requested", "not a generalisation"),
         ({"consent_to_share": False}, "consent_to_share", ""),
-        ({"previous_ended_on": "2025-12-01"}, "changed_needs_statement", "12 months"),
+        # Seed 000 §9: inside 12 months no statement lets it through; after, one is needed.
+        (
+            {"previous_ended_on": "2025-12-01", "changed_needs_statement": "Lives alone now " * 3},
+            "previous_ended_on",
+            "A new enablement can be considered from 1 December 2026",
+        ),
+        ({"previous_ended_on": "2024-12-01"}, "changed_needs_statement", "significantly changed"),
         ({"source": "self"}, "source", "does not take referrals from"),
     ],
 )
@@ -470,3 +476,59 @@ def test_a_team_of_a_hub_service_is_not_a_destination(today, client_for, body):
     )
     assert response.status_code == 400
     assert '{"service": "BEP"}' in _fields(response)["destination"][0]
+
+
+def test_re_referral_reads_the_services_closed_episode(today, client_for, body, user_for):
+    """A closed KERS episode for Ada that ended on 1 February 2026: the API refuses a new
+    referral with the date it can be considered, whatever date or statement the body gives,
+    and says when the date was read rather than typed."""
+    from enablement.casework.models import Episode, EpisodeStatus
+
+    ada = Person.objects.get(family_name="Sample")
+    old = Referral.objects.filter(person=ada, service__code="KERS").first()
+    Referral.objects.filter(pk=old.pk).update(status=Status.ALLOCATED)
+    worker = user_for("worker")
+    Episode.objects.create(
+        referral=old,
+        person=ada,
+        service=old.service,
+        service_settings=old.service_settings,
+        team=old.team,
+        worker=worker.staff,
+        status=EpisodeStatus.CLOSED,
+        allocated_at=_at(2025, 11, 3),
+        allocated_by=worker,
+        allocation_reason="the first proposal",
+        closed_at=_at(2026, 2, 1),
+    )
+    client = client_for("referrer")
+    statement = {"changed_needs_statement": "Moved out of supported housing and lives alone"}
+    refused = _post(client, "", body(previous_ended_on="2020-01-01", **statement))
+    assert refused.status_code == 400, refused.content
+    assert "can be considered from 1 February 2027" in _fields(refused)["previous_ended_on"][0]
+
+    with time_machine.travel(_at(2027, 2, 1), tick=False):
+        client = client_for("referrer")  # a session signed in a year earlier has expired
+        late = body(previous_ended_on="2020-01-01", risks=_risks("2027-01-25"))
+        missing = _post(client, "", late)
+        assert missing.status_code == 400
+        assert "significantly changed" in _fields(missing)["changed_needs_statement"][0]
+        made = _post(client, "", late | statement)
+    assert made.status_code == 201, made.content
+    assert (made.json()["previous_ended_on"], made.json()["previous_ended_typed"]) == (
+        "2026-02-01",
+        False,
+    )
+
+
+def test_a_typed_end_date_is_marked_typed(today, client_for, body):
+    made = _post(
+        client_for("referrer"),
+        "",
+        body(previous_ended_on="2024-11-30", changed_needs_statement="Lives alone since May now"),
+    )
+    assert made.status_code == 201, made.content
+    assert (made.json()["previous_ended_on"], made.json()["previous_ended_typed"]) == (
+        "2024-11-30",
+        True,
+    )

@@ -126,34 +126,38 @@ def test_screening_clock_is_two_working_days_and_shown_overdue(client_for, submi
 
 
 @pytest.mark.parametrize(
-    "ended,submitted,needs_statement",
+    "ended,submitted,inside",
     [((2025, 3, 1), (2026, 2, 1), True), ((2025, 3, 1), (2026, 3, 2), False)],
     ids=["11 months", "12 months and a day"],
 )
-def test_re_referral_needs_a_statement_of_changed_needs_within_12_months(
-    submit, ended, submitted, needs_statement
+def test_re_referral_is_refused_within_12_months_and_needs_changed_needs_after(
+    submit, ended, submitted, inside
 ):
+    # Seed 000 §9: "only ... after a period of 12 months and only where the individual's
+    # needs have significantly changed". Inside the window no statement lets it through.
     when = _at(*submitted)
     previous = dt.date(*ended)
-    if needs_statement:
+    statement = "Moved out of supported housing in January and now lives alone for the first time"
+    if inside:
         with pytest.raises(ValidationError) as error:
-            submit(now=when, previous_ended_on=previous)
-        assert "changed_needs_statement" in error.value.message_dict
-        referral = submit(
-            now=when,
-            previous_ended_on=previous,
-            changed_needs_statement="Moved out of supported housing in January "
-            "and now lives alone for the first time",
+            submit(now=when, previous_ended_on=previous, changed_needs_statement=statement)
+        assert (
+            "can be considered from 1 March 2026"
+            in (error.value.message_dict["previous_ended_on"][0])
         )
-    else:
-        referral = submit(now=when, previous_ended_on=previous)
+        return
+    with pytest.raises(ValidationError) as error:
+        submit(now=when, previous_ended_on=previous)
+    assert "changed_needs_statement" in error.value.message_dict
+    referral = submit(now=when, previous_ended_on=previous, changed_needs_statement=statement)
     assert referral.status == Status.SUBMITTED
+    assert referral.previous_ended_typed  # no episode in the product: the referrer typed it
 
 
-def test_re_referral_without_statement_cannot_be_accepted(submit, user_for):
-    # Submitted with a statement, which the referrer later blanks on resubmission, is refused
-    # at resubmission too: the rule holds at every door.
-    when = _at(2026, 2, 1)
+def test_re_referral_without_statement_cannot_be_resubmitted(submit, user_for):
+    # Submitted with a statement after the window, which the referrer later blanks on
+    # resubmission, is refused at resubmission too: the rule holds at every door.
+    when = _at(2026, 4, 2)
     referral = submit(
         now=when,
         previous_ended_on=dt.date(2025, 3, 1),
@@ -163,7 +167,7 @@ def test_re_referral_without_statement_cannot_be_accepted(submit, user_for):
     services.return_referral(
         referral=referral, missing=["work_specific"], note="", actor=admin, now=when
     )
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         services.resubmit_referral(
             referral=referral,
             values={"changed_needs_statement": ""},
@@ -171,6 +175,7 @@ def test_re_referral_without_statement_cannot_be_accepted(submit, user_for):
             actor=user_for("referrer"),
             now=when,
         )
+    assert "changed_needs_statement" in error.value.message_dict
 
 
 def test_autism_panel_routes_to_kers_with_person_and_risks_in_the_kers_queue(

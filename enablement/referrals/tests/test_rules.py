@@ -829,93 +829,137 @@ def test_kers_age_band_by_completed_years(dob):
     assert (decision == ELIGIBLE) == in_band
 
 
-# --- Re-referral window --------------------------------------------------------------------
+# --- Re-referral (seed 000 §9, seed 001 §15) -----------------------------------------------
 
 ENDED = date(2025, 3, 15)
+CHANGED = "Moved out of supported housing and now lives alone for the first time"
 
 
-def test_re_referral_eleven_months_on_is_flagged():
-    flag = rules.re_referral_flag(KERS, last_ended_on=ENDED, submitted_on=date(2026, 2, 15))
-    assert flag == rules.ReReferral(
-        last_ended_on=ENDED,
-        window_ends_on=date(2026, 3, 15),
-        message="The person's last enablement ended on 15 March 2025. A new enablement is "
-        "considered only from 15 March 2026 (12 months on), and only where the person's "
-        "needs have significantly changed (seed 000 §9)",
+def _re_referral(settings=KERS, *, ended=ENDED, on, statement=""):
+    return rules.re_referral_problem(
+        settings, last_ended_on=ended, submitted_on=on, changed_needs_statement=statement
     )
 
 
-def test_re_referral_twelve_months_and_a_day_on_is_not_flagged():
-    assert rules.re_referral_flag(KERS, last_ended_on=ENDED, submitted_on=date(2026, 3, 16)) is None
+def test_inside_the_window_the_referral_is_refused_with_the_date_it_can_be_considered():
+    problem = _re_referral(on=date(2026, 2, 15), statement=CHANGED)
+    assert problem == rules.ReReferralProblem(
+        field="previous_ended_on",
+        message="The person's last enablement with this service ended on 15 March 2025. "
+        "Further enablement is only considered 12 months after the last one ended, and only "
+        "where the person's needs have significantly changed. A new enablement can be "
+        "considered from 15 March 2026 (seed 000 §9, seed 001 §15)",
+        considered_from=date(2026, 3, 15),
+    )
 
 
-def test_re_referral_on_the_anniversary_is_not_flagged_and_the_day_before_is():
+@pytest.mark.parametrize("statement", ["", "short", CHANGED, "x" * 4000])
+@pytest.mark.parametrize(
+    "on", [ENDED, date(2025, 3, 16), date(2025, 9, 1), date(2026, 3, 14)], ids=str
+)
+def test_no_statement_lets_a_referral_through_inside_the_window(on, statement):
+    problem = _re_referral(on=on, statement=statement)
+    assert problem is not None
+    assert problem.field == "previous_ended_on"
+    assert problem.considered_from == date(2026, 3, 15)
+
+
+def test_a_referral_dated_before_the_last_enablement_ended_is_inside_the_window():
+    problem = _re_referral(on=date(2025, 3, 1), statement=CHANGED)
+    assert problem is not None and problem.field == "previous_ended_on"
+
+
+def test_on_the_anniversary_the_window_has_passed_and_the_day_before_it_has_not():
     # "Only ... after a period of 12 months": on 15 March 2026 the 12 months have passed.
-    assert rules.re_referral_flag(KERS, last_ended_on=ENDED, submitted_on=date(2026, 3, 15)) is None
-    assert rules.re_referral_flag(KERS, last_ended_on=ENDED, submitted_on=date(2026, 3, 14))
+    assert _re_referral(on=date(2026, 3, 15), statement=CHANGED) is None
+    before = _re_referral(on=date(2026, 3, 14), statement=CHANGED)
+    assert before is not None and before.field == "previous_ended_on"
 
 
-def test_re_referral_on_the_day_the_last_enablement_ended_is_flagged():
-    assert rules.re_referral_flag(KERS, last_ended_on=ENDED, submitted_on=ENDED)
-    assert rules.re_referral_flag(KERS, last_ended_on=ENDED, submitted_on=date(2025, 3, 1))
+@pytest.mark.parametrize("on", [date(2026, 3, 15), date(2026, 3, 16), date(2031, 1, 1)], ids=str)
+@pytest.mark.parametrize(
+    "statement,ok",
+    [
+        ("", False),
+        ("   ", False),
+        ("New diagnosis, move", False),  # 19 characters
+        ("  " + "x" * 19 + "  ", False),  # 19 once the spaces at the ends are left out
+        ("New diagnosis, moved", True),  # 20 characters
+        (CHANGED, True),
+    ],
+)
+def test_after_the_window_the_changed_needs_statement_is_required(on, statement, ok):
+    problem = _re_referral(on=on, statement=statement)
+    if ok:
+        assert problem is None
+    else:
+        assert problem == rules.ReReferralProblem(
+            field="changed_needs_statement",
+            message="The person's last enablement with this service ended on 15 March 2025. "
+            "Describe how their needs have significantly changed since then, in at least 20 "
+            "characters (seed 000 §9, seed 001 §15)",
+        )
 
 
-def test_no_previous_enablement_no_flag():
-    assert rules.re_referral_flag(KERS, last_ended_on=None, submitted_on=TODAY) is None
+@pytest.mark.parametrize("statement", ["", CHANGED])
+def test_no_previous_enablement_needs_no_statement(statement):
+    assert _re_referral(ended=None, on=TODAY, statement=statement) is None
 
 
 @pytest.mark.parametrize("settings", [STR, BEP], ids=["STR", "BEP"])
-def test_services_without_a_window_never_flag(settings):
-    assert rules.re_referral_flag(settings, last_ended_on=TODAY, submitted_on=TODAY) is None
+@pytest.mark.parametrize("on", [TODAY, TODAY + timedelta(days=800)], ids=["same day", "later"])
+def test_a_service_with_no_window_has_no_re_referral_rule(settings, on):
+    # STR's and BEP's seeds set no re-referral rule: no refusal and no statement asked for.
+    assert settings.re_referral_window_months is None
+    assert _re_referral(settings, ended=TODAY, on=on) is None
+    assert rules.considered_from(settings, TODAY) is None
 
 
-def test_the_window_runs_from_the_end_of_the_last_month_when_the_day_is_missing():
-    ended = date(2025, 1, 31)
+def test_a_window_of_0_months_refuses_nothing_but_still_asks_for_the_statement():
+    no_wait = _settings("KERS", re_referral_window_months=0)
+    problem = _re_referral(no_wait, ended=TODAY, on=TODAY)
+    assert problem is not None and problem.field == "changed_needs_statement"
+    assert _re_referral(no_wait, ended=TODAY, on=TODAY, statement=CHANGED) is None
+
+
+@pytest.mark.parametrize("settings", [KERS, KPS, AFD], ids=["KERS", "KPS", "AFD"])
+def test_the_seed_services_wait_12_months(settings):
+    assert rules.considered_from(settings, ENDED) == date(2026, 3, 15)
+
+
+def test_ended_on_29_february_2024_it_can_be_considered_from_1_march_2025():
+    leap = date(2024, 2, 29)
+    assert rules.considered_from(KERS, leap) == date(2025, 3, 1)
+    inside = _re_referral(ended=leap, on=date(2025, 2, 28), statement=CHANGED)
+    assert inside is not None and inside.considered_from == date(2025, 3, 1)
+    assert "can be considered from 1 March 2025" in inside.message
+    assert _re_referral(ended=leap, on=date(2025, 3, 1), statement=CHANGED) is None
+    # In a leap year the anniversary is 29 February itself.
+    assert rules.considered_from(_settings("KERS", re_referral_window_months=48), leap) == date(
+        2028, 2, 29
+    )
+
+
+def test_ended_on_a_31st_the_window_ends_on_the_1st_after_a_short_month():
     one_month = _settings("KERS", re_referral_window_months=1)
-    flag = rules.re_referral_flag(one_month, last_ended_on=ended, submitted_on=date(2025, 2, 27))
-    assert flag is not None and flag.window_ends_on == date(2025, 2, 28)
-    assert (
-        rules.re_referral_flag(one_month, last_ended_on=ended, submitted_on=date(2025, 2, 28))
-        is None
-    )
+    ended = date(2025, 1, 31)
+    assert rules.considered_from(one_month, ended) == date(2025, 3, 1)
+    assert _re_referral(one_month, ended=ended, on=date(2025, 2, 28), statement=CHANGED)
+    assert _re_referral(one_month, ended=ended, on=date(2025, 3, 1), statement=CHANGED) is None
 
 
-def test_ended_on_29_february_the_window_ends_on_28_february():
-    flag = rules.re_referral_flag(
-        KERS, last_ended_on=date(2024, 2, 29), submitted_on=TODAY.replace(year=2025)
-    )
-    assert flag is None  # 2 April 2025 is after 28 February 2025
-    flag = rules.re_referral_flag(
-        KERS, last_ended_on=date(2024, 2, 29), submitted_on=date(2025, 2, 27)
-    )
-    assert flag is not None and flag.window_ends_on == date(2025, 2, 28)
+def test_the_window_agrees_with_ages_on_every_leap_day():
+    # The window ends on the day someone born on the last enablement's end turns 1.
+    for year in (2000, 2004, 2024, 2028):
+        leap = date(year, 2, 29)
+        opens = rules.considered_from(KERS, leap)
+        assert age_on(leap, opens) == 1 and age_on(leap, opens - timedelta(days=1)) == 0
 
 
-@pytest.mark.parametrize(
-    "start,months,expected",
-    [
-        (date(2025, 1, 31), 1, date(2025, 2, 28)),
-        (date(2024, 1, 31), 1, date(2024, 2, 29)),
-        (date(2024, 2, 29), 12, date(2025, 2, 28)),
-        (date(2024, 2, 29), 48, date(2028, 2, 29)),
-        (date(2025, 3, 15), 12, date(2026, 3, 15)),
-        (date(2025, 12, 31), 1, date(2026, 1, 31)),
-        (date(2025, 8, 31), 1, date(2025, 9, 30)),
-        (date(2025, 3, 31), -1, date(2025, 2, 28)),
-        (date(2025, 1, 15), -1, date(2024, 12, 15)),
-        (date(2025, 5, 10), 0, date(2025, 5, 10)),
-    ],
-)
-def test_add_months(start, months, expected):
-    assert rules.add_months(start, months) == expected
+def test_referrals_rules_use_the_one_month_arithmetic():
+    from enablement.core import dates
 
-
-@given(d=st.dates(date(1950, 1, 1), date(2100, 12, 31)), months=st.integers(0, 240))
-def test_add_months_properties(d, months):
-    later = rules.add_months(d, months)
-    assert (later.year * 12 + later.month) - (d.year * 12 + d.month) == months
-    assert later.day == d.day or (later.day < d.day and (later + timedelta(days=1)).day == 1)
-    assert rules.add_months(d, months) <= rules.add_months(d + timedelta(days=1), months)
+    assert rules.add_months is dates.add_months
 
 
 @given(
@@ -923,43 +967,33 @@ def test_add_months_properties(d, months):
     a=st.dates(date(2014, 1, 1), date(2032, 12, 31)),
     b=st.dates(date(2014, 1, 1), date(2032, 12, 31)),
 )
-def test_the_re_referral_flag_is_monotonic_in_the_submission_date(ended, a, b):
+def test_refusal_is_monotonic_in_the_submission_date(ended, a, b):
     early, late = sorted((a, b))
-    flag_late = rules.re_referral_flag(KERS, last_ended_on=ended, submitted_on=late)
-    flag_early = rules.re_referral_flag(KERS, last_ended_on=ended, submitted_on=early)
-    if flag_late is not None:
-        assert flag_early is not None
-    if flag_early is None:
-        assert flag_late is None
-    if flag_late is not None:
-        assert late < flag_late.window_ends_on
+    refused_late = _re_referral(ended=ended, on=late, statement=CHANGED)
+    refused_early = _re_referral(ended=ended, on=early, statement=CHANGED)
+    if refused_late is not None:
+        assert refused_early is not None
+        assert late < refused_late.considered_from
+    if refused_early is None:
+        assert refused_late is None
 
 
-@pytest.mark.parametrize(
-    "statement,ok",
-    [
-        ("", False),
-        ("   ", False),
-        ("New diagnosis, move", False),  # 19 characters
-        ("New diagnosis, moved", True),  # 20 characters
-        ("Now homeless after eviction in January", True),
-    ],
+@given(
+    ended=st.dates(date(2015, 1, 1), date(2030, 12, 31)),
+    on=st.dates(date(2014, 1, 1), date(2032, 12, 31)),
+    statement=st.sampled_from(["", "short", CHANGED]),
 )
-def test_may_go_on_needs_a_changed_needs_statement_inside_the_window(statement, ok):
-    flag = rules.re_referral_flag(KERS, last_ended_on=ENDED, submitted_on=date(2026, 2, 15))
-    assert flag is not None
-    assert rules.may_go_on(flag, statement) is ok
-
-
-def test_may_go_on_at_twenty_characters_but_not_nineteen():
-    flag = rules.re_referral_flag(KERS, last_ended_on=ENDED, submitted_on=date(2026, 2, 15))
-    assert rules.may_go_on(flag, "x" * 20)
-    assert not rules.may_go_on(flag, "  " + "x" * 19 + "  ")
-
-
-def test_may_go_on_without_a_flag_whatever_the_statement():
-    assert rules.may_go_on(None, "")
-    assert rules.may_go_on(None, "short")
+def test_refused_exactly_inside_the_window_and_otherwise_only_for_the_statement(
+    ended, on, statement
+):
+    problem = _re_referral(ended=ended, on=on, statement=statement)
+    inside = on < rules.considered_from(KERS, ended)
+    if inside:
+        assert problem is not None and problem.field == "previous_ended_on"
+    elif statement == CHANGED:
+        assert problem is None
+    else:
+        assert problem is not None and problem.field == "changed_needs_statement"
 
 
 # --- Clocks --------------------------------------------------------------------------------
