@@ -11,7 +11,7 @@ from enablement.accounts.decorators import role_required
 from enablement.accounts.roles import ROLES, Role
 from enablement.catalogue.models import Service, Team
 from enablement.catalogue.rules import caseload_capacity
-from enablement.catalogue.selectors import services_with_figures, team_staff
+from enablement.catalogue.selectors import services_with_figures, staffing_gaps, team_staff
 from enablement.catalogue.vocab import DiagnosisCategory
 from enablement.core import clock
 from enablement.governance import reads
@@ -216,5 +216,8 @@ def sysadmin(request):
             "role_requests_waiting": RoleGrantRequest.objects.filter(
                 status=RoleGrantRequest.Status.PENDING
             ).count(),
+            # Teams missing a role their service's path needs (issue 10 item 9).
+            "staffing": staffing_gaps(),
+            "all_teams": set(access.teams_visible(request.user).values_list("pk", flat=True)),
         },
     )
