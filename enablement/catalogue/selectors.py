@@ -66,9 +66,13 @@ def staffing_gaps(services: QuerySet[Service] | None = None) -> list[ServiceGaps
     number of services."""
     from enablement.accounts.roles import BY_GROUP
 
-    everything = list(
-        Service.objects.filter(active=True).prefetch_related("settings_versions").order_by("name")
-    )
+    everything = [
+        s
+        for s in Service.objects.filter(active=True)
+        .prefetch_related("settings_versions")
+        .order_by("name")
+        if s.settings_versions.all()
+    ]
     wanted = {s.pk for s in (services if services is not None else everything)}
     current = {s.pk: max(s.settings_versions.all(), key=lambda v: v.version) for s in everything}
     by_code = {s.code: s for s in everything}
