@@ -242,14 +242,24 @@ ACTION_ROLES = {
     "hold": {Role.SENIOR, Role.WORKER},
 }
 REFERRER_ACTIONS = {"resubmit", "answer_hold", "withdraw"}
+# A public submission has no referrer with an account, so nobody could correct or withdraw
+# it once returned: the service admin does, for the person, after speaking to them (issue 10
+# item 8).
+ON_BEHALF_ACTIONS = {"resubmit", "withdraw"}
 
 
 def may_act_on_referral(user, referral, action: str) -> bool:
     if action == "allocate":
         return may_allocate(user, referral.team)
     if action in REFERRER_ACTIONS:
-        return user.pk in (referral.referrer_id, referral.named_social_worker_id)
-    roles = ACTION_ROLES.get(action, set())
+        if user.pk in (referral.referrer_id, referral.named_social_worker_id):
+            return True
+        public = referral.referrer_id is None and referral.named_social_worker_id is None
+        if not (public and action in ON_BEHALF_ACTIONS):
+            return False
+        roles = {Role.ADMIN}
+    else:
+        roles = ACTION_ROLES.get(action, set())
     if not user.roles & roles:
         return False
     staff = _staff(user)

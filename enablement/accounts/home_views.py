@@ -11,7 +11,7 @@ from enablement.accounts.decorators import role_required
 from enablement.accounts.roles import ROLES, Role
 from enablement.catalogue.models import Service, Team
 from enablement.catalogue.rules import caseload_capacity
-from enablement.catalogue.selectors import services_with_figures, team_staff
+from enablement.catalogue.selectors import services_with_figures, staffing_gaps, team_staff
 from enablement.catalogue.vocab import DiagnosisCategory
 from enablement.core import clock
 from enablement.governance import reads
@@ -80,6 +80,18 @@ def _status_counts(user):
     return [(Status(r["status"]).label, r["n"]) for r in rows.order_by("status")]
 
 
+def _waiting_for_person(user):
+    from enablement.referrals.rules import Status
+
+    return list(
+        access.visible_referrals(user)
+        .filter(status=Status.RETURNED, submitted_details__isnull=False)
+        .select_related("submitted_details", "person")
+        .prefetch_related("returns")
+        .order_by("received_at")[:100]
+    )
+
+
 @role_required(Role.ADMIN)
 def admin(request):
     from enablement.referrals.rules import Status
@@ -96,6 +108,9 @@ def admin(request):
             "people_count": people.count(),
             "recent": recent,
             "queue": _queue(request.user, Status.SUBMITTED),
+            # A returned public submission waits for the person, who has no account: the
+            # admin corrects or withdraws it for them, so it stays in sight (issue 10 item 8).
+            "waiting_for_person": _waiting_for_person(request.user),
             "counts": _status_counts(request.user),
             "duplicates": duplicate_questions(request.user).count(),
         },
@@ -216,5 +231,8 @@ def sysadmin(request):
             "role_requests_waiting": RoleGrantRequest.objects.filter(
                 status=RoleGrantRequest.Status.PENDING
             ).count(),
+            # Teams missing a role their service's path needs (issue 10 item 9).
+            "staffing": staffing_gaps(),
+            "all_teams": set(access.teams_visible(request.user).values_list("pk", flat=True)),
         },
     )

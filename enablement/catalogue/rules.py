@@ -5,7 +5,8 @@ shown beside a form field and returned by the API. No database, no clock.
 """
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -160,3 +161,132 @@ def leave_problem(start, end) -> str | None:
 def caseload_capacity(caseload_per_fte: int, fte: Decimal) -> int:
     """round(caseload per full-time worker x FTE), halves up: a 0.6 FTE worker at 15 holds 9."""
     return int((Decimal(caseload_per_fte) * fte).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+# --- Staffing checks (issue 10 item 9) -----------------------------------------------------
+#
+# A referral waits in a queue that only certain roles read: the admin validates, a senior
+# (or a worker) screens, a senior allocates to a worker of the same team, the panel's
+# seniors route (seed 000 process overview, seed 001 §1, seed 003 LEH). A team without one
+# of those roles is a queue nobody reads, so it is flagged before a referral is stuck in it.
+
+ADMIN, SENIOR, WORKER = "admin", "senior", "worker"
+_ROLE_WORDS = {ADMIN: "admin", SENIOR: "senior", WORKER: "worker"}
+# What cannot happen without each role, by what the team does for its service.
+_CONSEQUENCE = {
+    ("team", ADMIN): "referrals to it cannot be validated",
+    ("team", SENIOR): "nobody can allocate its waiting list",
+    ("team", WORKER): "referrals accepted there cannot be allocated",
+    ("panel", ADMIN): "referrals to the front door cannot be validated",
+    ("panel", SENIOR): "nobody on the panel can route the referrals it validates",
+    ("hub", SENIOR): "nobody can allocate the referrals assessed to this hub",
+    ("hub", WORKER): "referrals assessed to this hub cannot be allocated",
+}
+
+
+@dataclass(frozen=True)
+class TeamStaffing:
+    """One active team and the roles of its active staff (role values: "admin", ...)."""
+
+    id: int
+    name: str
+    kind: str  # TeamKind value: locality, hub, panel, service_wide
+    roles: frozenset[str]
+
+
+@dataclass(frozen=True)
+class StaffingGap:
+    """What a team (or, when `team_id` is None, the service as a whole) lacks."""
+
+    team_id: int | None
+    team_name: str
+    missing: tuple[str, ...]
+    message: str
+
+
+def _roles_phrase(roles: Sequence[str]) -> str:
+    words = [f"no {_ROLE_WORDS[r]}" for r in roles]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _team_gap(team: TeamStaffing, needs: Sequence[str], duty: str) -> StaffingGap | None:
+    missing = tuple(r for r in needs if r not in team.roles)
+    if not missing:
+        return None
+    consequences = "; ".join(_CONSEQUENCE[(duty, r)] for r in missing)
+    return StaffingGap(
+        team.id, team.name, missing, f"{team.name} has {_roles_phrase(missing)}: {consequences}"
+    )
+
+
+def staffing_gaps(
+    routing: str,
+    teams: Sequence[TeamStaffing],
+    *,
+    service_name: str,
+    handed_on_from: Sequence[str] = (),
+) -> list[StaffingGap]:
+    """Every role a service's path needs and no active member of staff holds, one gap per
+    team (service-wide gaps have no team), each with a plain sentence for the service page.
+
+    - direct: each team needs an admin (validates), a senior (allocates) and a worker (is
+      allocated to);
+    - panel front door: each panel team needs an admin and a senior (the panel routes);
+      a panel service with no panel team has nobody to route;
+    - hub (single point of referral): an admin on some team of the service, and each hub a
+      senior and a worker; a hub service with no hub has nowhere to assess referrals to;
+    - a service others hand on to (`handed_on_from`: the names of the panels and hubs that
+      do) needs one team with both a senior and a worker, since a senior allocates only to
+      their own team's workers.
+    `teams` are the service's active teams; roles are those of active staff only.
+    """
+    gaps: list[StaffingGap] = []
+    if routing == "panel":
+        panels = [t for t in teams if t.kind == "panel"]
+        if not panels:
+            gaps.append(
+                StaffingGap(
+                    None,
+                    service_name,
+                    (ADMIN, SENIOR),
+                    f"{service_name} has no triage panel team: nobody can validate or route "
+                    "its referrals",
+                )
+            )
+        gaps += [g for t in panels if (g := _team_gap(t, (ADMIN, SENIOR), "panel"))]
+    elif routing == "hub":
+        if not any(ADMIN in t.roles for t in teams):
+            gaps.append(
+                StaffingGap(
+                    None,
+                    service_name,
+                    (ADMIN,),
+                    f"{service_name} has no admin on any team: referrals to its single point "
+                    "of referral cannot be validated",
+                )
+            )
+        hubs = [t for t in teams if t.kind == "hub"]
+        if not hubs:
+            gaps.append(
+                StaffingGap(
+                    None,
+                    service_name,
+                    (SENIOR, WORKER),
+                    f"{service_name} has no hub: assessed referrals have nowhere to go",
+                )
+            )
+        gaps += [g for t in hubs if (g := _team_gap(t, (SENIOR, WORKER), "hub"))]
+    else:
+        gaps += [g for t in teams if (g := _team_gap(t, (ADMIN, SENIOR, WORKER), "team"))]
+    if handed_on_from and not any({SENIOR, WORKER} <= t.roles for t in teams):
+        senders = " and ".join(sorted(set(handed_on_from)))
+        gaps.append(
+            StaffingGap(
+                None,
+                service_name,
+                (SENIOR, WORKER),
+                f"{service_name} has no team with both a senior and a worker: referrals "
+                f"handed on by {senders} cannot be allocated",
+            )
+        )
+    return gaps

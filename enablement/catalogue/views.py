@@ -17,7 +17,7 @@ from enablement.catalogue.forms import (
     TeamForm,
 )
 from enablement.catalogue.models import Resource, Service, ServiceSettings, StaffMember
-from enablement.catalogue.selectors import services_with_figures, team_staff
+from enablement.catalogue.selectors import services_with_figures, staffing_gaps, team_staff
 from enablement.catalogue.vocab import DiagnosisCategory, ReferralSource, ServiceLevel
 from enablement.core import clock
 from enablement.core.formtools import add_errors
@@ -107,8 +107,20 @@ def service_detail(request, code, version=None):
             "teams": service.teams.all(),
             "may_change": access.may_change_service(request.user, service),
             "is_current": shown.version == versions.first().version,
+            # A team nobody in a needed role reads (issue 10 item 9); staff only.
+            "staffing": _staffing(request.user, service),
         },
     )
+
+
+def _staffing(user, service) -> dict | None:
+    if not user.has_role(*STAFF_ROLES, Role.COMMISSIONER):
+        return None
+    found = staffing_gaps(Service.objects.filter(pk=service.pk))
+    return {
+        "gaps": found[0].gaps if found else [],
+        "linked": set(access.teams_visible(user).values_list("pk", flat=True)),
+    }
 
 
 def service_new(request):

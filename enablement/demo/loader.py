@@ -526,6 +526,7 @@ def _load_referrals(*, now, referrer) -> int:
             "email": "",
             "primary_diagnosis": "mental_health",
             "carer_name": "",
+            "contact_method": "phone",
         },
         values={
             "source": "self",

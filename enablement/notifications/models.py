@@ -44,7 +44,17 @@ class OutboxMessage(models.Model):
     (`needs_check_at`) for a system administrator to say whether to send it again."""
 
     notification = models.OneToOneField(
-        Notification, on_delete=models.CASCADE, related_name="outbox"
+        Notification, null=True, blank=True, on_delete=models.CASCADE, related_name="outbox"
+    )
+    # An email to someone with no account and so no inbox: a person who referred themself,
+    # told their referral was returned (issue 10 item 8). It carries the reference, what is
+    # missing and the service's phone number, and nothing else (`email_person`).
+    referral = models.ForeignKey(
+        "referrals.Referral",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="emails_to_person",
     )
     to_email = models.EmailField()
     subject = models.CharField(max_length=200)

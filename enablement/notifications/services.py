@@ -72,6 +72,21 @@ def notify(*, users, subject: str, body: str, now: datetime, referral=None) -> l
     return made
 
 
+def email_person(*, to_email: str, body: str, referral, now: datetime) -> OutboxMessage:
+    """An email to a member of the public about their referral, who has no account to read
+    an inbox. The caller writes a body with no personal details (the reference, what to do,
+    a phone number); it goes out through the same outbox, once."""
+    return OutboxMessage.objects.create(
+        notification=None,
+        referral=referral,
+        to_email=to_email,
+        subject=f"{settings.ENABLEMENT_SERVICE_NAME}: your request for support, reference "
+        f"{referral.reference}",
+        body=body,
+        created_at=now,
+    )
+
+
 def _notify_client():
     if settings.NOTIFY_API_KEY and getattr(settings, "NOTIFY_EMAIL_TEMPLATE_ID", None):
         from notifications_python_client.notifications import NotificationsAPIClient

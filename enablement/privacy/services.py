@@ -203,6 +203,8 @@ def anonymise(*, person: Person, now: datetime, periods: Periods | None = None) 
         # Messages about the person's referrals named them (before issue 9's item 10).
         Notification.objects.filter(referral__person=person).update(body=REMOVED)
         OutboxMessage.objects.filter(notification__referral__person=person).update(body=REMOVED)
+        # An email to the person themself also kept their address (issue 10 item 8).
+        OutboxMessage.objects.filter(referral__person=person).update(body=REMOVED, to_email="")
         Anonymisation.objects.create(
             person=person,
             anonymised_at=now,

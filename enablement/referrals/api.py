@@ -119,6 +119,7 @@ class ReturnOut(Schema):
     note: str
     returned_by: str | None
     returned_at: datetime
+    person_told_by: str
     resubmitted_at: datetime | None
 
     @staticmethod
@@ -348,6 +349,11 @@ class ReferralIn(ReferralValuesIn):
 class ReturnIn(Schema):
     missing: list[Code] = Field(..., max_length=100, description="Codes of the checklist")
     note: str = Field("", max_length=TEXT)
+    person_told_by: Literal["", "email", "phone", "letter"] = Field(
+        "",
+        description="A public submission only: email the person from here, or record that "
+        "you phoned or wrote to them",
+    )
 
 
 class RouteIn(Schema):
@@ -601,6 +607,7 @@ def return_referral(request, referral_id: PathId, payload: ReturnIn):
         note=payload.note,
         actor=request.auth,
         now=clock.now(),
+        person_told_by=payload.person_told_by,
     )
     return _detail(referral)
 

@@ -347,3 +347,78 @@ class MatchForm(forms.Form):
             )
             for person, match in matches
         ] + [("new", "None of these: record them as a new person")]
+
+
+# --- Self-referral hand-offs (issue 10 item 8) ----------------------------------------------
+
+
+class PublicReturnForm(ReturnForm):
+    """Returning a public submission: the person has no inbox, so the admin says how they
+    are told."""
+
+    person_told_by = forms.ChoiceField(
+        label="How is the person told?",
+        widget=forms.RadioSelect,
+        choices=[
+            (
+                "email",
+                "Email them from here, to the address they gave (the reference, what is "
+                "missing and the service's phone number, nothing else)",
+            ),
+            ("phone", "I phoned them"),
+            ("letter", "I wrote to them"),
+        ],
+        error_messages={"required": "Choose how the person is told"},
+    )
+
+    def __init__(self, *args, details, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].label = "Note for the service's records (optional, not emailed)"
+        self.fields[
+            "person_told_by"
+        ].help_text = f"They asked to be contacted {details.contact_phrase}."
+
+
+class WithdrawForm(forms.Form):
+    reason = long_text_field(
+        label="Why is the referral withdrawn?",
+        called="The reason",
+        help_text="For example: “Spoke to them on the phone: they no longer want support”",
+        error_messages={"required": "Say why the referral is withdrawn"},
+    )
+
+
+class OnBehalfForm(forms.Form):
+    """The admin corrects a returned self-referral for the person, after speaking to them:
+    the person has no account to do it themself."""
+
+    work_requested = long_text_field(
+        label="What would they like help with?",
+        called="What they would like help with",
+        error_messages={"required": "Say what they would like help with"},
+    )
+    intended_outcomes = long_text_field(
+        label="What would they like to be different? (optional)",
+        called="What they would like to be different",
+        required=False,
+    )
+    deliverable_within_length = forms.BooleanField(
+        label="They understand this is short-term support, for the length of the service",
+        required=False,
+    )
+    consent_to_share = forms.BooleanField(
+        label="They agree that the service may use these details to contact them and to plan "
+        "support",
+        required=False,
+    )
+
+    FIELDS = (
+        "work_requested",
+        "intended_outcomes",
+        "deliverable_within_length",
+        "consent_to_share",
+    )
+
+    @classmethod
+    def initial_from(cls, referral) -> dict:
+        return {name: getattr(referral, name) for name in cls.FIELDS}

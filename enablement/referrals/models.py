@@ -184,6 +184,15 @@ class SubmittedDetails(models.Model):
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}"
 
+    @property
+    def contact_phrase(self) -> str:
+        """How they asked to be contacted, with the detail given: "by phone (07700 900111)"."""
+        detail = {"email": self.email, "phone": self.phone, "letter": self.postcode}
+        if self.contact_method in detail:
+            shown = detail[self.contact_method] or "not given"
+            return f"by {self.get_contact_method_display().lower()} ({shown})"
+        return "in no particular way (the form did not ask)"
+
 
 class RiskInformation(models.Model):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="risks")

@@ -21,7 +21,7 @@ from enablement.core.limits import email_field, long_text_field, text_field
 from enablement.core.net import request_client_address
 from enablement.people.rules import normalise_nhs_number, normalise_postcode
 from enablement.people.validation import person_problems
-from enablement.referrals import services
+from enablement.referrals import rules, services
 
 
 def self_referral_services():
@@ -65,12 +65,28 @@ class SelfReferralForm(forms.Form):
         max_length=10,
         error_messages={"required": "Enter a postcode, like EN5 4BE"},
     )
+    # How they want to hear from the service, and the detail it needs (issue 10 item 8).
+    contact_method = forms.ChoiceField(
+        label="How would you like us to contact you?",
+        widget=forms.RadioSelect,
+        choices=[
+            ("phone", "By phone"),
+            ("email", "By email"),
+            ("letter", "By letter, to the postcode above (we will check the address with you)"),
+        ],
+        error_messages={"required": "Choose how you would like us to contact you"},
+    )
     phone = text_field(
         label="Phone number",
+        required=False,
         max_length=30,
-        error_messages={"required": "Enter a phone number we can call"},
+        help_text="We need this if you would like us to phone you",
     )
-    email = email_field(label="Email address (optional)", required=False)
+    email = email_field(
+        label="Email address",
+        required=False,
+        help_text="We need this if you would like us to email you",
+    )
     primary_diagnosis = forms.ChoiceField(
         label="Have they been told they have a mental health condition?",
         widget=forms.RadioSelect,
@@ -116,7 +132,38 @@ class SelfReferralForm(forms.Form):
         for field, problem in person_problems(data, today=clock.today()).items():
             if field in self.fields and field not in self.errors:
                 self.add_error(field, problem)
+        if "contact_method" in data:
+            for field, problem in rules.contact_problems(data["contact_method"], data).items():
+                if field not in self.errors:
+                    self.add_error(field, problem)
+        if data.get("service") and data.get("postcode") and "postcode" not in self.errors:
+            problem = _outside_area(data["service"], data["postcode"])
+            if problem:
+                self.add_error("postcode", problem)
         return data
+
+
+def _outside_area(code: str, postcode: str) -> str | None:
+    """Refused before anything is saved, from the services' settings alone: nothing here
+    reads a person's record, so the answer is the same whoever the details describe."""
+    offered = self_referral_services()
+    service = next((s for s in offered if s.code == code), None)
+    if service is None:
+        return None
+    settings = service.current_settings
+    return rules.outside_area_message(
+        postcode,
+        service_name=service.name,
+        area_name=settings.area_name,
+        area_postcode_districts=settings.area_postcode_districts,
+        others=[
+            rules.ServiceContact(
+                s.name, s.contact_phone, s.current_settings.area_postcode_districts
+            )
+            for s in offered
+            if s.pk != service.pk
+        ],
+    )
 
 
 SUBMITTED = (
@@ -129,6 +176,7 @@ SUBMITTED = (
     "email",
     "primary_diagnosis",
     "carer_name",
+    "contact_method",
 )
 RATE_GROUP = "self-referral"
 

@@ -916,3 +916,97 @@ def allowed_actions(status: Status | str, *, routing: str) -> tuple[Action, ...]
     status = Status(status)
     table = transitions_for(routing)
     return tuple(action for action in Action if (status, action) in table)
+
+
+# --- Self-referral hand-offs (issue 10 item 8) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class ServiceContact:
+    """A service that takes self-referrals, as the public form may name it."""
+
+    name: str
+    phone: str
+    area_postcode_districts: Sequence[str]
+
+
+def outside_area_message(
+    postcode: str,
+    *,
+    service_name: str,
+    area_name: str,
+    area_postcode_districts: Sequence[str],
+    others: Sequence[ServiceContact],
+) -> str | None:
+    """Why the public form cannot send a self-referral to this service from this postcode,
+    and who to ask instead: each other service taking self-referrals whose area includes the
+    postcode, with its phone number; if none, the person's own council. Never a number we
+    do not hold. None when the postcode is in the area or cannot be checked (seed 000 §1)."""
+    if in_area(area_postcode_districts, postcode) is not False:
+        return None
+    shown = normalise_postcode(postcode)
+    area = area_name or "its area"
+    message = f"{shown} is not in {area}: {service_name} is for people living in {area}."
+    covering = [o for o in others if in_area(o.area_postcode_districts, postcode)]
+    if not covering:
+        return (
+            f"{message} Contact adult social care at your own council (the council for "
+            f"{shown}) to ask for support where you live."
+        )
+    where = "; or ".join(
+        f"{o.name}, phone {o.phone}" if o.phone else f"{o.name} (choose it above)" for o in covering
+    )
+    return f"{message} For where you live, ask {where}."
+
+
+CONTACT_DETAIL_FIELD = {"email": "email", "phone": "phone", "letter": "postcode"}
+_CONTACT_DETAIL_MISSING = {
+    "email": "Enter an email address, or choose another way for us to contact you",
+    "phone": "Enter a phone number, or choose another way for us to contact you",
+    "letter": "Enter the postcode we should write to, or choose another way to contact you",
+}
+
+
+def contact_problems(method: str, details: Mapping[str, str]) -> dict[str, str]:
+    """The detail the chosen way of contact needs: an email address for email, a phone
+    number for phone, and for a letter the postcode (the address itself is confirmed when the
+    admin matches the person to a record, or on the phone). Keyed by form field."""
+    if method not in CONTACT_DETAIL_FIELD:
+        return {"contact_method": "Choose how you would like us to contact you"}
+    field = CONTACT_DETAIL_FIELD[method]
+    if not (details.get(field) or "").strip():
+        return {field: _CONTACT_DETAIL_MISSING[method]}
+    return {}
+
+
+TOLD_BY_EMAIL = "email"
+
+
+def person_told_problem(told_by: str, *, email: str, service_phone: str) -> str | None:
+    """How a person who referred themself (or their carer) hears that the referral was
+    returned: they have no account, so the admin emails them from here or records that
+    they phoned or wrote. An email needs the address they gave, and the service's phone
+    number for them to call back."""
+    if told_by not in CONTACT_DETAIL_FIELD:
+        return "Choose how the person is told: by email from here, or that you phoned or wrote"
+    if told_by == TOLD_BY_EMAIL and not email.strip():
+        return "They gave no email address: phone them or write to them, and record which"
+    if told_by == TOLD_BY_EMAIL and not service_phone.strip():
+        return (
+            "The email asks them to phone the service, which has no phone number for the "
+            "public: add it on the service page, or phone them and record that"
+        )
+    return None
+
+
+def returned_email(reference: str, missing: Sequence[str], service_phone: str) -> str:
+    """The email to a person whose self-referral was returned: the reference, what is
+    missing in the checklist's words and the number to call. Nothing else: no name, no
+    service, no note, as an email can be read by others (ADR 0015)."""
+    items = "\n".join(f"- {CHECKLIST_LABELS.get(code, code)}" for code in missing)
+    return (
+        f"Thank you for asking for support. Before we can go on with your request "
+        f"(reference {reference}), we need more from you:\n\n{items}\n\n"
+        f"Please phone us on {service_phone} and give your reference. We will go through "
+        "it with you and make the changes for you."
+    )

@@ -17,7 +17,7 @@ from enablement.catalogue.models import Service, Skill, Team
 from enablement.core.limits import length_problems, refuse_too_long, too_long_message
 from enablement.core.workdays import ENGLAND_AND_WALES
 from enablement.governance.services import record_event
-from enablement.notifications.services import notify
+from enablement.notifications.services import email_person, notify
 from enablement.people.models import Person
 from enablement.people.rules import age_on
 from enablement.referrals import rules, selectors
@@ -61,6 +61,7 @@ SUBMITTED_FIELDS = (
     "email",
     "primary_diagnosis",
     "carer_name",
+    "contact_method",
 )
 
 # Rule fields that are named differently on the referral form and the API.
@@ -328,8 +329,17 @@ def submit_referral(
 
 
 def return_referral(
-    *, referral: Referral, missing: list[str], note: str, actor, now: datetime
+    *,
+    referral: Referral,
+    missing: list[str],
+    note: str,
+    actor,
+    now: datetime,
+    person_told_by: str = "",
 ) -> Referral:
+    """Back to whoever made the referral, with what is missing. A public submission has no
+    referrer with an inbox: the admin says how the person is told (`person_told_by`), by an
+    email sent from here or by recording that they phoned or wrote (issue 10 item 8)."""
     known = dict(rules.CHECKLIST)
     if not missing:
         raise ValidationError({"missing": "Select what is missing or wrong"})
@@ -337,12 +347,19 @@ def return_referral(
     if unknown:
         raise ValidationError({"missing": f"Not on the checklist: {', '.join(unknown)}"})
     refuse_too_long(ReferralReturn, {"note": note})
+    details = SubmittedDetails.objects.filter(referral=referral).first()
+    _check_person_told(referral, details, person_told_by)
     with transaction.atomic():
         referral = _locked(referral)
         referral.status = _transition(referral, Action.RETURN)
         referral.save(update_fields=["status"])
         ReferralReturn.objects.create(
-            referral=referral, missing=missing, note=note, returned_by=actor, returned_at=now
+            referral=referral,
+            missing=missing,
+            note=note,
+            returned_by=actor,
+            returned_at=now,
+            person_told_by=person_told_by if details else "",
         )
         reasons = "\n".join(f"- {known[m]}" for m in missing)
         _event(
@@ -351,8 +368,17 @@ def return_referral(
             summary=f"Referral {referral.reference} returned: {len(missing)} to correct",
             actor=actor,
             now=now,
-            data={"missing": missing},
+            data={"missing": missing} | ({"person_told_by": person_told_by} if details else {}),
         )
+        if details and person_told_by == rules.TOLD_BY_EMAIL:
+            email_person(
+                to_email=details.email,
+                body=rules.returned_email(
+                    referral.reference, missing, referral.service.contact_phone
+                ),
+                referral=referral,
+                now=now,
+            )
         _tell_social_worker(
             referral,
             f"Referral {referral.reference} returned: please correct it",
@@ -381,7 +407,8 @@ def resubmit_referral(
         settings=settings,
         values=merged,
         risks=risks,
-        person=referral.person,
+        # Not yet matched, a public submission is judged on what the form said.
+        person=referral.person or _submitted_person(referral),
         today=timezone.localdate(now),
     )
     if problems:
@@ -871,5 +898,74 @@ def match_person(
             actor=actor,
             now=now,
             data={"decision": decision.value, "submitted_as": details.full_name},
+        )
+    return referral
+
+
+# --- Self-referral hand-offs (issue 10 item 8) ----------------------------------------------
+
+
+def _check_person_told(referral: Referral, details, person_told_by: str) -> None:
+    if details is None:
+        if person_told_by:
+            raise ValidationError(
+                {"person_told_by": "The referrer is told in their inbox: nothing to choose"}
+            )
+        return
+    problem = rules.person_told_problem(
+        person_told_by, email=details.email, service_phone=referral.service.contact_phone
+    )
+    if problem:
+        raise ValidationError({"person_told_by": problem})
+
+
+def _submitted_person(referral: Referral) -> Person:
+    """What a public form said about the person, as an unsaved record for the rules to read;
+    it is never written."""
+    details = referral.submitted_details
+    return Person(
+        given_name=details.given_name,
+        family_name=details.family_name,
+        date_of_birth=details.date_of_birth,
+        primary_diagnosis=details.primary_diagnosis,
+    )
+
+
+def withdraw_referral(*, referral: Referral, reason: str, actor, now: datetime) -> Referral:
+    """The referral ends before a decision, with the reason: the referrer withdraws their
+    own, and the service admin withdraws a self-referral on the person's behalf (the person
+    has no account), for example when they say on the phone that they no longer want it."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the referral is withdrawn"})
+    refuse_too_long(Referral, {"decision_reason": reason}, names={"decision_reason": "reason"})
+    with transaction.atomic():
+        referral = _locked(referral)
+        referral.status = _transition(referral, Action.WITHDRAW)
+        referral.decided_at = now
+        referral.decision_reason = reason
+        referral.save(update_fields=["status", "decided_at", "decision_reason"])
+        _event(
+            referral,
+            kind="referral.withdrawn",
+            # The reason stays on the referral, which retention can blank (see route_referral).
+            summary=f"Referral {referral.reference} withdrawn",
+            actor=actor,
+            now=now,
+        )
+        others = [
+            u
+            for u in [
+                *team_people(referral.team, referral.service, Role.ADMIN),
+                referral.referrer,
+                referral.named_social_worker,
+            ]
+            if u is not None and u.pk != getattr(actor, "pk", None)
+        ]
+        notify(
+            users=others,
+            subject=f"Referral {referral.reference} withdrawn",
+            body=f"The referral of {referral.person_name} was withdrawn. Reason: {reason}",
+            referral=referral,
+            now=now,
         )
     return referral

@@ -18,4 +18,5 @@ urlpatterns = [
     path("<id:pk>/answer/", views.answer_hold, name="answer"),
     path("<id:pk>/route/", views.route_referral, name="route"),
     path("<id:pk>/assess/", views.assess_referral, name="assess"),
+    path("<id:pk>/withdraw/", views.withdraw_referral, name="withdraw"),
 ]

@@ -20,10 +20,13 @@ from enablement.referrals.forms import (
     AssessForm,
     HoldForm,
     MatchForm,
+    OnBehalfForm,
+    PublicReturnForm,
     ReferralForm,
     ReturnForm,
     RouteForm,
     ScreeningForm,
+    WithdrawForm,
 )
 
 REFERRAL_ROLES = (
@@ -130,19 +133,27 @@ def _referral_for(request, pk, action: str):
 
 def return_referral(request, pk):
     referral = _referral_for(request, pk, "return")
+    # A public submission goes back to the person, who has no inbox (issue 10 item 8).
+    details = getattr(referral, "submitted_details", None)
+    if details is not None:
+        form = PublicReturnForm(request.POST or None, details=details)
+    else:
+        form = ReturnForm(request.POST or None)
     return _action_page(
         request,
         referral,
-        ReturnForm(request.POST or None),
+        form,
         title="Return the referral",
-        button="Return to the referrer",
-        success=f"Referral {referral.reference} returned to the referrer",
+        button="Return to the person" if details else "Return to the referrer",
+        success=f"Referral {referral.reference} returned to the "
+        + ("person" if details else "referrer"),
         run=lambda d: services.return_referral(
             referral=referral,
             missing=d["missing"],
             note=d["note"],
             actor=request.user,
             now=clock.now(),
+            person_told_by=d.get("person_told_by", ""),
         ),
     )
 
@@ -204,6 +215,8 @@ def resubmit_referral(request, pk):
     _require(request, referral, "resubmit")
     if referral.status != rules.Status.RETURNED:
         raise Http404
+    if hasattr(referral, "submitted_details"):
+        return _resubmit_on_behalf(request, referral)
     form = ReferralForm(request.POST or None, initial=ReferralForm.initial_from(referral))
     if request.method == "POST" and form.is_valid():
         try:
@@ -339,5 +352,53 @@ def assess_referral(request, pk):
             information_given=d["information_given"],
             actor=request.user,
             now=clock.now(),
+        ),
+    )
+
+
+# --- Self-referral hand-offs (issue 10 item 8) ----------------------------------------------
+
+
+def _resubmit_on_behalf(request, referral):
+    """The admin corrects a returned public submission for the person after speaking to
+    them: the person has no account to do it."""
+    return _action_page(
+        request,
+        referral,
+        OnBehalfForm(request.POST or None, initial=OnBehalfForm.initial_from(referral)),
+        title="Correct the referral for the person",
+        button="Resubmit",
+        success=f"Referral {referral.reference} corrected and resubmitted",
+        run=lambda d: services.resubmit_referral(
+            referral=referral,
+            values={k: d[k] for k in OnBehalfForm.FIELDS},
+            risks={
+                r.area: services.RiskEntry(r.description, r.assessed_on)
+                for r in referral.risks.all()
+            },
+            actor=request.user,
+            now=clock.now(),
+        ),
+        intro_template="referrals/_returned_to_person.html",
+        latest_return=referral.returns.first(),
+        checklist=dict(rules.CHECKLIST),
+        details=referral.submitted_details,
+    )
+
+
+def withdraw_referral(request, pk):
+    referral = _referral_for(request, pk, "withdraw")
+    routing = referral.service_settings.routing
+    if rules.Action.WITHDRAW not in rules.allowed_actions(referral.status, routing=routing):
+        raise Http404
+    return _action_page(
+        request,
+        referral,
+        WithdrawForm(request.POST or None),
+        title="Withdraw the referral",
+        button="Withdraw",
+        success=f"Referral {referral.reference} withdrawn",
+        run=lambda d: services.withdraw_referral(
+            referral=referral, reason=d["reason"], actor=request.user, now=clock.now()
         ),
     )

@@ -128,6 +128,9 @@ def _targets(demo_ids):
         # Only the Barnet admin matches its self-referral; no role of the table is one.
         ("referrals:match", f"/referrals/{demo_ids['selfref']}/match/", set()),
         ("referrals:resubmit", f"/referrals/{returned}/resubmit/", {"referrer"}),
+        # The referrer withdraws their own; a self-referral's admin withdraws it for the
+        # person (referrals/tests/test_self_referral_handoffs.py).
+        ("referrals:withdraw", f"/referrals/{returned}/withdraw/", {"referrer"}),
         ("referrals:screen", f"/referrals/{validated}/screen/", {"worker", "senior"}),
         ("referrals:hold", f"/referrals/{validated}/hold/", {"worker", "senior"}),
         ("referrals:answer", f"/referrals/{held}/answer/", {"referrer"}),

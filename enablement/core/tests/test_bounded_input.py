@@ -209,6 +209,7 @@ PAGES = [
         LONG_TEXT,
         {},
     ),
+    ("referrer", "/referrals/{pk}/withdraw/", _referral("Example"), "reason", LONG_TEXT, {}),
     (
         "referrer",
         "/referrals/new/?person={pk}",

@@ -238,6 +238,9 @@ PAGES: dict[str, Reads | NoPersonalData | tuple] = {
     "referrals:resubmit": Reads(
         "referrer", lambda i: f"/referrals/{i['referral:returned']}/resubmit/", "referral:returned"
     ),
+    "referrals:withdraw": Reads(
+        "referrer", lambda i: f"/referrals/{i['referral:returned']}/withdraw/", "referral:returned"
+    ),
     "referrals:screen": Reads(
         "worker", lambda i: f"/referrals/{i['referral:validated']}/screen/", "referral:validated"
     ),

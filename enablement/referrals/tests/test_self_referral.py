@@ -21,6 +21,7 @@ FORM = {
     "date_of_birth_2": "1990",
     "postcode": "EN5 4BE",
     "phone": "07700 900111",
+    "contact_method": "phone",
     "primary_diagnosis": "mental_health",
     "work_requested": "I would like help to get back into volunteering at the food bank",
     "short_term": "on",
