@@ -421,3 +421,13 @@ def test_rule_the_length_is_the_services():
         verdict=ELIGIBLE,
     )["needs_met_within_length"]
     assert "within 12 weeks" in message
+
+
+def test_the_forecast_counts_a_routed_referral_as_accepted_by_its_destination(in_triage, user_for):
+    from enablement.allocation.forecasting import history
+
+    _route(in_triage, _team("KPS", "KPS Kent"), user_for("senior.autism"), now=_at(PANEL_DAY))
+    later = LOOK_DAY.date() + dt.timedelta(days=7)
+    assert history(Service.objects.get(code="KPS"), today=later).accepted == 1
+    # The front door accepts onto no list of its own.
+    assert history(Service.objects.get(code="AFD"), today=later).accepted == 0
