@@ -198,6 +198,10 @@ def referral_filter(user) -> Q:
         q |= Q(service__in=staff.services.all())
     if roles & {Role.ADMIN, Role.WORKER, Role.SENIOR} and staff is not None and staff.team_id:
         q |= Q(pk__in=_team_referrals(staff))
+        # A front-door panel follows what it routed (seed 001 §10): it may see the referral
+        # it handed on, not change it (`may_act_on_referral` and `change_filter` look only
+        # at the team that holds a referral).
+        q |= Q(routed_from__team_id=staff.team_id)
     if Role.REFERRER in roles:
         q |= Q(referrer=user) | Q(named_social_worker=user)
     if Role.SYSADMIN in roles:

@@ -13,7 +13,6 @@ from enablement.allocation import selectors
 from enablement.casework.models import OPEN_EPISODE_STATUSES, Episode, EpisodeStatus
 from enablement.catalogue.models import LeavePeriod, Service
 from enablement.catalogue.rules import caseload_capacity
-from enablement.referrals.models import Screening
 from enablement.referrals.rules import Status
 
 HISTORY_WEEKS = 12
@@ -48,17 +47,14 @@ class History:
 def history(service: Service, *, today: date) -> History:
     since = _start_of(today - timedelta(weeks=HISTORY_WEEKS))
     until = _start_of(today)
-    accepted = (
-        Screening.objects.filter(
-            referral__service=service,
-            decision="accept",
-            screened_at__gte=since,
-            screened_at__lt=until,
-        )
-        .values("referral")
-        .distinct()
-        .count()
-    )
+    # Acceptances onto this service's waiting lists: those it screened itself and those a
+    # front door screened and handed on (seed 001 §10), which have no screening here. A
+    # front door's own referrals end routed on, never accepted, so they are not counted.
+    accepted = service.referrals.filter(
+        status__in=[Status.ACCEPTED, Status.ALLOCATED],
+        decided_at__gte=since,
+        decided_at__lt=until,
+    ).count()
     closed = Episode.objects.filter(
         service=service, status=EpisodeStatus.CLOSED, closed_at__gte=since, closed_at__lt=until
     ).values_list("allocated_at", "closed_at")

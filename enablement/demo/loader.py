@@ -145,6 +145,24 @@ USERS = [
         skills=("autism-specialist",),
         job_title="Autism specialist support worker",
     ),
+    # Seed 001 §10: each service the panel routes to allocates what it takes (seed 001 §11
+    # names the Enablement Senior); without a senior its waiting list would be a dead end.
+    DemoUser(
+        "senior.kps",
+        "Finley",
+        "Senior",
+        Role.SENIOR,
+        "KPS/KPS Kent",
+        job_title="KPS enablement senior",
+    ),
+    DemoUser(
+        "senior.ass",
+        "Gray",
+        "Senior",
+        Role.SENIOR,
+        "ASS/Autism specialist support",
+        job_title="Autism specialist support senior",
+    ),
     DemoUser(
         "pm.autism",
         "Hayden",
@@ -508,7 +526,12 @@ def _load_referrals(*, now, referrer) -> int:
         actor=admin,
         now=now,
     )
-    refer("Invented", "AFD", afd_panel, source="social_work_team")  # for the triage panel
+    refer("Invented", "AFD", afd_panel, source="social_work_team")  # for the panel's admin
+    # Validated and waiting for the panel's screening and decision (seed 001 §10).
+    in_triage = refer("Notreal", "AFD", afd_panel, source="social_work_team")
+    referrals.validate_referral(
+        referral=in_triage, actor=user_model.objects.get(username="admin.autism"), now=now
+    )
     # A public self-referral for the Barnet admin to match: the NHS number is Ada Sample's,
     # the spelling of her name is not. Nothing of it touches her record until matched.
     ada = Person.objects.get(family_name="Sample")
@@ -542,7 +565,7 @@ def _load_referrals(*, now, referrer) -> int:
         actor=None,
         now=now,
     )
-    return 6 + _load_allocation_story(now=now, refer=refer)
+    return 7 + _load_allocation_story(now=now, refer=refer)
 
 
 def _load_allocation_story(*, now, refer) -> int:

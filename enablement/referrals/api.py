@@ -357,9 +357,21 @@ class ReturnIn(Schema):
 
 
 class RouteIn(Schema):
+    """The panel's screening and decision (seed 001 §10). To pass the referral to one of the
+    panel's enablement services the desktop check and the confirmation that the needs can
+    be met safely within the service's length are needed, and no "not appropriate" factor."""
+
     team_id: Id | None = Field(None, description="A team of a service the panel routes to")
     outside_service: str = Field("", max_length=200)
     reason: str = Field(..., max_length=TEXT)
+    desktop_check_complete: bool = False
+    complex_features: list[ComplexFeature] = Field([], max_length=len(rules.COMPLEX_FEATURES))
+    risk_notes: str = Field("", max_length=TEXT)
+    not_appropriate: list[Annotated[str, Field(max_length=TEXT)]] = Field([], max_length=100)
+    appropriate_factors: list[Annotated[str, Field(max_length=TEXT)]] = Field([], max_length=100)
+    needs_met_within_length: bool = Field(
+        False, description="The person's needs can be met safely within the service's length"
+    )
 
 
 class AssessIn(Schema):
@@ -643,7 +655,7 @@ def validate_referral(request, referral_id: PathId):
 @router.post(
     "/{referral_id}/route",
     response=responses({200: ReferralOut}),
-    summary="Triage panel: route to a team of a service, or to an outside service",
+    summary="Triage panel: screen, then route to a team of a service or an outside service",
 )
 def route_referral(request, referral_id: PathId, payload: RouteIn):
     referral = _acting_on(request, referral_id, Action.TRIAGE_ROUTE)
@@ -658,6 +670,12 @@ def route_referral(request, referral_id: PathId, payload: RouteIn):
         team=team,
         outside_service=payload.outside_service,
         reason=payload.reason,
+        desktop_check_complete=payload.desktop_check_complete,
+        complex_features=list(payload.complex_features),
+        risk_notes=payload.risk_notes,
+        not_appropriate=payload.not_appropriate,
+        appropriate_factors=payload.appropriate_factors,
+        needs_met_within_length=payload.needs_met_within_length,
         actor=request.auth,
         now=clock.now(),
     )

@@ -268,6 +268,34 @@ class AnswerForm(forms.Form):
 
 
 class RouteForm(forms.Form):
+    """The panel's screening and decision in one form (seed 001 §10): the desktop check,
+    the risk screening tool, the service's factors, whether the needs can be met safely
+    within its length, then where the referral goes."""
+
+    desktop_check_complete = forms.BooleanField(
+        label="Desktop check done: the referral is fully and correctly completed",
+        required=False,
+    )
+    complex_features = forms.MultipleChoiceField(
+        label="Risk screening tool: complex-case features present",
+        choices=COMPLEX_FEATURES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    risk_notes = long_text_field(label="Notes on risk (optional)", required=False)
+    appropriate_factors = forms.MultipleChoiceField(
+        label="Factors that show enablement is appropriate",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick each that applies",
+    )
+    not_appropriate = forms.MultipleChoiceField(
+        label="Reasons enablement would not be appropriate",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="If any applies, route the referral to an outside service",
+    )
+    needs_met_within_length = forms.BooleanField(required=False)
     destination = forms.ChoiceField(
         label="Route to",
         widget=forms.RadioSelect,
@@ -283,14 +311,26 @@ class RouteForm(forms.Form):
 
     def __init__(self, *args, referral, **kwargs):
         super().__init__(*args, **kwargs)
+        settings = referral.service_settings
         choices = []
-        for code in referral.service_settings.route_destinations:
+        for code in settings.route_destinations:
             service = Service.objects.filter(code=code).first()
             if service:
                 choices += [
                     (f"team:{t.pk}", f"{service.name}: {t.name}") for t in service.teams.all()
                 ]
         self.fields["destination"].choices = [*choices, ("outside", "An outside service")]
+        self.fields[
+            "needs_met_within_length"
+        ].label = f"The person's needs can be met safely within {settings.length_weeks} weeks"
+        for name, factors in (
+            ("appropriate_factors", settings.appropriate_factors),
+            ("not_appropriate", settings.not_appropriate_factors),
+        ):
+            if factors:
+                self.fields[name].choices = [(f, f) for f in factors]
+            else:
+                del self.fields[name]
 
 
 class AssessForm(forms.Form):

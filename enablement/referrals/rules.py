@@ -620,6 +620,58 @@ def eligibility(
     return EligibilityDecision(outcome=outcome, reasons=tuple(reason for _, reason in findings))
 
 
+# --- A front-door panel's screening (seed 001 §10) -----------------------------------------
+
+
+def panel_route_problems(
+    settings: SettingsLike,
+    *,
+    to_enablement: bool,
+    desktop_check_complete: bool,
+    needs_met_within_length: bool,
+    not_appropriate: Sequence[str],
+    verdict: EligibilityDecision,
+) -> dict[str, str]:
+    """What stops a front-door panel passing a referral to one of its enablement services,
+    keyed by form field; empty when nothing does.
+
+    Seed 001 §10: on allocation the panel completes a desktop screening of the referral,
+    the risk assessment screening tool, and confirms the person's needs can be met safely
+    within the service's length; only a referral "deemed appropriate for enablement" goes
+    to the identified enablement service, which then takes it as screened and accepted.
+    Any "not appropriate" factor (seed 001 §7) means enablement is not the right service:
+    the referral goes to an outside service, with the reason (seed 001 §1). Routing to an
+    outside service needs none of this: the reason is the panel's record.
+    """
+    if not to_enablement:
+        return {}
+    problems: dict[str, str] = {}
+    if not desktop_check_complete:
+        problems["desktop_check_complete"] = (
+            "Complete the desktop check that the referral is fully and correctly completed "
+            "before passing it to an enablement service (seed 001 §10)"
+        )
+    if not needs_met_within_length:
+        problems["needs_met_within_length"] = (
+            "Confirm that the person's needs can be met safely within "
+            f"{settings.length_weeks} weeks before passing it to an enablement service "
+            "(seed 001 §10)"
+        )
+    ticked = [f for f in settings.not_appropriate_factors if f in not_appropriate]
+    if ticked:
+        problems["not_appropriate"] = (
+            f"You ticked a reason enablement is not appropriate ({ticked[0]}): route the "
+            "referral to an outside service and record why (seed 001 §1, §7)"
+        )
+    elif verdict.outcome == Eligibility.NOT_ELIGIBLE:
+        problems["destination"] = (
+            "Not eligible for enablement through this front door: "
+            + "; ".join(verdict.reasons)
+            + ". Route it to an outside service and record why"
+        )
+    return problems
+
+
 # --- Ordinary residence (seed 000 §1: "ordinarily resident in Kent") ----------------------
 
 

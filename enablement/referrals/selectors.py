@@ -2,7 +2,7 @@
 a page is right even if no background job has run."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.utils import timezone
 
@@ -84,3 +84,45 @@ def previous_enablement(user, referral) -> PreviousForScreening | None:
     reads.shown_referrals([Referral(pk=previous.referral_id, person_id=referral.person_id)])
     visible = access.visible_referrals(user).filter(pk=previous.referral_id).exists()
     return PreviousForScreening(enablement=previous, referral_visible=visible)
+
+
+@dataclass(frozen=True)
+class HandedOn:
+    """Where a referral that a front door handed on came from (seed 001 §10): who screened
+    and accepted it and when, the features the risk screening tool found, and whether this
+    user may open the front door's referral (the link is shown only then)."""
+
+    origin_id: int
+    origin_reference: str
+    by: str
+    accepted_at: datetime
+    complex_features: tuple[str, ...]
+    may_open: bool
+
+
+def handed_on(user, referral) -> HandedOn | None:
+    if referral.routed_from_id is None:
+        return None
+    from enablement.referrals.models import Referral
+
+    # Only names, a date and the screening tool's answers are read here, about the person
+    # whose referral the user is already allowed to see; the origin itself opens only
+    # through the access door.
+    origin = Referral.objects.select_related("team", "service", "triage").get(
+        pk=referral.routed_from_id
+    )
+    screening = origin.screenings.filter(decision="accept").first()
+    labels = dict(rules.COMPLEX_FEATURES)
+    team = origin.team.name if origin.team_id else ""
+    by = f"{team} ({origin.service.name})" if team else origin.service.name
+    triage = getattr(origin, "triage", None)
+    return HandedOn(
+        origin_id=origin.pk,
+        origin_reference=origin.reference,
+        by=by,
+        accepted_at=triage.decided_at if triage else referral.validated_at,
+        complex_features=tuple(
+            labels.get(code, code) for code in (screening.complex_features if screening else [])
+        ),
+        may_open=access.visible_referrals(user).filter(pk=origin.pk).exists(),
+    )

@@ -525,12 +525,23 @@ def route_referral(
     reason: str,
     actor,
     now: datetime,
+    desktop_check_complete: bool = False,
+    complex_features: list[str] = (),
+    risk_notes: str = "",
+    not_appropriate: list[str] = (),
+    appropriate_factors: list[str] = (),
+    needs_met_within_length: bool = False,
 ) -> Referral:
-    """A triage panel sends the referral to one of its services (a new, linked referral in
-    that service's queue, nothing typed again) or to an outside service."""
+    """A triage panel's screening and decision (seed 001 §10): the desktop check, the risk
+    screening tool, the service's factors and whether the needs can be met safely within
+    its length, kept as the panel referral's screening; then either one of its enablement
+    services takes the referral as screened and accepted (`hand_on`: on the chosen team's
+    waiting list at this moment, nothing typed or screened again), or it goes to an
+    outside service, recorded with the reason."""
     if not reason.strip():
         raise ValidationError({"reason": "Record the reason for the panel's decision"})
     refuse_too_long(TriageDecision, {"reason": reason, "outside_service": outside_service})
+    refuse_too_long(Screening, {"risk_notes": risk_notes})
     if destination is None and not outside_service.strip():
         raise ValidationError({"destination": "Select a service, or name the outside service"})
     if destination is not None:
@@ -538,12 +549,59 @@ def route_referral(
             raise ValidationError({"destination": f"The panel does not route to {destination}"})
         if team is None or team.service_id != destination.pk:
             raise ValidationError({"team": f"Select a team of {destination.name}"})
+    settings = referral.service_settings
+    known_features = {code for code, _ in rules.COMPLEX_FEATURES}
+    for field, ticked, known in (
+        ("complex_features", complex_features, known_features),
+        ("not_appropriate", not_appropriate, set(settings.not_appropriate_factors)),
+        ("appropriate_factors", appropriate_factors, set(settings.appropriate_factors)),
+    ):
+        if unknown := set(ticked) - known:
+            raise ValidationError(
+                {field: f"Not one of this service's questions: {', '.join(sorted(unknown))}"}
+            )
+    verdict = rules.eligibility(
+        settings,
+        date_of_birth=referral.person.date_of_birth if referral.person_id else None,
+        on=timezone.localdate(now),
+        diagnosis_category=referral.person.primary_diagnosis if referral.person_id else None,
+        ongoing_cmh_social_work=referral.ongoing_cmh_social_work,
+        diagnosed_need=referral.diagnosed_need,
+        eligible_needs=referral.eligible_needs,
+        preventative_entitlement=referral.preventative_entitlement,
+        not_appropriate=list(not_appropriate),
+    )
+    problems = rules.panel_route_problems(
+        settings,
+        to_enablement=destination is not None,
+        desktop_check_complete=desktop_check_complete,
+        needs_met_within_length=needs_met_within_length,
+        not_appropriate=not_appropriate,
+        verdict=verdict,
+    )
+    if problems:
+        raise ValidationError(problems)
     with transaction.atomic():
         referral = _locked(referral)
         referral.status = _transition(referral, Action.TRIAGE_ROUTE)
         referral.decided_at = now
         referral.decision_reason = reason
         referral.save(update_fields=["status", "decided_at", "decision_reason"])
+        Screening.objects.create(
+            referral=referral,
+            desktop_check_complete=desktop_check_complete,
+            complex_features=list(complex_features),
+            risk_notes=risk_notes,
+            not_appropriate=list(not_appropriate),
+            appropriate_factors=list(appropriate_factors),
+            eligibility=verdict.outcome,
+            eligibility_reasons=list(verdict.reasons),
+            # Accepted for enablement, or not: enablement is not the right service.
+            decision="accept" if destination is not None else "decline",
+            reason=reason,
+            screened_by=actor,
+            screened_at=now,
+        )
         created = None
         if destination is not None:
             created = hand_on(
@@ -567,14 +625,32 @@ def route_referral(
             summary=f"Referral {referral.reference} routed to {where}",
             actor=actor,
             now=now,
-            data={"created": created.pk if created else None},
+            data={
+                "created": created.pk if created else None,
+                "eligibility": verdict.outcome,
+                "desktop_check_complete": desktop_check_complete,
+                # Seed 001 §10: the panel confirmed the needs can be met safely in the length.
+                "needs_met_within_weeks": settings.length_weeks
+                if needs_met_within_length
+                else None,
+            },
         )
-        _tell_social_worker(
-            referral,
-            f"Referral {referral.reference} redirected",
-            f"The triage panel has routed {referral.person_name} to {where}. Reason: {reason}",
-            now,
-        )
+        if created is not None:
+            _tell_social_worker(
+                referral,
+                f"Referral {referral.reference} accepted for {destination.name}",
+                f"The {referral.service.name} panel has screened and accepted the referral "
+                f"of {referral.person_name} for {destination.name} ({team.name}), where it "
+                f"waits to be allocated to a worker as {created.reference}. Reason: {reason}",
+                now,
+            )
+        else:
+            _tell_social_worker(
+                referral,
+                f"Referral {referral.reference} redirected",
+                f"The triage panel has routed {referral.person_name} to {where}. Reason: {reason}",
+                now,
+            )
     return referral
 
 

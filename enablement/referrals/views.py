@@ -106,6 +106,7 @@ def referral_detail(request, pk):
             "checklist": dict(rules.CHECKLIST),
             "previous": selectors.previous_outcomes(request.user, referral),
             "previous_enablement": selectors.previous_enablement(request.user, referral),
+            "handed_on": selectors.handed_on(request.user, referral),
         },
     )
 
@@ -317,6 +318,12 @@ def _route(request, referral, d):
         team=team,
         outside_service=d["outside_service"],
         reason=d["reason"],
+        desktop_check_complete=d["desktop_check_complete"],
+        complex_features=d["complex_features"],
+        risk_notes=d["risk_notes"],
+        not_appropriate=d.get("not_appropriate", []),
+        appropriate_factors=d.get("appropriate_factors", []),
+        needs_met_within_length=d["needs_met_within_length"],
         actor=request.user,
         now=clock.now(),
     )
@@ -328,7 +335,7 @@ def route_referral(request, pk):
         request,
         referral,
         RouteForm(request.POST or None, referral=referral),
-        title="Triage panel decision",
+        title="Panel screening and decision",
         button="Route",
         success=f"Referral {referral.reference} routed",
         run=lambda d: _route(request, referral, d),

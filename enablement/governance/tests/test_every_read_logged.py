@@ -451,7 +451,12 @@ API: dict[str, Reads | NoPersonalData] = {
         lambda i: f"{R}/{i['referral:panel']}/route",
         "referral:panel",
         method="post",
-        body=lambda i: {"team_id": i["team"], "reason": "Primary need is mental health"},
+        body=lambda i: {
+            "team_id": i["team"],
+            "reason": "Primary need is mental health",
+            "desktop_check_complete": True,
+            "needs_met_within_length": True,
+        },
         setup=_panel_in_triage,
     ),
     "POST /api/v1/referrals/{referral_id}/assess": Reads(

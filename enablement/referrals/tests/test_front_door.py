@@ -191,6 +191,8 @@ def test_autism_panel_routes_to_kers_with_person_and_risks_in_the_kers_queue(
         team=kers_east,
         outside_service="",
         reason="Primary need is mental health",
+        desktop_check_complete=True,
+        needs_met_within_length=True,
         actor=panel,
         now=demo,
     )
