@@ -216,7 +216,8 @@ def validate_referral(request, pk):
         return _action_page(
             request,
             referral,
-            ValidateForm(request.POST or None),
+            # Every field may be empty: a POST with none of them is still the admin's answer.
+            ValidateForm(request.POST if request.method == "POST" else None),
             title="Validate the referral",
             button="Validate",
             success=f"Referral {referral.reference} validated",
