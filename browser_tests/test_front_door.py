@@ -178,10 +178,20 @@ def test_a_referral_is_returned_corrected_validated_and_accepted(page: Page, liv
     expect(page.get_by_role("main")).to_contain_text(WORK_CORRECTED)
     sign_out(page)
 
-    # When the service admin validates it
+    # When the service admin validates it, having asked for the person to be opened to the
+    # locality team on the case system today (seed 000 process overview)
     _sign_in_as(page, "admin.east", "Validation queue and tracker")
     _open_referral(page, reference)
     page.get_by_role("button", name="Validate", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Validate the referral")
+    _fill_date(
+        page,
+        "Date you asked for them to be opened (if they are not already open)",
+        timezone.localdate(),
+    )
+    assert_accessible(page)
+    page.get_by_role("button", name="Validate", exact=True).click()
+    expect(page.get_by_test_id("case-system")).to_contain_text("not yet confirmed")
 
     # Then it waits for screening
     expect(_status(page)).to_have_text("Waiting for screening")

@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from enablement.catalogue.vocab import ReferralSource
+from enablement.referrals.rules import CHECKLIST_LABELS, SELF_SOURCES
+
 MAX_LENGTH_WEEKS = 104
 
 
@@ -72,6 +75,9 @@ def settings_problems(v: Mapping[str, Any]) -> dict[str, str]:
             "'The person themself' there too"
         )
 
+    if (problem := source_requirements_problem(v.get("source_requirements"), sources)) is not None:
+        p["source_requirements"] = problem
+
     screening = v.get("screening_working_days")
     if screening is not None and (_int(screening) is None or screening < 1):
         p["screening_working_days"] = "Screening clock must be 1 working day or more, or empty"
@@ -131,6 +137,47 @@ def settings_problems(v: Mapping[str, Any]) -> dict[str, str]:
     if routing != "panel" and v.get("route_destinations"):
         p["route_destinations"] = "Only a triage-panel service routes to other services"
     return p
+
+
+def source_requirements_problem(requirements: Any, sources: list) -> str | None:
+    """The minimum data each source must give (seed 003 "Referral sources"): known sources
+    the service takes, known checklist items, and a line for the person themself and for a
+    carer wherever the service takes them, since neither can name a social worker."""
+    labels = dict(ReferralSource.choices)
+    requirements = requirements or {}
+    if not isinstance(requirements, Mapping) or not all(
+        isinstance(items, list | tuple) for items in requirements.values()
+    ):
+        return "Write each source on its own line, with the checklist items it must give"
+    for source, items in requirements.items():
+        if source not in labels:
+            known = ", ".join(f"{code} ({label})" for code, label in labels.items())
+            return f"“{source}” is not a referral source. The sources are: {known}"
+        if source not in sources:
+            return (
+                f"{labels[source]} is given minimum data but the service does not take "
+                "referrals from that source: add it to the referral sources, or remove its line"
+            )
+        unknown = [item for item in items if item not in CHECKLIST_LABELS]
+        if unknown:
+            return (
+                f"“{unknown[0]}” is not an item of the validation checklist. The items are: "
+                + ", ".join(CHECKLIST_LABELS)
+            )
+        if not items:
+            return f"List at least one item {labels[source]} must give, like “date_of_birth”"
+        if source in SELF_SOURCES and "named_social_worker" in items:
+            return (
+                f"{labels[source]} cannot name a social worker: remove named_social_worker "
+                f"from the “{source}” line"
+            )
+    for source in sources:
+        if source in SELF_SOURCES and source not in requirements:
+            return (
+                f"The service takes referrals from {labels[source].lower()}, who cannot name a "
+                f"social worker: add a line “{source}: …” with the items they must give"
+            )
+    return None
 
 
 _DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$")

@@ -1,3 +1,5 @@
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -21,6 +23,7 @@ from enablement.catalogue.selectors import services_with_figures, staffing_gaps,
 from enablement.catalogue.vocab import DiagnosisCategory, ReferralSource, ServiceLevel
 from enablement.core import clock
 from enablement.core.formtools import add_errors
+from enablement.referrals.rules import minimum_data
 
 STAFF_ROLES = (
     Role.ADMIN,
@@ -56,6 +59,15 @@ _LIST_LABELS = {
 def _display(name: str, value, field) -> str:
     if value is None:
         return "Not set"
+    if name == "source_requirements":
+        # Minimum data (seed 003 "Referral sources"), in words rather than checklist codes.
+        given = minimum_data(SimpleNamespace(source_requirements=value))
+        return (
+            "; ".join(f"{source} gives: {', '.join(items).lower()}" for source, items in given)
+            + ". Every other source gives every item"
+            if given
+            else "Every source gives every item"
+        )
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, dict):

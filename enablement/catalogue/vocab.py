@@ -10,7 +10,7 @@ class ReferralSource(models.TextChoices):
     )
     SOCIAL_WORK_TEAM = "social_work_team", "Social work team"
     INTEGRATED_MH_TEAM = "integrated_mh_team", "Integrated mental-health team"
-    GP = "gp", "GP (minimum data)"
+    GP = "gp", "GP"
     COUNCIL_SERVICE = "council_service", "Other council service"
     AGREED_ORGANISATION = "agreed_organisation", "Agreed organisation or individual"
     SELF = "self", "The person themself"

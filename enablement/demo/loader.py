@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
 from enablement.accounts.roles import ROLES, Role
 from enablement.catalogue.models import Resource, Service, Skill, StaffMember, Team
@@ -509,9 +510,13 @@ def _load_referrals(*, now, referrer) -> int:
 
     refer("Sample", "KERS", kers_east)  # waiting for the admin
     waiting = refer("Specimen", "KERS", kers_east)
-    referrals.validate_referral(referral=waiting, actor=admin, now=now)  # waiting for screening
+    # Waiting for screening; the admin has asked for the person to be opened to the locality
+    # team on the case system and waits for the confirmation (seed 000 process overview).
+    referrals.validate_referral(
+        referral=waiting, actor=admin, now=now, case_system_requested_on=timezone.localdate(now)
+    )
     held = refer("Placeholder", "KERS", kers_east)
-    referrals.validate_referral(referral=held, actor=admin, now=now)
+    referrals.validate_referral(referral=held, actor=admin, now=now, case_system_already_open=True)
     referrals.hold_referral(
         referral=held,
         concern="A recent letter mentions eviction proceedings: is the home safe for visits?",
@@ -595,7 +600,9 @@ def _load_allocation_story(*, now, refer) -> int:
     for family, team, days_ago, skills, joint, worker in story:
         at = now - timedelta(days=days_ago)
         referral = refer(family, "KERS", team, at=at, joint_working_requested=joint)
-        referrals.validate_referral(referral=referral, actor=admins[team], now=at)
+        referrals.validate_referral(
+            referral=referral, actor=admins[team], now=at, case_system_already_open=True
+        )
         referral = referrals.screen_referral(
             referral=referral,
             decision="accept",

@@ -282,6 +282,30 @@ STR = {
     },
 }
 
+# Seed 003 "Referral sources": "for some referrals (such as GP and other council services)
+# basic minimum referral information will be required". Codes of the validation checklist
+# (`referrals.rules.CHECKLIST`); the choice of items is a demo assumption.
+_BASIC_MINIMUM = [
+    "source",
+    "date_of_birth",
+    "diagnosis_category",
+    "need_identified",
+    "work_requested",
+    "work_specific",
+    "consent",
+]
+# What the public self-referral form (`referrals.public`) asks the person or their carer:
+# their date of birth, whether they have a mental health condition, what they would like
+# help with in their own words, that it is short-term support, and their agreement.
+_PUBLIC_FORM = [
+    "source",
+    "date_of_birth",
+    "diagnosis_category",
+    "work_requested",
+    "deliverable",
+    "consent",
+]
+
 BEP = {
     "code": "BEP",
     "name": "Barnet Enablement Pathway: Brief",
@@ -319,7 +343,15 @@ BEP = {
         "hold_timeout_working_days": None,
         "risk_current_days": None,
         "re_referral_window_months": None,
-        "source_requirements": {},
+        # Minimum data: a GP or another council service gives the basics; the person or a
+        # carer gives what the public form asks. The hub assessment gathers the rest (the
+        # named social worker, if any, and the risk information).
+        "source_requirements": {
+            "gp": _BASIC_MINIMUM,
+            "council_service": _BASIC_MINIMUM,
+            "self": _PUBLIC_FORM,
+            "carer": _PUBLIC_FORM,
+        },
         "area_name": "Barnet",
         "area_postcode_districts": [
             "EN4",
@@ -348,6 +380,10 @@ BEP = {
         "referral_sources": "seed 003 LEH 'Referral sources': agreed referrers, GPs with "
         "minimum data, self-referral, carers",
         "self_referral_allowed": "seed 003 LEH 'Referral sources'",
+        "source_requirements": "seed 003 LEH 'Referral sources': GP and other council services "
+        "give basic minimum referral information; self-referral by the person or their carer "
+        "is an agreed method (what the public form asks). Which items make the basic minimum "
+        "is a demo assumption",
         "min_age": "seed 003 'Scope': adult services (CAMHS transition); 18 is the threshold",
         "needs_basis": "seed 003 'Definitions': Care Act eligibility or preventative entitlement",
         "diagnosis_categories": "seed 003 'Scope of service': adult mental health",

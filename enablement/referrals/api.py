@@ -224,6 +224,12 @@ class ReferralOut(ReferralSummary):
     routed_from_id: int | None
     first_submitted_at: datetime
     validated_at: datetime | None
+    case_system_step: bool = Field(
+        description="Whether the admin asks for the person to be opened to the locality team "
+        "with a named social worker on the case system (seed 000 process overview)"
+    )
+    case_system_requested_on: date | None
+    case_system_confirmed_on: date | None
     decided_at: datetime | None
     decision_reason: str
     hold_until: date | None
@@ -239,6 +245,10 @@ class ReferralOut(ReferralSummary):
     @staticmethod
     def resolve_service_name(obj):
         return obj.service.name
+
+    @staticmethod
+    def resolve_case_system_step(obj):
+        return obj.service_settings.case_system_step
 
     @staticmethod
     def resolve_status_label(obj):
@@ -354,6 +364,23 @@ class ReturnIn(Schema):
         description="A public submission only: email the person from here, or record that "
         "you phoned or wrote to them",
     )
+
+
+_DAY = {"ge": date(1900, 1, 1), "le": date(2199, 12, 31)}
+
+
+class ValidateIn(Schema):
+    """Only where the service has the case-system step (seed 000 process overview): the day
+    the admin asked for the person to be opened to the locality team with a named social
+    worker, or that they are already open (both days are then today)."""
+
+    case_system_requested_on: date | None = Field(None, **_DAY)
+    case_system_confirmed_on: date | None = Field(None, **_DAY)
+    case_system_already_open: bool = False
+
+
+class CaseSystemConfirmIn(Schema):
+    confirmed_on: date = Field(..., **_DAY, description="The day the case system confirmed it")
 
 
 class RouteIn(Schema):
@@ -646,9 +673,35 @@ def resubmit_referral(request, referral_id: PathId, payload: ReferralValuesIn):
     response=responses({200: ReferralOut}),
     summary="Validate a complete referral",
 )
-def validate_referral(request, referral_id: PathId):
+def validate_referral(request, referral_id: PathId, payload: ValidateIn):
+    """Where the referral's service has the case-system step, give the date asked (or
+    `case_system_already_open`); elsewhere leave those fields out."""
     referral = _acting_on(request, referral_id, Action.VALIDATE)
-    services.validate_referral(referral=referral, actor=request.auth, now=clock.now())
+    services.validate_referral(
+        referral=referral,
+        case_system_requested_on=payload.case_system_requested_on,
+        case_system_confirmed_on=payload.case_system_confirmed_on,
+        case_system_already_open=payload.case_system_already_open,
+        actor=request.auth,
+        now=clock.now(),
+    )
+    return _detail(referral)
+
+
+@router.post(
+    "/{referral_id}/case-system",
+    response=responses({200: ReferralOut}),
+    summary="Record the day the case system confirmed the person is open to the locality team",
+)
+def confirm_case_system(request, referral_id: PathId, payload: CaseSystemConfirmIn):
+    """The admin who validates (seed 000 process overview), after asking at validation."""
+    referral = _acting_on(request, referral_id, Action.VALIDATE)
+    services.confirm_case_system(
+        referral=referral,
+        confirmed_on=payload.confirmed_on,
+        actor=request.auth,
+        now=clock.now(),
+    )
     return _detail(referral)
 
 

@@ -462,3 +462,37 @@ class OnBehalfForm(forms.Form):
     @classmethod
     def initial_from(cls, referral) -> dict:
         return {name: getattr(referral, name) for name in cls.FIELDS}
+
+
+class ValidateForm(forms.Form):
+    """The admin's validation where the service has the case-system step (seed 000 process
+    overview): the date they asked for the person to be opened to the locality team with a
+    named social worker, or that the person is already open."""
+
+    case_system_already_open = forms.BooleanField(
+        label="The person is already open to the locality team with a named social worker on "
+        "the case system",
+        required=False,
+    )
+    case_system_requested_on = GovukDateField(
+        label="Date you asked for them to be opened (if they are not already open)",
+        required=False,
+        help_text="For example, 27 3 2026",
+        error_messages={
+            "incomplete": "The date you asked must include a {missing}",
+            "invalid": "The date you asked must be a real date",
+        },
+    )
+    case_system_confirmed_on = GovukDateField(
+        label="Date it was confirmed (optional)",
+        required=False,
+        help_text="If it has been. You can record it later from the referral's page",
+    )
+
+
+class CaseSystemConfirmForm(forms.Form):
+    confirmed_on = GovukDateField(
+        label="The date the case system was confirmed",
+        help_text="The day the person was opened to the locality team with a named social "
+        "worker, for example 27 3 2026",
+    )

@@ -106,6 +106,8 @@ COMPLEX_FEATURES: tuple[tuple[str, str], ...] = (
 
 # Sources that are the person or someone close to them: they cannot name a social worker,
 # and the service allows them only where it takes self-referrals (seed 003 "Referral sources").
+# What they must give is the service's setting (`source_requirements`); this set is only how
+# `catalogue.rules.settings_problems` knows a service taking them must say what that is.
 SELF_SOURCES = frozenset({ReferralSource.SELF, ReferralSource.CARER})
 
 MIN_SPECIFIC_LENGTH = 20
@@ -252,6 +254,47 @@ CHECKLIST: tuple[tuple[str, str], ...] = (
 )
 CHECKLIST_LABELS: Mapping[str, str] = dict(CHECKLIST)
 
+# Checked for every source, whatever the service's minimum data says: without a source the
+# requirements cannot be looked up, and a source the service does not take is refused.
+ALWAYS_CHECKED: frozenset[str] = frozenset({"source", "source_not_accepted"})
+
+
+def required_items(settings: SettingsLike, source: str) -> frozenset[str]:
+    """The checklist codes a referral from `source` must give to this service.
+
+    A source the service lists in `source_requirements` gives only those items (seed 003
+    "Referral sources": "for some referrals (such as GP and other council services) basic
+    minimum referral information will be required", and self-referral or a carer less);
+    any other source gives every item. The source itself is always checked.
+    """
+    listed = (settings.source_requirements or {}).get(source)
+    if listed is None:
+        return frozenset(code for code, _ in CHECKLIST)
+    return frozenset(listed) | ALWAYS_CHECKED
+
+
+def minimum_data(settings: SettingsLike) -> list[tuple[str, list[str]]]:
+    """Each source the service takes with minimum data and the items it must give, in words:
+    [("GP", ["Who is making the referral", ...]), ...]. Empty where every source gives every
+    item."""
+    labels = dict(ReferralSource.choices)
+    out = []
+    for source, items in (settings.source_requirements or {}).items():
+        given = (set(items) | {"source"}) - {"source_not_accepted"}
+        out.append(
+            (
+                str(labels.get(source, source)),
+                [label for code, label in CHECKLIST if code in given],
+            )
+        )
+    return out
+
+
+def not_required_items(settings: SettingsLike, source: str) -> list[str]:
+    """The checklist codes a source need not give, in checklist order."""
+    required = required_items(settings, source)
+    return [code for code, _ in CHECKLIST if code not in required]
+
 
 def _source_problems(settings: SettingsLike, facts: ReferralFacts) -> list[Missing]:
     if not facts.source.strip():
@@ -270,8 +313,7 @@ def _source_problems(settings: SettingsLike, facts: ReferralFacts) -> list[Missi
 
 
 def _social_worker_problems(facts: ReferralFacts) -> list[Missing]:
-    # A self- or carer referral has no social worker to name (seed 003 "Referral sources").
-    if facts.named_social_worker_id is not None or facts.source in SELF_SOURCES:
+    if facts.named_social_worker_id is not None:
         return []
     return [
         Missing(
@@ -368,16 +410,34 @@ def validation_problems(
 
     An incomplete referral is returned to the referrer with this list (DESIGN §3), never
     silently accepted or lost. All problems are reported at once, so the referrer can put
-    everything right in one go.
+    everything right in one go. A source that refers with minimum data (the service's
+    `source_requirements`) is asked only for its items (`required_items`).
     """
+    required = required_items(settings, facts.source)
+    return [m for m in _every_problem(settings, facts, today) if m.code in required]
+
+
+def to_gather(settings: SettingsLike, facts: ReferralFacts, *, today: date) -> list[Missing]:
+    """What a minimum-data referral lacks that its source did not have to give, one entry
+    per checklist item, in checklist order: the assessment gathers it (seed 003 "Referral
+    sources"). Empty for a source that gives every item, and for items it gave anyway."""
+    required = required_items(settings, facts.source)
+    seen: set[str] = set()
+    out = []
+    for missing in _every_problem(settings, facts, today):
+        if missing.code not in required and missing.code not in seen:
+            seen.add(missing.code)
+            out.append(missing)
+    return out
+
+
+def _every_problem(settings: SettingsLike, facts: ReferralFacts, today: date) -> list[Missing]:
+    """Every checklist item the referral lacks, whatever its source had to give."""
     problems = [
         *_source_problems(settings, facts),
         *_social_worker_problems(facts),
         *_person_problems(facts, today),
-        # A person referring themself, or their carer, cannot give assessed risk dates: the
-        # hub's assessment gathers them (seed 003 "Referral sources" asks only for basic
-        # information from such referrers).
-        *([] if facts.source in SELF_SOURCES else _risk_problems(settings, facts, today)),
+        *_risk_problems(settings, facts, today),
     ]
     if not facts.need_identified:
         problems.append(
@@ -670,6 +730,140 @@ def panel_route_problems(
             + ". Route it to an outside service and record why"
         )
     return problems
+
+
+# --- The admin's case-system step (seed 000 process overview) ------------------------------
+# "KERS Admin request person open to locality team and named social worker on Mosaic if this
+# is not already done": an item of the admin's validation, where the service's settings say
+# so (`case_system_step`), recorded as the date asked and the date confirmed.
+
+CASE_SYSTEM_NOT_USED = (
+    "This service does not ask its admin to open the person on the case system: leave the "
+    "case-system dates out"
+)
+
+
+@dataclass(frozen=True)
+class CaseSystemStep:
+    """The step as validation records it: the dates, and any problems keyed by field."""
+
+    requested_on: date | None
+    confirmed_on: date | None
+    problems: Mapping[str, str]
+
+
+def _date_problem(what: str, day: date, *, received_on: date, today: date) -> str | None:
+    if day > today:
+        return f"{what} cannot be in the future: check the date"
+    if day < received_on:
+        return (
+            f"{what} cannot be before the referral was received, on {long_date(received_on)}: "
+            "check the date"
+        )
+    return None
+
+
+def case_system_at_validation(
+    *,
+    step: bool,
+    requested_on: date | None,
+    confirmed_on: date | None,
+    already_open: bool,
+    received_on: date,
+    today: date,
+) -> CaseSystemStep:
+    """What validation records of the step. Where the service has the step, the admin gives
+    at least the date they asked, or says the person is already open with a named social
+    worker (both dates are then today); the date confirmed may follow later
+    (`case_system_confirmation_problem`). A service without the step records nothing, and
+    dates given to it are refused rather than silently dropped."""
+    given = requested_on is not None or confirmed_on is not None or already_open
+    if not step:
+        problems = {"case_system_requested_on": CASE_SYSTEM_NOT_USED} if given else {}
+        return CaseSystemStep(None, None, problems)
+    if already_open:
+        if requested_on is not None or confirmed_on is not None:
+            return CaseSystemStep(
+                None,
+                None,
+                {
+                    "case_system_already_open": "Either say the person is already open with a "
+                    "named social worker, or give the date you asked: not both"
+                },
+            )
+        return CaseSystemStep(today, today, {})
+    problems: dict[str, str] = {}
+    if requested_on is None:
+        problems["case_system_requested_on"] = (
+            "Enter the date you asked for the person to be opened to the locality team with a "
+            "named social worker on the case system, or say they are already open (seed 000 "
+            "process overview)"
+        )
+    elif problem := _date_problem(
+        "The date you asked", requested_on, received_on=received_on, today=today
+    ):
+        problems["case_system_requested_on"] = problem
+    if confirmed_on is not None:
+        problem = _confirmed_problem(confirmed_on, requested_on, received_on, today)
+        if problem:
+            problems["case_system_confirmed_on"] = problem
+    return CaseSystemStep(requested_on, confirmed_on, problems)
+
+
+def _confirmed_problem(
+    confirmed_on: date, requested_on: date | None, received_on: date, today: date
+) -> str | None:
+    if confirmed_on > today:
+        return "The date it was confirmed cannot be in the future: check the date"
+    if requested_on is not None and confirmed_on < requested_on:
+        return (
+            f"The date it was confirmed cannot be before the date it was asked, "
+            f"{long_date(requested_on)}: check the date"
+        )
+    if confirmed_on < received_on:
+        return (
+            f"The date it was confirmed cannot be before the referral was received, on "
+            f"{long_date(received_on)}: check the date"
+        )
+    return None
+
+
+def case_system_confirmation_problem(
+    *,
+    step: bool,
+    requested_on: date | None,
+    confirmed_already: date | None,
+    confirmed_on: date | None,
+    received_on: date,
+    today: date,
+) -> str | None:
+    """The admin records the day the case system was confirmed, after asking for it."""
+    if not step:
+        return CASE_SYSTEM_NOT_USED
+    if requested_on is None:
+        return (
+            "Nobody has recorded asking for the person to be opened on the case system yet: "
+            "the admin records that when validating the referral"
+        )
+    if confirmed_already is not None:
+        return f"Already recorded as confirmed on {long_date(confirmed_already)}"
+    if confirmed_on is None:
+        return "Enter the date the case system was confirmed"
+    return _confirmed_problem(confirmed_on, requested_on, received_on, today)
+
+
+def case_system_status(step: bool, requested_on: date | None, confirmed_on: date | None) -> str:
+    """The step in words for the tracker and the referral page; empty where the service has
+    no such step."""
+    if not step:
+        return ""
+    if requested_on is None:
+        return "Not yet asked"
+    if confirmed_on is None:
+        return f"Asked on {long_date(requested_on)}, not yet confirmed"
+    if confirmed_on == requested_on:
+        return f"Asked and confirmed on {long_date(confirmed_on)}"
+    return f"Asked on {long_date(requested_on)}, confirmed on {long_date(confirmed_on)}"
 
 
 # --- Ordinary residence (seed 000 §1: "ordinarily resident in Kent") ----------------------

@@ -9,6 +9,7 @@ from django.utils import timezone
 from enablement.accounts import access
 from enablement.casework import selectors as casework_selectors
 from enablement.casework.selectors import PreviousEnablement
+from enablement.catalogue.models import Service
 from enablement.governance import reads
 from enablement.referrals import rules
 from enablement.referrals.models import Referral
@@ -126,3 +127,40 @@ def handed_on(user, referral) -> HandedOn | None:
         ),
         may_open=access.visible_referrals(user).filter(pk=origin.pk).exists(),
     )
+
+
+def stored_facts(referral) -> rules.ReferralFacts:
+    """What a stored referral says, as the checklist reads it. Before a public submission is
+    matched, the person's facts are the submitter's words."""
+    person = referral.person or getattr(referral, "submitted_details", None)
+    return rules.ReferralFacts(
+        named_social_worker_id=referral.named_social_worker_id,
+        source=referral.source,
+        risks={r.area: (r.description, r.assessed_on) for r in referral.risks.all()},
+        need_identified=referral.need_identified,
+        work_requested=referral.work_requested,
+        intended_outcomes=referral.intended_outcomes,
+        deliverable_within_length=referral.deliverable_within_length,
+        consent_to_share=referral.consent_to_share,
+        date_of_birth=person.date_of_birth if person else None,
+        diagnosis_category=person.primary_diagnosis if person else None,
+        changed_needs_statement=referral.changed_needs_statement,
+    )
+
+
+def to_gather(referral, *, today: date) -> list[str]:
+    """The checklist items a minimum-data referral did not have to give and does not have,
+    as their labels: the hub assessment gathers them (seed 003 "Referral sources")."""
+    missing = rules.to_gather(referral.service_settings, stored_facts(referral), today=today)
+    return [rules.CHECKLIST_LABELS[m.code] for m in missing]
+
+
+def minimum_data_by_service() -> list[tuple[str, list[tuple[str, list[str]]]]]:
+    """For the referral form: each active service where some sources refer with minimum
+    data, and what each of them must give (seed 003 "Referral sources")."""
+    out = []
+    for service in Service.objects.filter(active=True).order_by("name"):
+        given = rules.minimum_data(service.current_settings)
+        if given:
+            out.append((service.name, given))
+    return out

@@ -439,16 +439,47 @@ def resubmit_referral(
     return referral
 
 
-def validate_referral(*, referral: Referral, actor, now: datetime) -> Referral:
+def validate_referral(
+    *,
+    referral: Referral,
+    actor,
+    now: datetime,
+    case_system_requested_on: date | None = None,
+    case_system_confirmed_on: date | None = None,
+    case_system_already_open: bool = False,
+) -> Referral:
+    """The admin's validation. Where the referral's settings have the case-system step (seed
+    000 process overview), it records the date the admin asked for the person to be opened to
+    the locality team with a named social worker (and the date confirmed, if known), or that
+    they are already open; elsewhere the case-system arguments must be left out."""
     with transaction.atomic():
         referral = _locked(referral)
         if referral.awaiting_match:
             raise ValidationError(
                 {"__all__": "Match the person to a record (or record them as new) first"}
             )
+        step = rules.case_system_at_validation(
+            step=referral.service_settings.case_system_step,
+            requested_on=case_system_requested_on,
+            confirmed_on=case_system_confirmed_on,
+            already_open=case_system_already_open,
+            received_on=_received_on(referral),
+            today=timezone.localdate(now),
+        )
+        if step.problems:
+            raise ValidationError(dict(step.problems))
         referral.status = _transition(referral, Action.VALIDATE)
         referral.validated_at = now
-        referral.save(update_fields=["status", "validated_at"])
+        referral.case_system_requested_on = step.requested_on
+        referral.case_system_confirmed_on = step.confirmed_on
+        referral.save(
+            update_fields=[
+                "status",
+                "validated_at",
+                "case_system_requested_on",
+                "case_system_confirmed_on",
+            ]
+        )
         _event(
             referral,
             kind="referral.validated",
@@ -456,6 +487,66 @@ def validate_referral(*, referral: Referral, actor, now: datetime) -> Referral:
             actor=actor,
             now=now,
         )
+        if case_system_already_open:
+            _case_system_event(referral, "already_open", actor=actor, now=now)
+        else:
+            if step.requested_on is not None:
+                _case_system_event(referral, "requested", actor=actor, now=now)
+            if step.confirmed_on is not None:
+                _case_system_event(referral, "confirmed", actor=actor, now=now)
+    return referral
+
+
+def _received_on(referral: Referral) -> date:
+    """The day the referral first reached the service: nothing about it happened before."""
+    return timezone.localdate(referral.first_submitted_at or referral.received_at)
+
+
+_CASE_SYSTEM = "to the locality team with a named social worker on the case system"
+
+
+def _case_system_event(referral: Referral, kind: str, *, actor, now: datetime) -> None:
+    """One event for each part of the step: asked, confirmed, or found already open."""
+    asked, confirmed = referral.case_system_requested_on, referral.case_system_confirmed_on
+    if kind == "requested":
+        summary = f"asked on {asked:%-d %B %Y} for the person to be opened {_CASE_SYSTEM}"
+    elif kind == "confirmed":
+        summary = f"confirmed on {confirmed:%-d %B %Y} that the person is open {_CASE_SYSTEM}"
+    else:
+        summary = f"the person is already open {_CASE_SYSTEM}"
+    _event(
+        referral,
+        kind=f"referral.case_system_{kind}",
+        summary=f"Referral {referral.reference}: {summary}",
+        actor=actor,
+        now=now,
+        data={
+            "requested_on": asked.isoformat() if asked else None,
+            "confirmed_on": confirmed.isoformat() if confirmed else None,
+        },
+    )
+
+
+def confirm_case_system(
+    *, referral: Referral, confirmed_on: date | None, actor, now: datetime
+) -> Referral:
+    """The admin records the day the case system confirmed the person is open to the
+    locality team with a named social worker, after asking at validation."""
+    with transaction.atomic():
+        referral = _locked(referral)
+        problem = rules.case_system_confirmation_problem(
+            step=referral.service_settings.case_system_step,
+            requested_on=referral.case_system_requested_on,
+            confirmed_already=referral.case_system_confirmed_on,
+            confirmed_on=confirmed_on,
+            received_on=_received_on(referral),
+            today=timezone.localdate(now),
+        )
+        if problem:
+            raise ValidationError({"confirmed_on": problem})
+        referral.case_system_confirmed_on = confirmed_on
+        referral.save(update_fields=["case_system_confirmed_on"])
+        _case_system_event(referral, "confirmed", actor=actor, now=now)
     return referral
 
 

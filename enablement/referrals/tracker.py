@@ -160,6 +160,9 @@ class Row:
     referral: object
     screening_due: date | None
     screening_overdue: bool
+    # The admin's case-system step in words, where the referral's rules have it (seed 000
+    # process overview); empty elsewhere.
+    case_system: str = ""
 
 
 @dataclass
@@ -194,9 +197,18 @@ class ScreeningClock:
         due = self._due[key]
         return due, rules.is_overdue(due, self.today) and status != Status.ON_HOLD
 
+    def case_system_step(self, version_id: int) -> bool:
+        self.load([version_id])
+        return self._versions[version_id].case_system_step
+
     def __call__(self, referral) -> Row:
         due, overdue = self.due(referral.status, referral.received_at, referral.service_settings_id)
-        return Row(referral, due, overdue)
+        case_system = rules.case_system_status(
+            self.case_system_step(referral.service_settings_id),
+            referral.case_system_requested_on,
+            referral.case_system_confirmed_on,
+        )
+        return Row(referral, due, overdue, case_system)
 
 
 class _Picked(Sequence):
@@ -336,6 +348,8 @@ COLUMNS = (
     ("Screening due", 13, lambda row: row.screening_due),
     ("Screening overdue", 10, lambda row: "Yes" if row.screening_overdue else "No"),
     ("Validated", 13, lambda row: _local_date(row.referral.validated_at)),
+    ("Case system asked", 13, lambda row: _case_system(row, "case_system_requested_on")),
+    ("Case system confirmed", 13, lambda row: _case_system(row, "case_system_confirmed_on")),
     ("Decided", 13, lambda row: _local_date(row.referral.decided_at)),
     ("Decision reason", 50, lambda row: row.referral.decision_reason),
     ("Allocated to", 24, lambda row: str(_episode(row).worker) if _episode(row) else ""),
@@ -345,6 +359,11 @@ COLUMNS = (
         lambda row: _local_date(_episode(row).allocated_at) if _episode(row) else None,
     ),
 )
+
+
+def _case_system(row: Row, name: str) -> date | None:
+    """A date of the case-system step; blank where the referral's rules have no such step."""
+    return getattr(row.referral, name) if row.case_system else None
 
 
 def _episode(row: Row):

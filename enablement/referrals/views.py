@@ -1,8 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from enablement.accounts import access
 from enablement.accounts.roles import Role
@@ -18,6 +17,7 @@ from enablement.referrals import rules, selectors, services
 from enablement.referrals.forms import (
     AnswerForm,
     AssessForm,
+    CaseSystemConfirmForm,
     HoldForm,
     MatchForm,
     OnBehalfForm,
@@ -26,6 +26,7 @@ from enablement.referrals.forms import (
     ReturnForm,
     RouteForm,
     ScreeningForm,
+    ValidateForm,
     WithdrawForm,
 )
 
@@ -70,7 +71,12 @@ def referral_new(request):
     return render(
         request,
         "referrals/form.html",
-        {"form": form, "person": person, "title": f"Refer {person.full_name}"},
+        {
+            "form": form,
+            "person": person,
+            "title": f"Refer {person.full_name}",
+            "minimum_data": selectors.minimum_data_by_service(),
+        },
     )
 
 
@@ -107,8 +113,25 @@ def referral_detail(request, pk):
             "previous": selectors.previous_outcomes(request.user, referral),
             "previous_enablement": selectors.previous_enablement(request.user, referral),
             "handed_on": selectors.handed_on(request.user, referral),
+            **_case_system_context(request, referral),
         },
     )
+
+
+def _case_system_context(request, referral) -> dict:
+    """The admin's case-system step, where the referral's settings have it (seed 000
+    process overview): where it stands, and whether this user may record its confirmation."""
+    step = referral.service_settings.case_system_step
+    return {
+        "case_system": rules.case_system_status(
+            step, referral.case_system_requested_on, referral.case_system_confirmed_on
+        ),
+        "validate_page": step,
+        "may_confirm_case_system": step
+        and referral.case_system_requested_on is not None
+        and referral.case_system_confirmed_on is None
+        and access.may_act_on_referral(request.user, referral, "validate"),
+    }
 
 
 def _action_page(request, referral, form, *, title, button, success, run, **context):
@@ -198,10 +221,30 @@ def match_person(request, pk):
     )
 
 
-@require_POST
 def validate_referral(request, pk):
     referral = access.get_referral(request.user, pk)
     _require(request, referral, "validate")
+    if referral.service_settings.case_system_step:
+        # Validation records the case-system step: a page with its dates.
+        return _action_page(
+            request,
+            referral,
+            # Every field may be empty: a POST with none of them is still the admin's answer.
+            ValidateForm(request.POST if request.method == "POST" else None),
+            title="Validate the referral",
+            button="Validate",
+            success=f"Referral {referral.reference} validated",
+            run=lambda d: services.validate_referral(
+                referral=referral,
+                case_system_requested_on=d["case_system_requested_on"],
+                case_system_confirmed_on=d["case_system_confirmed_on"],
+                case_system_already_open=d["case_system_already_open"],
+                actor=request.user,
+                now=clock.now(),
+            ),
+        )
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         services.validate_referral(referral=referral, actor=request.user, now=clock.now())
     except ValidationError as exc:
@@ -209,6 +252,24 @@ def validate_referral(request, pk):
     else:
         messages.success(request, f"Referral {referral.reference} validated")
     return redirect("referrals:detail", pk=referral.pk)
+
+
+def confirm_case_system(request, pk):
+    """The admin records the day the case system confirmed the step they asked for."""
+    referral = _referral_for(request, pk, "validate")
+    if not referral.service_settings.case_system_step:
+        raise Http404
+    return _action_page(
+        request,
+        referral,
+        CaseSystemConfirmForm(request.POST or None),
+        title="Record the case-system confirmation",
+        button="Save",
+        success=f"Case-system confirmation recorded for {referral.reference}",
+        run=lambda d: services.confirm_case_system(
+            referral=referral, confirmed_on=d["confirmed_on"], actor=request.user, now=clock.now()
+        ),
+    )
 
 
 def resubmit_referral(request, pk):
@@ -351,6 +412,9 @@ def assess_referral(request, pk):
         title="Hub assessment",
         button="Save",
         success=f"Assessment recorded for {referral.reference}",
+        # What a minimum-data referral did not have to give: gathered here (seed 003).
+        intro_template="referrals/_to_gather.html",
+        to_gather=selectors.to_gather(referral, today=clock.today()),
         run=lambda d: services.assess_referral(
             referral=referral,
             hub=d["hub"],

@@ -125,6 +125,9 @@ def _targets(demo_ids):
         ("referrals:detail", f"/referrals/{submitted}/", referral_roles),
         ("referrals:detail", f"/referrals/{panel}/", {"referrer", "quality_manager"}),
         ("referrals:return", f"/referrals/{submitted}/return/", {"admin"}),
+        # KERS has the case-system step: validation is a page with its dates (issue 10).
+        ("referrals:validate", f"/referrals/{submitted}/validate/", {"admin"}),
+        ("referrals:case-system", f"/referrals/{validated}/case-system/", {"admin"}),
         # Only the Barnet admin matches its self-referral; no role of the table is one.
         ("referrals:match", f"/referrals/{demo_ids['selfref']}/match/", set()),
         ("referrals:resubmit", f"/referrals/{returned}/resubmit/", {"referrer"}),
@@ -190,7 +193,6 @@ NOT_IN_MATRIX = {
     "accounts:unlock",
     "accounts:user-reactivate",
     "accounts:user-two-factor-remove",
-    "referrals:validate",  # POST: referrals/tests
     "self-referral",
     "self-referral-done",  # public by design: referrals/tests/test_self_referral
     "api-v1:create_person",
@@ -203,6 +205,7 @@ NOT_IN_MATRIX = {
     "api-v1:return_referral",
     "api-v1:resubmit_referral",
     "api-v1:validate_referral",
+    "api-v1:confirm_case_system",
     "api-v1:route_referral",
     "api-v1:assess_referral",
     "api-v1:screen_referral",

@@ -38,7 +38,9 @@ def test_a_current_referral_lets_the_team_change_and_an_ended_one_only_read(
     assert all(may_change_person(u, eli) for u in east)
     assert client_for("worker").get(f"/people/{eli.pk}/edit/").status_code == 200
 
-    services.validate_referral(referral=referral, actor=user_for("admin"), now=demo)
+    services.validate_referral(
+        referral=referral, actor=user_for("admin"), now=demo, case_system_already_open=True
+    )
     services.screen_referral(
         referral=referral,
         decision="decline",

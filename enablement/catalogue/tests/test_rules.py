@@ -57,6 +57,61 @@ def test_bad_settings_are_refused_with_a_message(change, field, message):
     assert message in problems[field]
 
 
+BEP = next(s for s in SERVICES if s["code"] == "BEP")["values"]
+BEP_NEEDS = BEP["source_requirements"]
+
+
+@pytest.mark.parametrize(
+    "requirements,message",
+    [
+        (
+            {**BEP_NEEDS, "police": ["consent"]},
+            "“police” is not a referral source. The sources are: community_mh_social_work "
+            "(Community mental-health social work team), ",
+        ),
+        (
+            {**BEP_NEEDS, "integrated_mh_team": ["consent"]},
+            "Integrated mental-health team is given minimum data but the service does not take "
+            "referrals from that source: add it to the referral sources, or remove its line",
+        ),
+        (
+            {**BEP_NEEDS, "gp": ["source", "dob"]},
+            "“dob” is not an item of the validation checklist. The items are: source, "
+            "source_not_accepted, named_social_worker, date_of_birth, ",
+        ),
+        (
+            {**BEP_NEEDS, "gp": []},
+            "List at least one item GP must give, like “date_of_birth”",
+        ),
+        (
+            {**BEP_NEEDS, "carer": ["source", "named_social_worker"]},
+            "A carer cannot name a social worker: remove named_social_worker from the “carer” line",
+        ),
+        (
+            {k: v for k, v in BEP_NEEDS.items() if k != "self"},
+            "The service takes referrals from the person themself, who cannot name a social "
+            "worker: add a line “self: …” with the items they must give",
+        ),
+        (
+            {k: v for k, v in BEP_NEEDS.items() if k != "carer"},
+            "The service takes referrals from a carer, who cannot name a social worker: add a "
+            "line “carer: …” with the items they must give",
+        ),
+        ({"gp": "source"}, "Write each source on its own line"),
+    ],
+)
+def test_minimum_data_settings_are_checked(requirements, message):
+    problems = rules.settings_problems({**BEP, "source_requirements": requirements})
+    assert problems["source_requirements"].startswith(message)
+
+
+def test_minimum_data_is_optional_for_professional_sources_only():
+    assert rules.settings_problems({**KERS, "source_requirements": {}}) == {}
+    assert rules.settings_problems({**BEP, "source_requirements": BEP_NEEDS}) == {}
+    without_gp = {k: v for k, v in BEP_NEEDS.items() if k != "gp"}
+    assert rules.settings_problems({**BEP, "source_requirements": without_gp}) == {}
+
+
 def test_chargeable_after_support_ends_is_refused():
     problems = rules.settings_problems(
         {**KERS, "total_support_weeks": 26, "chargeable_after_weeks": 30}

@@ -259,11 +259,24 @@ PAGES: dict[str, Reads | NoPersonalData | tuple] = {
         "person:sample",
         setup=_bep_referral,
     ),
-    "referrals:validate": Reads(
+    "referrals:validate": (
+        Reads(
+            "admin",
+            lambda i: f"/referrals/{i['referral:submitted']}/validate/",
+            "referral:submitted",
+        ),
+        Reads(
+            "admin",
+            lambda i: f"/referrals/{i['referral:submitted']}/validate/",
+            "referral:submitted",
+            method="post",
+            body=lambda i: {"case_system_already_open": "on"},
+        ),
+    ),
+    "referrals:case-system": Reads(
         "admin",
-        lambda i: f"/referrals/{i['referral:submitted']}/validate/",
-        "referral:submitted",
-        method="post",
+        lambda i: f"/referrals/{i['referral:validated']}/case-system/",
+        "referral:validated",
     ),
     "allocation:waiting": (
         Reads("senior", lambda i: "/allocation/", "referral:waiting"),
@@ -445,6 +458,13 @@ API: dict[str, Reads | NoPersonalData] = {
         "referral:panel",
         method="post",
         body=lambda i: {},
+    ),
+    "POST /api/v1/referrals/{referral_id}/case-system": Reads(
+        "admin",
+        lambda i: f"{R}/{i['referral:validated']}/case-system",
+        "referral:validated",
+        method="post",
+        body=lambda i: {"confirmed_on": "2026-03-03"},
     ),
     "POST /api/v1/referrals/{referral_id}/route": Reads(
         "senior.autism",

@@ -126,7 +126,7 @@ def test_the_whole_front_door_through_the_api(today, client_for, user_for, body)
     assert resubmitted.json()["returns"][0]["resubmitted_at"] is not None
     assert resubmitted.json()["work_requested"].startswith("Travel by the number 8 bus")
 
-    validated = _post(admin, f"/{pk}/validate")
+    validated = _post(admin, f"/{pk}/validate", {"case_system_already_open": True})
     assert validated.status_code == 200, validated.content
     assert validated.json()["status"] == Status.VALIDATED
 
@@ -145,6 +145,7 @@ def test_the_whole_front_door_through_the_api(today, client_for, user_for, body)
         "referral.returned",
         "referral.resubmitted",
         "referral.validated",
+        "referral.case_system_already_open",
         "referral.accept",
     ]
 

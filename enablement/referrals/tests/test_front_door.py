@@ -70,7 +70,9 @@ def test_hold_runs_five_working_days_over_easter_then_the_sweep_closes_it(submit
     with time_machine.travel(started, tick=False):
         sweep()  # settle the demo's own hold, long expired by then
     referral = submit(now=started)
-    services.validate_referral(referral=referral, actor=user_for("admin"), now=started)
+    services.validate_referral(
+        referral=referral, actor=user_for("admin"), now=started, case_system_already_open=True
+    )
     services.hold_referral(
         referral=referral, concern="Recent violence at home", actor=user_for("senior"), now=started
     )
@@ -93,7 +95,9 @@ def test_hold_runs_five_working_days_over_easter_then_the_sweep_closes_it(submit
 def test_answered_hold_goes_back_to_screening(submit, user_for):
     now = _at(2026, 4, 2)
     referral = submit(now=now)
-    services.validate_referral(referral=referral, actor=user_for("admin"), now=now)
+    services.validate_referral(
+        referral=referral, actor=user_for("admin"), now=now, case_system_already_open=True
+    )
     services.hold_referral(referral=referral, concern="Housing?", actor=user_for("senior"), now=now)
     services.answer_hold(
         referral=referral, answer="Safe: I visited yesterday", actor=user_for("referrer"), now=now
@@ -107,7 +111,9 @@ def test_answered_hold_goes_back_to_screening(submit, user_for):
 def test_only_the_named_social_worker_answers_a_hold(submit, user_for):
     now = _at(2026, 4, 2)
     referral = submit(now=now)
-    services.validate_referral(referral=referral, actor=user_for("admin"), now=now)
+    services.validate_referral(
+        referral=referral, actor=user_for("admin"), now=now, case_system_already_open=True
+    )
     services.hold_referral(referral=referral, concern="?", actor=user_for("senior"), now=now)
     with pytest.raises(ValidationError):
         services.answer_hold(referral=referral, answer="x", actor=user_for("worker"), now=now)
@@ -338,7 +344,9 @@ def test_every_step_tells_the_named_social_worker(submit, user_for):
     services.resubmit_referral(
         referral=referral, values={}, risks=_risks(now.date()), actor=user_for("referrer"), now=now
     )
-    services.validate_referral(referral=referral, actor=admin, now=now)
+    services.validate_referral(
+        referral=referral, actor=admin, now=now, case_system_already_open=True
+    )
     services.screen_referral(
         referral=referral,
         decision="accept",
@@ -374,7 +382,9 @@ def test_every_step_tells_the_named_social_worker(submit, user_for):
 def test_decline_needs_a_reason(submit, user_for):
     now = _at(2026, 4, 2)
     referral = submit(now=now)
-    services.validate_referral(referral=referral, actor=user_for("admin"), now=now)
+    services.validate_referral(
+        referral=referral, actor=user_for("admin"), now=now, case_system_already_open=True
+    )
     with pytest.raises(ValidationError):
         services.screen_referral(
             referral=referral,
@@ -457,7 +467,9 @@ def test_bep_single_point_of_referral_is_assessed_to_a_hub_or_signposted(demo, u
 def test_a_factor_the_service_does_not_list_is_a_message_not_a_crash(submit, user_for):
     now = _at(2026, 4, 2)
     referral = submit(now=now)
-    services.validate_referral(referral=referral, actor=user_for("admin"), now=now)
+    services.validate_referral(
+        referral=referral, actor=user_for("admin"), now=now, case_system_already_open=True
+    )
     with pytest.raises(ValidationError) as error:
         services.screen_referral(
             referral=referral,

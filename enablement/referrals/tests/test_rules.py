@@ -375,7 +375,11 @@ def test_every_listed_generalisation_is_refused():
 
 @pytest.mark.parametrize(
     "settings,source,weeks",
-    [(KERS, "community_mh_social_work", 12), (KPS, "social_work_team", 16), (BEP, "gp", 6)],
+    [
+        (KERS, "community_mh_social_work", 12),
+        (KPS, "social_work_team", 16),
+        (BEP, "agreed_organisation", 6),
+    ],
 )
 def test_deliverable_names_the_service_length(settings, source, weeks):
     facts = _facts(source=source, deliverable_within_length=False, diagnosis_category=None)
@@ -419,9 +423,109 @@ def test_an_unknown_source_is_shown_as_typed():
     assert problem.message.startswith("This service does not take referrals from police.")
 
 
-def test_a_named_social_worker_is_still_needed_from_a_professional_source_at_bep():
-    problem = _only(BEP, _facts(source="gp", named_social_worker_id=None))
+def test_a_named_social_worker_is_still_needed_from_an_agreed_organisation_at_bep():
+    # Not listed in BEP's minimum data: it gives every item.
+    problem = _only(BEP, _facts(source="agreed_organisation", named_social_worker_id=None))
     assert problem.code == "named_social_worker"
+
+
+# --- Minimum data: what each source must give (seed 003 "Referral sources") ---------------
+
+# A GP's referral as seed 003 describes it: the basics, no social worker, no risk information.
+GP_MINIMUM = _facts(
+    source="gp",
+    named_social_worker_id=None,
+    risks={},
+    deliverable_within_length=False,
+    intended_outcomes="",
+)
+
+
+@pytest.mark.parametrize("source", ["gp", "council_service"])
+def test_a_gp_or_council_service_refers_to_the_barnet_hubs_with_basic_minimum_data(source):
+    assert _codes(BEP, dataclasses.replace(GP_MINIMUM, source=source)) == []
+
+
+def test_the_same_minimum_referral_is_refused_by_kers_which_takes_full_data_from_cmh_only():
+    codes = _codes(KERS, GP_MINIMUM)
+    assert codes[:2] == ["source_not_accepted", "named_social_worker"]
+    assert {f"risk_{a}" for a in RiskArea} <= set(codes)
+    assert "deliverable" in codes
+
+
+@pytest.mark.parametrize(
+    "changes,code",
+    [
+        ({"date_of_birth": None}, "date_of_birth"),
+        ({"diagnosis_category": None}, "diagnosis_category"),
+        ({"need_identified": False}, "need_identified"),
+        ({"work_requested": ""}, "work_requested"),
+        ({"work_requested": "General support"}, "work_specific"),
+        ({"consent_to_share": False}, "consent"),
+    ],
+)
+def test_a_gp_must_still_give_the_basic_minimum(changes, code):
+    assert _codes(BEP, dataclasses.replace(GP_MINIMUM, **changes)) == [code]
+
+
+def test_a_listed_source_is_asked_for_nothing_else_whatever_else_is_wrong():
+    every_other = dataclasses.replace(
+        EVERYTHING_WRONG,
+        source="gp",
+        date_of_birth=date(1980, 5, 1),
+        diagnosis_category="mental_health",
+        need_identified=True,
+        work_requested="Help to find a volunteering place near home",
+        consent_to_share=True,
+    )
+    assert _codes(BEP, every_other) == []
+    # The rule reads the setting, nothing hard-coded: an empty setting asks everything.
+    assert "named_social_worker" in _codes(_settings("BEP", source_requirements={}), every_other)
+
+
+@pytest.mark.parametrize("source", ["self", "carer"])
+def test_the_person_or_a_carer_gives_what_the_public_form_asks(source):
+    # The form asks none of: a social worker, risks, a need "identified", specific wording.
+    public = dataclasses.replace(
+        GP_MINIMUM, source=source, need_identified=False, work_requested="Getting out more"
+    )
+    assert _codes(BEP, dataclasses.replace(public, deliverable_within_length=True)) == []
+    # It does ask that they understand the support is short term, and their agreement.
+    assert _codes(BEP, dataclasses.replace(public, consent_to_share=False)) == [
+        "deliverable",
+        "consent",
+    ]
+
+
+def test_a_source_the_service_does_not_take_is_refused_whatever_it_lists():
+    listed = _settings("BEP", source_requirements={"police": ["consent"]})
+    assert _codes(listed, _facts(source="police")) == ["source_not_accepted"]
+    assert _codes(BEP, _facts(source="")) == ["source"]
+
+
+def test_what_a_minimum_referral_did_not_give_is_gathered_at_the_assessment():
+    gathered = [m.code for m in rules.to_gather(BEP, GP_MINIMUM, today=TODAY)]
+    assert gathered == [
+        "named_social_worker",
+        *(code for a in RiskArea for code in (f"risk_{a}", f"risk_current_{a}")),
+        "deliverable",
+    ]
+    # What it gave anyway is not asked again; a full-data source has nothing to gather.
+    with_worker = dataclasses.replace(GP_MINIMUM, named_social_worker_id=7, risks=_risks())
+    assert [m.code for m in rules.to_gather(BEP, with_worker, today=TODAY)] == ["deliverable"]
+    assert rules.to_gather(KERS, _facts(), today=TODAY) == []
+
+
+def test_minimum_data_reads_as_words():
+    given = dict(rules.minimum_data(BEP))
+    assert list(given) == ["GP", "Other council service", "The person themself", "A carer"]
+    assert given["GP"][:3] == [
+        "Who is making the referral",
+        "The person's date of birth",
+        "The person's primary diagnosis",
+    ]
+    assert "Named social worker who holds case responsibility" not in given["A carer"]
+    assert rules.minimum_data(KERS) == []
 
 
 # --- Validation: everything at once, and the checklist -------------------------------------
@@ -1313,3 +1417,129 @@ def test_an_accepted_referral_can_only_be_allocated(routing):
 def test_the_merged_tables_are_read_only():
     with pytest.raises(TypeError):
         rules.transitions_for("direct")[(Status.ACCEPTED, Action.WITHDRAW)] = Status.WITHDRAWN  # type: ignore[index]
+
+
+# --- The admin's case-system step (seed 000 process overview) ------------------------------
+
+RECEIVED = date(2026, 3, 30)
+
+
+def _step(step=True, **given):
+    values = {"requested_on": None, "confirmed_on": None, "already_open": False, **given}
+    return rules.case_system_at_validation(step=step, received_on=RECEIVED, today=TODAY, **values)
+
+
+def test_kers_has_the_case_system_step_and_the_others_do_not():
+    assert KERS.case_system_step
+    assert not any(s.case_system_step for s in (AFD, KPS, STR, BEP))
+
+
+def test_validation_records_the_date_asked_and_the_date_confirmed_when_known():
+    asked = _step(requested_on=RECEIVED)
+    assert (asked.requested_on, asked.confirmed_on, asked.problems) == (RECEIVED, None, {})
+    both = _step(requested_on=RECEIVED, confirmed_on=TODAY)
+    assert (both.requested_on, both.confirmed_on, both.problems) == (RECEIVED, TODAY, {})
+
+
+def test_already_open_records_both_dates_as_the_same_day():
+    done = _step(already_open=True)
+    assert (done.requested_on, done.confirmed_on, done.problems) == (TODAY, TODAY, {})
+
+
+def test_validation_asks_at_least_for_the_date_asked():
+    assert _step().problems == {
+        "case_system_requested_on": "Enter the date you asked for the person to be opened to "
+        "the locality team with a named social worker on the case system, or say they are "
+        "already open (seed 000 process overview)"
+    }
+    # A confirmation alone does not do: the date asked comes first.
+    assert "case_system_requested_on" in _step(confirmed_on=TODAY).problems
+
+
+def test_already_open_and_a_date_asked_are_not_both_given():
+    problems = _step(already_open=True, requested_on=RECEIVED).problems
+    assert problems == {
+        "case_system_already_open": "Either say the person is already open with a named "
+        "social worker, or give the date you asked: not both"
+    }
+
+
+@pytest.mark.parametrize(
+    "given,field,message",
+    [
+        (
+            {"requested_on": TODAY + timedelta(days=1)},
+            "case_system_requested_on",
+            "The date you asked cannot be in the future: check the date",
+        ),
+        (
+            {"requested_on": RECEIVED - timedelta(days=1)},
+            "case_system_requested_on",
+            "The date you asked cannot be before the referral was received, on 30 March 2026: "
+            "check the date",
+        ),
+        (
+            {"requested_on": RECEIVED, "confirmed_on": TODAY + timedelta(days=1)},
+            "case_system_confirmed_on",
+            "The date it was confirmed cannot be in the future: check the date",
+        ),
+        (
+            {"requested_on": TODAY, "confirmed_on": RECEIVED},
+            "case_system_confirmed_on",
+            "The date it was confirmed cannot be before the date it was asked, 2 April 2026: "
+            "check the date",
+        ),
+    ],
+)
+def test_case_system_dates_are_neither_in_the_future_nor_before_the_referral(given, field, message):
+    assert _step(**given).problems == {field: message}
+
+
+def test_the_first_and_last_possible_days_are_accepted():
+    assert _step(requested_on=RECEIVED, confirmed_on=RECEIVED).problems == {}
+    assert _step(requested_on=TODAY, confirmed_on=TODAY).problems == {}
+
+
+def test_a_service_without_the_step_records_nothing_and_refuses_dates():
+    assert _step(step=False) == rules.CaseSystemStep(None, None, {})
+    for dates in ({"requested_on": RECEIVED}, {"already_open": True}, {"confirmed_on": TODAY}):
+        assert _step(step=False, **dates).problems == {
+            "case_system_requested_on": rules.CASE_SYSTEM_NOT_USED
+        }
+
+
+def _confirm(step=True, requested_on=RECEIVED, confirmed_already=None, confirmed_on=TODAY):
+    return rules.case_system_confirmation_problem(
+        step=step,
+        requested_on=requested_on,
+        confirmed_already=confirmed_already,
+        confirmed_on=confirmed_on,
+        received_on=RECEIVED,
+        today=TODAY,
+    )
+
+
+def test_the_confirmation_is_recorded_after_asking():
+    assert _confirm() is None
+    assert _confirm(confirmed_on=RECEIVED) is None
+    assert _confirm(step=False) == rules.CASE_SYSTEM_NOT_USED
+    assert _confirm(requested_on=None).startswith("Nobody has recorded asking")
+    assert _confirm(confirmed_already=RECEIVED) == "Already recorded as confirmed on 30 March 2026"
+    assert _confirm(confirmed_on=None) == "Enter the date the case system was confirmed"
+    tomorrow = TODAY + timedelta(days=1)
+    assert _confirm(confirmed_on=tomorrow).endswith("in the future: check the date")
+    assert _confirm(requested_on=TODAY, confirmed_on=RECEIVED).startswith(
+        "The date it was confirmed cannot be before the date it was asked"
+    )
+
+
+def test_the_step_in_words():
+    assert rules.case_system_status(False, RECEIVED, TODAY) == ""
+    assert rules.case_system_status(True, None, None) == "Not yet asked"
+    assert rules.case_system_status(True, RECEIVED, None) == (
+        "Asked on 30 March 2026, not yet confirmed"
+    )
+    assert rules.case_system_status(True, RECEIVED, TODAY) == (
+        "Asked on 30 March 2026, confirmed on 2 April 2026"
+    )
+    assert rules.case_system_status(True, TODAY, TODAY) == "Asked and confirmed on 2 April 2026"

@@ -354,6 +354,8 @@ def test_csv_export_is_a_utf8_attachment_with_a_header_row(client_for, user_for)
         "Screening due": "2026-03-04",
         "Screening overdue": "No",
         "Validated": "2026-03-02",
+        "Case system asked": "2026-03-02",
+        "Case system confirmed": "",
         "Decided": "",
         "Decision reason": "",
         "Allocated to": "",
