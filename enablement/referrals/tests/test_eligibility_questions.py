@@ -502,3 +502,20 @@ def test_the_api_screens_with_the_factors_and_refuses_unknown_ones(
     [screening] = accepted.json()["screenings"]
     assert screening["appropriate_factors"] == factors
     assert screening["eligibility"] == "eligible"
+
+
+# --- Retention ----------------------------------------------------------------------------
+
+
+def test_retention_blanks_the_reason_with_the_referrals_other_free_text(demo):
+    from enablement.privacy.rules import add_years
+    from enablement.privacy.services import retention_sweep
+    from enablement.referrals.models import Hold
+
+    person = Person.objects.get(family_name="Placeholder")
+    Referral.objects.filter(person=person).update(
+        residence_override_reason=OVERRIDE, status="closed_not_ready", decided_at=demo
+    )
+    Hold.objects.filter(referral__person=person, answered_at__isnull=True).update(expired_at=demo)
+    retention_sweep(now=add_years(demo, 3) + dt.timedelta(days=1))
+    assert Referral.objects.get(person=person).residence_override_reason == ""
