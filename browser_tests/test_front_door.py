@@ -31,6 +31,8 @@ RETURN_REASONS = (
     "The work asked for is specific, not a generalisation",
     "Consent to share information with the service",
 )
+FACE_TO_FACE = "Was the person's eligibility (social care needs) assessment face to face?"
+FACTORS = "Which of the factors that indicate the referral is appropriate do you confirm?"
 RETURN_NOTE = "Please say which bus and what she will buy; and check consent again with her."
 
 
@@ -81,6 +83,9 @@ def _fill_referral(page: Page, assessed_on: dt.date) -> None:
     page.get_by_role("group", name="Unmet eligible needs (Care Act assessment)").get_by_label(
         "Yes", exact=True
     ).check()
+    # The eligibility assessment was face to face (seed 000 §5), the day the risks were.
+    page.get_by_role("group", name=FACE_TO_FACE).get_by_label("Yes", exact=True).check()
+    _fill_date(page, "Date of the eligibility assessment", assessed_on)
     for area in RISK_AREAS:
         page.get_by_label(area, exact=True).fill("None known")
         _fill_date(page, f"{area}: date assessed", assessed_on)
@@ -198,14 +203,20 @@ def test_a_referral_is_returned_corrected_validated_and_accepted(page: Page, liv
     expect(page.get_by_role("alert")).to_contain_text(f"Referral {reference} validated")
     sign_out(page)
 
-    # When the senior screens it: desktop check done, accepted
+    # When the senior screens it: desktop check done, every factor confirmed, accepted
     _sign_in_as(page, "senior.east", "Screening and allocation")
     _open_referral(page, reference)
     page.get_by_role("button", name="Screen", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Screen the referral")
+    expect(page.get_by_test_id("eligibility-assessment")).to_contain_text("Face to face, on")
     page.get_by_label(
         "Desktop check done: the referral is fully and correctly completed", exact=True
     ).check()
+    # and confirms each of the six factors that indicate a referral is appropriate (seed 000 §5)
+    factors = page.get_by_role("group", name=FACTORS).get_by_role("checkbox")
+    expect(factors).to_have_count(6)
+    for i in range(6):
+        factors.nth(i).check()
     page.get_by_role("group", name="Decision").get_by_label("Accept", exact=True).check()
     assert_accessible(page)
     page.get_by_role("button", name="Save", exact=True).click()

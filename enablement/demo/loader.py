@@ -470,6 +470,9 @@ def _demo_values(named, now, **extra) -> dict:
         "ongoing_cmh_social_work": True,
         "diagnosed_need": True,
         "eligible_needs": True,
+        # Assessed face to face three weeks before (seed 000 §5, seed 001 §5).
+        "face_to_face_assessment": True,
+        "eligibility_assessed_on": now.date() - timedelta(days=21),
         **extra,
     }
 
@@ -610,6 +613,8 @@ def _load_allocation_story(*, now, refer) -> int:
             complex_features=[],
             risk_notes="",
             not_appropriate=[],
+            # The senior confirmed every factor that indicates the referral is appropriate.
+            appropriate_factors=list(referral.service_settings.appropriate_factors),
             skills_needed=list(skills),
             reason="",
             actor=seniors[team],

@@ -42,6 +42,8 @@ REMOVED = "Removed under the retention policy."
 # field holding such text about a person belongs here (docs/SECURITY.md).
 FREE_TEXT = (
     (Referral, "person", ("work_requested", "intended_outcomes", "changed_needs_statement")),
+    # Why someone from outside the service's area was referred (issue 10 item 6).
+    (Referral, "person", ("residence_override_reason",)),
     (Referral, "person", ("decision_reason",)),
     (RiskInformation, "referral__person", ("description",)),
     (ReferralReturn, "referral__person", ("note",)),

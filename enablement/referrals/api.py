@@ -159,6 +159,10 @@ class ScreeningOut(Schema):
     complex_features: list[str]
     risk_notes: str
     not_appropriate: list[str]
+    appropriate_factors: list[str] = Field(
+        description="The service's factors that indicate the referral is appropriate which "
+        "the screener confirmed"
+    )
     eligibility: str
     eligibility_reasons: list[str]
     reason: str
@@ -220,6 +224,13 @@ class ReferralOut(ReferralSummary):
     diagnosed_need: bool
     eligible_needs: bool | None
     preventative_entitlement: bool | None
+    face_to_face_assessment: bool | None
+    eligibility_assessed_on: date | None
+    residence_override_reason: str
+    appropriate_factors_to_confirm: list[str] = Field(
+        description="The screening's questions: the service's factors that indicate the "
+        "referral is appropriate, each to be confirmed (or not) in `appropriate_factors`"
+    )
     level: str
     routed_from_id: int | None
     first_submitted_at: datetime
@@ -261,6 +272,10 @@ class ReferralOut(ReferralSummary):
     @staticmethod
     def resolve_named_social_worker(obj):
         return _name(obj.named_social_worker)
+
+    @staticmethod
+    def resolve_appropriate_factors_to_confirm(obj):
+        return list(obj.service_settings.appropriate_factors)
 
     @staticmethod
     def resolve_hold_until(obj):
@@ -348,6 +363,20 @@ class ReferralValuesIn(Schema):
         "its end is used and this is ignored",
     )
     changed_needs_statement: str = Field("", max_length=TEXT)
+    face_to_face_assessment: bool | None = Field(
+        None, description="Whether the eligibility assessment was face to face; null: not recorded"
+    )
+    eligibility_assessed_on: date | None = Field(
+        None,
+        ge=date(1900, 1, 1),
+        le=date(2199, 12, 31),
+        description="When the eligibility (social care needs) assessment took place",
+    )
+    residence_override_reason: str = Field(
+        "",
+        max_length=TEXT,
+        description="Why refer someone whose postcode is outside the service's area",
+    )
     risks: list[RiskIn] = Field([], max_length=len(RiskArea) * 2)
 
 
@@ -414,6 +443,12 @@ class ScreenIn(Schema):
     complex_features: list[ComplexFeature] = Field([], max_length=len(rules.COMPLEX_FEATURES))
     risk_notes: str = Field("", max_length=TEXT)
     not_appropriate: list[Annotated[str, Field(max_length=TEXT)]] = Field([], max_length=100)
+    appropriate_factors: list[Annotated[str, Field(max_length=TEXT)]] = Field(
+        [],
+        max_length=100,
+        description="The service's factors that indicate the referral is appropriate, each "
+        "as its settings word it, that the screener confirms; any left out needs judgement",
+    )
     skills_needed: list[Code] = Field(
         [], max_length=50, description="Codes of the skills the allocated worker must have"
     )
@@ -513,6 +548,9 @@ def _values(payload: ReferralValuesIn) -> tuple[dict, dict, dict]:
                 "preventative_entitlement",
                 "previous_ended_on",
                 "changed_needs_statement",
+                "face_to_face_assessment",
+                "eligibility_assessed_on",
+                "residence_override_reason",
             }
         ),
     }
@@ -774,6 +812,7 @@ def screen_referral(request, referral_id: PathId, payload: ScreenIn):
         complex_features=list(payload.complex_features),
         risk_notes=payload.risk_notes,
         not_appropriate=payload.not_appropriate,
+        appropriate_factors=payload.appropriate_factors,
         skills_needed=payload.skills_needed,
         reason=payload.reason,
         actor=request.auth,

@@ -10,6 +10,7 @@ from enablement.referrals.rules import CHECKLIST, COMPLEX_FEATURES, RiskArea
 from enablement.referrals.services import RiskEntry
 
 YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("unknown", "Not assessed yet")]
+YES_NO_NOT_RECORDED = [("yes", "Yes"), ("no", "No"), ("unknown", "Not recorded")]
 
 
 def _tri(value):
@@ -95,6 +96,27 @@ class ReferralForm(forms.Form):
         widget=forms.RadioSelect,
         initial="unknown",
     )
+    face_to_face_assessment = forms.ChoiceField(
+        label="Was the person's eligibility (social care needs) assessment face to face?",
+        choices=YES_NO_NOT_RECORDED,
+        widget=forms.RadioSelect,
+        initial="unknown",
+        required=False,  # none chosen is "not recorded"
+        help_text="Some services are for people assessed face to face as having unmet "
+        "social care needs (seed 000 §5, seed 001 §5)",
+    )
+    eligibility_assessed_on = GovukDateField(
+        label="Date of the eligibility assessment",
+        required=False,
+    )
+    residence_override_reason = long_text_field(
+        label="If the person lives outside the service's area, why refer them?",
+        called="The reason for referring someone from outside the area",
+        required=False,
+        rows=3,
+        help_text="Only if their postcode is outside the area: for example, placed there by "
+        "the council and still ordinarily resident in its area",
+    )
     previous_ended_on = GovukDateField(
         label="If the person had enablement from this service before, when did it end?",
         required=False,
@@ -149,6 +171,9 @@ class ReferralForm(forms.Form):
             "diagnosed_need": d["diagnosed_need"],
             "eligible_needs": _tri(d["eligible_needs"]),
             "preventative_entitlement": _tri(d["preventative_entitlement"]),
+            "face_to_face_assessment": _tri(d["face_to_face_assessment"]),
+            "eligibility_assessed_on": d.get("eligibility_assessed_on"),
+            "residence_override_reason": d["residence_override_reason"],
             "previous_ended_on": d.get("previous_ended_on"),
             "changed_needs_statement": d["changed_needs_statement"],
         }
@@ -172,6 +197,7 @@ class ReferralForm(forms.Form):
             "named_social_worker": referral.named_social_worker_id,
             "eligible_needs": _tri_initial(referral.eligible_needs),
             "preventative_entitlement": _tri_initial(referral.preventative_entitlement),
+            "face_to_face_assessment": _tri_initial(referral.face_to_face_assessment),
         }
         for name in (
             "held_by_senior_social_worker",
@@ -184,6 +210,8 @@ class ReferralForm(forms.Form):
             "ongoing_cmh_social_work",
             "diagnosed_need",
             "changed_needs_statement",
+            "eligibility_assessed_on",
+            "residence_override_reason",
         ):
             initial[name] = getattr(referral, name)
         # Only a date the referrer typed goes back in the box: one read from an episode is
@@ -222,6 +250,13 @@ class ScreeningForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    appropriate_factors = forms.MultipleChoiceField(
+        label="Which of the factors that indicate the referral is appropriate do you confirm?",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick each one that holds for the person. Any left unticked needs your "
+        "judgement: you can still accept, with a reason",
+    )
     skills_needed = forms.MultipleChoiceField(
         label="Skills the allocated worker must have (if accepted)",
         required=False,
@@ -244,11 +279,14 @@ class ScreeningForm(forms.Form):
         help_text="Needed to decline, or to accept when eligibility needs judgement",
     )
 
-    def __init__(self, *args, factors=(), **kwargs):
+    def __init__(self, *args, factors=(), appropriate=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["not_appropriate"].choices = [(f, f) for f in factors]
         if not factors:
             del self.fields["not_appropriate"]
+        self.fields["appropriate_factors"].choices = [(f, f) for f in appropriate]
+        if not appropriate:
+            del self.fields["appropriate_factors"]
         self.fields["skills_needed"].choices = Skill.objects.values_list("code", "name")
 
 

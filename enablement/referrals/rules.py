@@ -639,6 +639,25 @@ def _not_appropriate_findings(settings: SettingsLike, ticked: Sequence[str]) -> 
     ]
 
 
+@dataclass(frozen=True)
+class Residence:
+    """Where the person lives, for the ordinary-residence question (seed 000 §1): the
+    postcode on their record, and the referrer's reason for referring someone whose
+    postcode is outside the service's area ("" when none was given)."""
+
+    postcode: str | None
+    override_reason: str = ""
+
+
+@dataclass(frozen=True)
+class NeedsAssessment:
+    """The eligibility (social care needs) assessment behind the referral (seed 000 §5,
+    seed 001 §5): whether it was face to face (None: not recorded) and when."""
+
+    face_to_face: bool | None
+    assessed_on: date | None = None
+
+
 def eligibility(
     settings: SettingsLike,
     *,
@@ -650,6 +669,9 @@ def eligibility(
     eligible_needs: bool | None,
     preventative_entitlement: bool | None,
     not_appropriate: Sequence[str],
+    residence: Residence | None = None,
+    needs_assessment: NeedsAssessment | None = None,
+    appropriate_factors: Sequence[str] | None = None,
 ) -> EligibilityDecision:
     """Whether the person is eligible for the service, on `on` (the day of screening).
 
@@ -659,19 +681,30 @@ def eligibility(
 
     The over-age route (seed 000 §5: "OR someone over 65 who has an ongoing involvement
     with the Community Mental Health Social Work Team, and a diagnosed mental health
-    need") is its own limb: it does not ask for a Care Act needs assessment, so the needs
-    test is not applied to someone eligible through it.
+    need") is its own limb: it does not ask for a Care Act needs assessment, so neither the
+    needs test nor the face-to-face assessment is applied to someone eligible through it.
 
-    Raises ValueError for a "not appropriate" factor the service does not list, an
-    unknown needs basis, or a date of birth after `on`.
+    `residence`, `needs_assessment` and `appropriate_factors` (the factors the screener
+    confirmed) are the questions of issue 10 item 6; screening always puts them. Left out
+    (None), that question is not asked: `residence_findings`, `needs_assessment_findings`
+    and `appropriate_factor_findings` say what each finds.
+
+    Raises ValueError for a factor ("not appropriate" or appropriate) the service does not
+    list, an unknown needs basis, or a date of birth after `on`.
     """
     age, over_age_route = _age_findings(
         settings, date_of_birth, on, ongoing_cmh_social_work, diagnosed_need
     )
     findings = [*age, *_diagnosis_findings(settings, diagnosis_category)]
+    if residence is not None:
+        findings += residence_findings(settings, residence)
     if not over_age_route:
         findings += _needs_findings(settings, eligible_needs, preventative_entitlement)
+        if needs_assessment is not None:
+            findings += needs_assessment_findings(settings, needs_assessment)
     findings += _not_appropriate_findings(settings, not_appropriate)
+    if appropriate_factors is not None:
+        findings += appropriate_factor_findings(settings, appropriate_factors)
     outcome = max(
         (outcome for outcome, _ in findings),
         key=_SEVERITY.__getitem__,
@@ -894,6 +927,136 @@ def residence_problem(settings: SettingsLike, postcode: str | None) -> str | Non
         f"{normalise_postcode(postcode)} is outside {area}: the service is for people "
         f"ordinarily resident in {area} (seed 000 §1)"
     )
+
+
+def _area(settings: SettingsLike) -> str:
+    return settings.area_name or "the service's area"
+
+
+def residence_refusal(settings: SettingsLike, residence: Residence) -> str | None:
+    """What stops a referral being submitted: a postcode outside the service's area with no
+    reason given for referring the person all the same. None when the postcode is in the
+    area, cannot be checked (the screener is told: `residence_findings`), or a reason is
+    given (the screener then judges it)."""
+    problem = residence_problem(settings, residence.postcode)
+    if problem is None or (residence.override_reason or "").strip():
+        return None
+    return (
+        f"{problem}. Refer them to the council where they live; or, if they are ordinarily "
+        f"resident in {_area(settings)} all the same (for example, placed outside it by the "
+        "council), say why"
+    )
+
+
+def residence_findings(settings: SettingsLike, residence: Residence) -> list[_Finding]:
+    """Ordinary residence at screening (seed 000 §1). The postcode district stands for where
+    someone lives; whether they are ordinarily resident is the screener's judgement, so a
+    postcode outside the area, or none to check, asks for it rather than refusing. The
+    finding names the postcode district only, and not the referrer's reason, which is
+    shown beside it from the referral: a screening's findings keep no free text."""
+    if not settings.area_postcode_districts:
+        return []
+    area = _area(settings)
+    inside = in_area(settings.area_postcode_districts, residence.postcode)
+    if inside:
+        return []
+    if inside is None:
+        what = (
+            "The postcode recorded could not be read"
+            if (residence.postcode or "").strip()
+            else "No postcode recorded"
+        )
+        return [
+            (
+                Eligibility.NEEDS_JUDGEMENT,
+                f"{what}: whether the person is ordinarily resident in {area} could not be "
+                "checked (seed 000 §1)",
+            )
+        ]
+    district = postcode_district(normalise_postcode(residence.postcode))
+    if (residence.override_reason or "").strip():
+        why = "the referrer gave a reason to refer them all the same"
+    else:
+        why = "no reason was given to refer them all the same"
+    return [
+        (
+            Eligibility.NEEDS_JUDGEMENT,
+            f"Postcode district {district} is outside {area} and {why}: decide whether the "
+            f"person is ordinarily resident in {area} (seed 000 §1)",
+        )
+    ]
+
+
+# --- The eligibility assessment (seed 000 §5, seed 001 §5) ---------------------------------
+
+FACE_TO_FACE_RULE = (
+    "the service is for people assessed through a face-to-face assessment as having unmet "
+    "social care needs (seed 000 §5, seed 001 §5)"
+)
+
+
+def needs_assessment_findings(
+    settings: SettingsLike, assessment: NeedsAssessment
+) -> list[_Finding]:
+    """Where the service asks for a face-to-face eligibility assessment, an assessment not
+    face to face, or not recorded as such, needs the screener's judgement."""
+    if not settings.face_to_face_assessment_required or assessment.face_to_face:
+        return []
+    if assessment.face_to_face is None:
+        return [
+            (
+                Eligibility.NEEDS_JUDGEMENT,
+                "Not recorded whether the eligibility assessment was face to face: "
+                + FACE_TO_FACE_RULE,
+            )
+        ]
+    when = f" on {long_date(assessment.assessed_on)}" if assessment.assessed_on else ""
+    return [
+        (
+            Eligibility.NEEDS_JUDGEMENT,
+            f"The eligibility assessment{when} was not face to face: " + FACE_TO_FACE_RULE,
+        )
+    ]
+
+
+def assessed_on_problem(assessed_on: date | None, date_of_birth: date | None, today: date):
+    """The date of the eligibility assessment, if given, is neither in the future nor before
+    the person was born. None when it is fine (or not given: the finding above asks)."""
+    if assessed_on is None:
+        return None
+    if assessed_on > today:
+        return (
+            f"The eligibility assessment date, {long_date(assessed_on)}, is in the future: "
+            "check the date"
+        )
+    if date_of_birth is not None and assessed_on < date_of_birth:
+        return (
+            f"The eligibility assessment date, {long_date(assessed_on)}, is before the person "
+            f"was born ({long_date(date_of_birth)}): check the date"
+        )
+    return None
+
+
+# --- Factors that indicate a referral is appropriate (seed 000 §5, seed 001 §6) ------------
+
+
+def appropriate_factor_findings(settings: SettingsLike, confirmed: Sequence[str]) -> list[_Finding]:
+    """Each of the service's "factors which would indicate that a referral to the service
+    would be appropriate" that the screener did not confirm, in the service's order: the
+    referral may still be right, so it needs judgement (a reason to accept), not refusal."""
+    known = list(settings.appropriate_factors)
+    unknown = [f for f in confirmed if f not in known]
+    if unknown:
+        # A factor the service does not list is a programming or data error, not a finding.
+        raise ValueError(f"Not one of this service's appropriate factors: {unknown!r}")
+    return [
+        (
+            Eligibility.NEEDS_JUDGEMENT,
+            f"Not confirmed, a factor that indicates the referral is appropriate: {factor}",
+        )
+        for factor in known
+        if factor not in confirmed
+    ]
 
 
 # --- Re-referral (seed 000 §9, seed 001 §15) ----------------------------------------------

@@ -49,6 +49,9 @@ REFERRAL_FIELDS = (
     "diagnosed_need",
     "eligible_needs",
     "preventative_entitlement",
+    "residence_override_reason",
+    "face_to_face_assessment",
+    "eligibility_assessed_on",
 )
 
 SUBMITTED_FIELDS = (
@@ -127,6 +130,8 @@ def submission_problems(
     for missing in rules.validation_problems(settings, _facts(values, risks, person), today=today):
         field = FORM_FIELD.get(missing.field, missing.field)
         problems.setdefault(field, missing.message)
+    for field, problem in _eligibility_question_problems(settings, values, person, today).items():
+        problems.setdefault(field, problem)
     if age_on(person.date_of_birth, today) < settings.min_age:
         problems["date_of_birth"] = (
             f"{person.full_name} is {age_on(person.date_of_birth, today)}: this service is for "
@@ -167,7 +172,38 @@ def previous_end(
     return {"previous_ended_on": typed, "previous_ended_typed": typed is not None}
 
 
-_REFERRAL_TEXTS = ("work_requested", "intended_outcomes", "changed_needs_statement")
+def _residence(values: dict, person: Person) -> rules.Residence:
+    return rules.Residence(person.postcode, values.get("residence_override_reason") or "")
+
+
+def _eligibility_question_problems(settings, values: dict, person: Person, today: date) -> dict:
+    """Ordinary residence (seed 000 §1) and the eligibility assessment's date (seed 000 §5).
+    A public submission names no record, so has no postcode here: the admin's match does."""
+    problems = {}
+    if (refusal := rules.residence_refusal(settings, _residence(values, person))) is not None:
+        problems["residence_override_reason"] = refusal
+    assessed_on = values.get("eligibility_assessed_on")
+    if (problem := rules.assessed_on_problem(assessed_on, person.date_of_birth, today)) is not None:
+        problems["eligibility_assessed_on"] = problem
+    return problems
+
+
+def _residence_event_data(values: dict) -> dict:
+    """That a referral outside the area was made with a reason; the reason itself stays on
+    the referral (which retention can blank), not in the append-only timeline."""
+    return (
+        {"residence_override": True}
+        if (values.get("residence_override_reason") or "").strip()
+        else {}
+    )
+
+
+_REFERRAL_TEXTS = (
+    "work_requested",
+    "intended_outcomes",
+    "changed_needs_statement",
+    "residence_override_reason",
+)
 
 
 def _length_problems(values: dict, risks: dict) -> dict[str, str]:
@@ -309,6 +345,7 @@ def submit_referral(
             summary=f"Referral {referral.reference} to {service.name}",
             actor=actor,
             now=now,
+            data=_residence_event_data(values),
         )
         notify(
             users=team_people(team, service, Role.ADMIN),
@@ -428,6 +465,7 @@ def resubmit_referral(
             summary=f"Referral {referral.reference} corrected and resubmitted",
             actor=actor,
             now=now,
+            data=_residence_event_data(merged),
         )
         notify(
             users=team_people(referral.team, referral.service, Role.ADMIN),
@@ -817,7 +855,12 @@ def screen_referral(
     actor,
     now: datetime,
     skills_needed: list[str] = (),
+    appropriate_factors: list[str] = (),
 ) -> Referral:
+    """The senior's screening. `appropriate_factors` are the service's "factors which would
+    indicate that a referral to the service would be appropriate" (seed 000 §5, seed 001 §6)
+    that the screener confirms; each one not confirmed asks for judgement, so accepting then
+    needs a reason."""
     skills = list(Skill.objects.filter(code__in=set(skills_needed)))
     unknown_skills = set(skills_needed) - {s.code for s in skills}
     if unknown_skills:
@@ -828,6 +871,14 @@ def screen_referral(
     if unknown:
         raise ValidationError(
             {"not_appropriate": f"Not one of this service's reasons: {', '.join(sorted(unknown))}"}
+        )
+    unknown = set(appropriate_factors) - set(referral.service_settings.appropriate_factors)
+    if unknown:
+        raise ValidationError(
+            {
+                "appropriate_factors": "Not one of this service's factors: "
+                + ", ".join(sorted(unknown))
+            }
         )
     if decision not in DECISION_ACTIONS:
         raise ValidationError({"decision": "Select accept, decline or not ready"})
@@ -844,6 +895,11 @@ def screen_referral(
         eligible_needs=referral.eligible_needs,
         preventative_entitlement=referral.preventative_entitlement,
         not_appropriate=not_appropriate,
+        residence=rules.Residence(referral.person.postcode, referral.residence_override_reason),
+        needs_assessment=rules.NeedsAssessment(
+            referral.face_to_face_assessment, referral.eligibility_assessed_on
+        ),
+        appropriate_factors=appropriate_factors,
     )
     if decision == "accept":
         problems = {}
@@ -868,7 +924,11 @@ def screen_referral(
         if refused is not None:
             problems["decision"] = f"This referral cannot be accepted. {refused.message}"
         if verdict.outcome == rules.Eligibility.NEEDS_JUDGEMENT and not reason.strip():
-            problems["reason"] = "Eligibility needs judgement: record why you accept"
+            problems["reason"] = (
+                "Eligibility needs your judgement ("
+                + "; ".join(verdict.reasons)
+                + "): record why you accept"
+            )
         if problems:
             raise ValidationError(problems)
     elif not reason.strip():
@@ -885,6 +945,10 @@ def screen_referral(
             complex_features=complex_features,
             risk_notes=risk_notes,
             not_appropriate=not_appropriate,
+            # In the service's order, whatever order they came in.
+            appropriate_factors=[
+                f for f in referral.service_settings.appropriate_factors if f in appropriate_factors
+            ],
             eligibility=verdict.outcome,
             eligibility_reasons=list(verdict.reasons),
             decision=decision,
@@ -901,7 +965,11 @@ def screen_referral(
             summary=f"Referral {referral.reference} screened: {label}",
             actor=actor,
             now=now,
-            data={"eligibility": verdict.outcome},
+            data={
+                "eligibility": verdict.outcome,
+                "appropriate_factors_confirmed": len(set(appropriate_factors)),
+                "appropriate_factors_asked": len(referral.service_settings.appropriate_factors),
+            },
         )
         _tell_social_worker(
             referral,

@@ -310,8 +310,11 @@ def resubmit_referral(request, pk):
 
 def screen_referral(request, pk):
     referral = _referral_for(request, pk, "screen_accept")
+    settings = referral.service_settings
     form = ScreeningForm(
-        request.POST or None, factors=referral.service_settings.not_appropriate_factors
+        request.POST or None,
+        factors=settings.not_appropriate_factors,
+        appropriate=settings.appropriate_factors,
     )
     return _action_page(
         request,
@@ -327,12 +330,29 @@ def screen_referral(request, pk):
             complex_features=d["complex_features"],
             risk_notes=d["risk_notes"],
             not_appropriate=d.get("not_appropriate", []),
+            appropriate_factors=d.get("appropriate_factors", []),
             skills_needed=d["skills_needed"],
             reason=d["reason"],
             actor=request.user,
             now=clock.now(),
         ),
         previous_enablement=selectors.previous_enablement(request.user, referral),
+        # What the screener weighs before the questions: ordinary residence and the
+        # eligibility assessment (issue 10 item 6).
+        intro_template="referrals/_eligibility_questions.html",
+        residence=rules.residence_findings(
+            settings,
+            rules.Residence(
+                referral.person.postcode if referral.person_id else None,
+                referral.residence_override_reason,
+            ),
+        ),
+        assessment=rules.needs_assessment_findings(
+            settings,
+            rules.NeedsAssessment(
+                referral.face_to_face_assessment, referral.eligibility_assessed_on
+            ),
+        ),
     )
 
 

@@ -484,6 +484,8 @@ def test_screening_records_the_skills_needed(today, client_for):
             "decision": "accept",
             "desktop_check_complete": "on",
             "skills_needed": ["autism-specialist"],
+            # No appropriate factor ticked: accepting needs the screener's reason.
+            "reason": "Judged appropriate at the team meeting",
         },
     )
     specimen.refresh_from_db()

@@ -84,6 +84,8 @@ def _bep_referral(ids, client_for):
         "destination": {"service": "BEP"},
         **_values(ids),
         "source": "agreed_organisation",
+        # Ada lives in Kent, outside Barnet: the referrer says why (seed 000 §1, issue 10).
+        "residence_override_reason": "Moving into a Barnet supported flat this month",
     }
     made = _api_post(client_for("referrer"), "/api/v1/referrals", body)
     assert made.status_code == 201, made.content
@@ -506,7 +508,12 @@ API: dict[str, Reads | NoPersonalData] = {
         lambda i: f"{R}/{i['referral:validated']}/screen",
         "referral:validated",
         method="post",
-        body=lambda i: {"decision": "accept", "desktop_check_complete": True},
+        body=lambda i: {
+            "decision": "accept",
+            "desktop_check_complete": True,
+            # The appropriate factors are not confirmed here, so accepting needs a reason.
+            "reason": "Judged appropriate at the team meeting",
+        },
     ),
     "GET /api/v1/allocation/waiting-list": Reads(
         "senior", lambda i: f"{A}/waiting-list", "referral:waiting"

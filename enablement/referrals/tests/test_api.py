@@ -52,6 +52,8 @@ def _values(named_id, **change):
         "diagnosed_need": True,
         "eligible_needs": True,
         "preventative_entitlement": None,
+        "face_to_face_assessment": True,
+        "eligibility_assessed_on": "2026-02-20",
         "previous_ended_on": None,
         "risks": _risks(),
         **change,
@@ -130,7 +132,14 @@ def test_the_whole_front_door_through_the_api(today, client_for, user_for, body)
     assert validated.status_code == 200, validated.content
     assert validated.json()["status"] == Status.VALIDATED
 
-    screening = {"decision": "accept", "desktop_check_complete": True, "complex_features": []}
+    factors = validated.json()["appropriate_factors_to_confirm"]
+    assert len(factors) == 6  # seed 000 §5
+    screening = {
+        "decision": "accept",
+        "desktop_check_complete": True,
+        "complex_features": [],
+        "appropriate_factors": factors,
+    }
     accepted = _post(senior, f"/{pk}/screen", screening)
     assert accepted.status_code == 200, accepted.content
     done = accepted.json()
@@ -438,7 +447,12 @@ def test_hub_service_single_point_and_assessment(today, client_for, body):
     submitted = _post(
         client_for("referrer"),
         "",
-        body(destination={"service": "BEP"}, source="agreed_organisation"),
+        body(
+            destination={"service": "BEP"},
+            source="agreed_organisation",
+            # Ada lives in Kent (CT9): outside Barnet, so the referrer says why.
+            residence_override_reason="Moved to a Barnet supported flat last week",
+        ),
     )
     assert submitted.status_code == 201, submitted.content
     referral = submitted.json()

@@ -33,8 +33,15 @@ def _values(named, **extra):
         "ongoing_cmh_social_work": True,
         "diagnosed_need": True,
         "eligible_needs": True,
+        "face_to_face_assessment": True,
+        "eligibility_assessed_on": dt.date(2025, 1, 6),
         **extra,
     }
+
+
+def _all_factors(referral) -> list[str]:
+    """Every factor that indicates the referral is appropriate, as a screener confirms."""
+    return list(referral.service_settings.appropriate_factors)
 
 
 def _risks(on):
@@ -354,6 +361,7 @@ def test_every_step_tells_the_named_social_worker(submit, user_for):
         complex_features=[],
         risk_notes="",
         not_appropriate=[],
+        appropriate_factors=_all_factors(referral),
         reason="",
         actor=senior,
         now=now,

@@ -935,6 +935,397 @@ def test_kers_age_band_by_completed_years(dob):
 
 # --- Re-referral (seed 000 §9, seed 001 §15) -----------------------------------------------
 
+
+# --- Ordinary residence (seed 000 §1) ------------------------------------------------------
+
+BARNET = BEP.area_postcode_districts
+
+
+@pytest.mark.parametrize(
+    "districts,postcode,expected",
+    [
+        # A postcode area ("CT") takes every district in it.
+        (KERS.area_postcode_districts, "CT9 1AA", True),
+        (KERS.area_postcode_districts, "CT16 1AA", True),
+        (KERS.area_postcode_districts, "ME14 1XQ", True),
+        (KERS.area_postcode_districts, "TN23 1AA", True),
+        (KERS.area_postcode_districts, "DA1 1AA", True),
+        (KERS.area_postcode_districts, "SW1A 1AA", False),
+        (KERS.area_postcode_districts, "EN5 4BE", False),
+        # Typed any way: case and spaces do not matter.
+        (KERS.area_postcode_districts, "ct91aa", True),
+        (KERS.area_postcode_districts, "  ct9   1aa ", True),
+        # A district ("N2") takes only itself: Barnet has N2 and NW9, not N1 or NW1.
+        (BARNET, "N2 0AA", True),
+        (BARNET, "NW9 6RR", True),
+        (BARNET, "N1 1AA", False),
+        (BARNET, "NW1 1AA", False),
+        (BARNET, "EN5 4BE", True),
+        (BARNET, "EN1 1AA", False),
+        # The letters of "NW9" are "NW", not an area "N".
+        (["N"], "NW9 6RR", False),
+        (["N"], "N1 1AA", True),
+        (["E"], "EN5 4BE", False),
+        # The service's list is read as typed by a person.
+        ([" ct ", "me"], "CT9 1AA", True),
+        (["nw9"], "NW9 6RR", True),
+        # Nothing to tell: no area, no postcode, or half a postcode.
+        ([], "CT9 1AA", None),
+        (KERS.area_postcode_districts, "", None),
+        (KERS.area_postcode_districts, "   ", None),
+        (KERS.area_postcode_districts, None, None),
+        (KERS.area_postcode_districts, "CT9", None),
+        (KERS.area_postcode_districts, "CT91AAAA", None),
+    ],
+)
+def test_in_area(districts, postcode, expected):
+    assert rules.in_area(districts, postcode) is expected
+
+
+def test_a_postcode_outside_the_area_is_a_problem_naming_it_and_the_area():
+    assert rules.residence_problem(KERS, "sw1a1aa") == (
+        "SW1A 1AA is outside Kent: the service is for people ordinarily resident in Kent "
+        "(seed 000 §1)"
+    )
+    assert rules.residence_problem(BEP, "CT9 1AA").startswith("CT9 1AA is outside Barnet")
+
+
+@pytest.mark.parametrize("postcode", ["CT9 1AA", "", None, "CT9"])
+def test_no_residence_problem_inside_the_area_or_when_it_cannot_be_told(postcode):
+    assert rules.residence_problem(KERS, postcode) is None
+
+
+def test_a_service_with_no_area_has_no_residence_problem():
+    assert (
+        rules.residence_problem(_settings("KERS", area_postcode_districts=[]), "SW1A 1AA") is None
+    )
+
+
+def test_an_unnamed_area_is_the_services_area():
+    unnamed = _settings("KERS", area_name="")
+    assert rules.residence_problem(unnamed, "SW1A 1AA").startswith(
+        "SW1A 1AA is outside the service's area"
+    )
+
+
+def test_outside_the_area_without_a_reason_is_refused_at_submission():
+    refusal = rules.residence_refusal(KERS, rules.Residence("SW1A 1AA"))
+    assert refusal == (
+        "SW1A 1AA is outside Kent: the service is for people ordinarily resident in Kent "
+        "(seed 000 §1). Refer them to the council where they live; or, if they are "
+        "ordinarily resident in Kent all the same (for example, placed outside it by the "
+        "council), say why"
+    )
+    assert rules.residence_refusal(KERS, rules.Residence("SW1A 1AA", "   ")) == refusal
+
+
+@pytest.mark.parametrize(
+    "residence",
+    [
+        rules.Residence("SW1A 1AA", "Placed in a London care home by Kent County Council"),
+        rules.Residence("CT9 1AA"),
+        rules.Residence("CT9 1AA", "Not needed, but given"),
+        rules.Residence(""),
+        rules.Residence(None),
+    ],
+)
+def test_no_refusal_inside_with_a_reason_or_with_no_postcode(residence):
+    assert rules.residence_refusal(KERS, residence) is None
+
+
+def test_residence_inside_the_area_finds_nothing_at_screening():
+    assert rules.residence_findings(KERS, rules.Residence("CT9 1AA")) == []
+    assert rules.residence_findings(BEP, rules.Residence("NW9 6RR")) == []
+
+
+@pytest.mark.parametrize("settings", [KERS, AFD, KPS, STR, BEP])
+def test_every_demo_service_has_an_area(settings):
+    assert settings.area_name and settings.area_postcode_districts
+
+
+def test_no_area_no_residence_finding():
+    anywhere = _settings("KERS", area_postcode_districts=[])
+    for postcode in ("SW1A 1AA", "", None):
+        assert rules.residence_findings(anywhere, rules.Residence(postcode)) == []
+
+
+def test_outside_the_area_with_a_reason_needs_judgement_naming_the_district_only():
+    reason = "Placed in a London care home by Kent County Council"
+    findings = rules.residence_findings(KERS, rules.Residence("SW1A 1AA", reason))
+    assert findings == [
+        (
+            Eligibility.NEEDS_JUDGEMENT,
+            "Postcode district SW1A is outside Kent and the referrer gave a reason to refer "
+            "them all the same: decide whether the person is ordinarily resident in Kent "
+            "(seed 000 §1)",
+        )
+    ]
+    # The reason is free text about the person: it stays on the referral, not the finding.
+    assert reason not in findings[0][1]
+
+
+def test_outside_the_area_without_a_reason_still_asks_the_screener():
+    # The postcode changed after submission, or it came another way: judge, do not refuse.
+    assert rules.residence_findings(BEP, rules.Residence("ct9 1aa")) == [
+        (
+            Eligibility.NEEDS_JUDGEMENT,
+            "Postcode district CT9 is outside Barnet and no reason was given to refer them all "
+            "the same: decide whether the person is ordinarily resident in Barnet (seed 000 §1)",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    "postcode,opening",
+    [
+        ("", "No postcode recorded"),
+        (None, "No postcode recorded"),
+        ("  ", "No postcode recorded"),
+        ("CT9", "The postcode recorded could not be read"),
+    ],
+)
+def test_residence_that_cannot_be_checked_is_said_so_to_the_screener(postcode, opening):
+    assert rules.residence_findings(KERS, rules.Residence(postcode)) == [
+        (
+            Eligibility.NEEDS_JUDGEMENT,
+            f"{opening}: whether the person is ordinarily resident in Kent could not be "
+            "checked (seed 000 §1)",
+        )
+    ]
+
+
+def test_residence_at_screening_joins_the_other_findings():
+    in_kent = _decide(KERS, residence=rules.Residence("CT9 1AA"))
+    assert in_kent == ELIGIBLE
+    outside = _decide(KERS, residence=rules.Residence("SW1A 1AA", "Placed out of area"))
+    assert outside.outcome == Eligibility.NEEDS_JUDGEMENT
+    assert outside.reasons[0].startswith("Postcode district SW1A is outside Kent")
+    # A refusal on another rule still refuses.
+    young = _decide(
+        KERS,
+        date_of_birth=_born_aged(17),
+        residence=rules.Residence("SW1A 1AA", "Placed out of area"),
+    )
+    assert young.outcome == Eligibility.NOT_ELIGIBLE
+    assert len(young.reasons) == 2
+
+
+# --- The eligibility assessment: face to face, and when (seed 000 §5, seed 001 §5) ---------
+
+F2F_NOT_RECORDED = (
+    "Not recorded whether the eligibility assessment was face to face: the service is for "
+    "people assessed through a face-to-face assessment as having unmet social care needs "
+    "(seed 000 §5, seed 001 §5)"
+)
+
+
+@pytest.mark.parametrize("settings", [KERS, AFD, KPS], ids=["KERS", "front door", "KPS"])
+def test_the_seed_services_ask_for_a_face_to_face_assessment(settings):
+    assert settings.face_to_face_assessment_required
+
+
+@pytest.mark.parametrize("settings", [KERS, AFD, KPS], ids=["KERS", "front door", "KPS"])
+@pytest.mark.parametrize("assessed_on", [date(2026, 3, 1), None])
+def test_a_face_to_face_assessment_finds_nothing(settings, assessed_on):
+    assessment = rules.NeedsAssessment(True, assessed_on)
+    assert rules.needs_assessment_findings(settings, assessment) == []
+
+
+@pytest.mark.parametrize("settings", [KERS, AFD, KPS], ids=["KERS", "front door", "KPS"])
+def test_no_answer_needs_judgement(settings):
+    for assessed_on in (date(2026, 3, 1), None):
+        findings = rules.needs_assessment_findings(
+            settings, rules.NeedsAssessment(None, assessed_on)
+        )
+        assert findings == [(Eligibility.NEEDS_JUDGEMENT, F2F_NOT_RECORDED)]
+
+
+def test_an_assessment_not_face_to_face_needs_judgement_with_its_date():
+    dated = rules.needs_assessment_findings(KERS, rules.NeedsAssessment(False, date(2026, 3, 1)))
+    assert dated == [
+        (
+            Eligibility.NEEDS_JUDGEMENT,
+            "The eligibility assessment on 1 March 2026 was not face to face: the service is "
+            "for people assessed through a face-to-face assessment as having unmet social "
+            "care needs (seed 000 §5, seed 001 §5)",
+        )
+    ]
+    undated = rules.needs_assessment_findings(KERS, rules.NeedsAssessment(False))
+    assert undated[0][1].startswith("The eligibility assessment was not face to face: ")
+
+
+@pytest.mark.parametrize("settings", [STR, BEP], ids=["STR", "BEP"])
+@pytest.mark.parametrize("face_to_face", [True, False, None])
+def test_a_service_that_does_not_ask_finds_nothing(settings, face_to_face):
+    assert not settings.face_to_face_assessment_required
+    assert rules.needs_assessment_findings(settings, rules.NeedsAssessment(face_to_face)) == []
+
+
+def test_the_assessment_at_screening_joins_the_other_findings():
+    assert _decide(KERS, needs_assessment=rules.NeedsAssessment(True, RECENT)) == ELIGIBLE
+    assert _decide(KERS, needs_assessment=rules.NeedsAssessment(None)) == (
+        rules.EligibilityDecision(Eligibility.NEEDS_JUDGEMENT, (F2F_NOT_RECORDED,))
+    )
+    assert _decide(BEP, needs_assessment=rules.NeedsAssessment(False)) == ELIGIBLE
+
+
+def test_the_over_65_limb_does_not_ask_for_a_face_to_face_assessment():
+    # Seed 000 §5: the face-to-face needs assessment belongs to the 18-65 limb; the other
+    # limb asks for ongoing social work involvement and a diagnosed need instead.
+    decision = _decide(
+        KERS,
+        date_of_birth=_born_aged(70),
+        ongoing_cmh_social_work=True,
+        diagnosed_need=True,
+        needs_assessment=rules.NeedsAssessment(None),
+    )
+    assert decision == rules.EligibilityDecision(Eligibility.ELIGIBLE, (OVER_65_REASON,))
+
+
+BORN = date(1990, 6, 15)
+
+
+@pytest.mark.parametrize(
+    "assessed_on",
+    [None, TODAY, TODAY - timedelta(days=1), BORN, date(2000, 1, 1)],
+)
+def test_an_assessment_date_from_birth_to_today_is_fine(assessed_on):
+    assert rules.assessed_on_problem(assessed_on, BORN, TODAY) is None
+
+
+def test_an_assessment_date_in_the_future_is_refused():
+    assert rules.assessed_on_problem(TODAY + timedelta(days=1), BORN, TODAY) == (
+        "The eligibility assessment date, 3 April 2026, is in the future: check the date"
+    )
+    assert rules.assessed_on_problem(TODAY + timedelta(days=1), None, TODAY) is not None
+
+
+def test_an_assessment_date_before_birth_is_refused():
+    assert rules.assessed_on_problem(BORN - timedelta(days=1), BORN, TODAY) == (
+        "The eligibility assessment date, 14 June 1990, is before the person was born "
+        "(15 June 1990): check the date"
+    )
+    # Without a date of birth only the future is known to be wrong.
+    assert rules.assessed_on_problem(date(1900, 1, 1), None, TODAY) is None
+
+
+# --- Factors that indicate a referral is appropriate (seed 000 §5, seed 001 §6) ------------
+
+
+def _not_confirmed(factor: str) -> str:
+    return f"Not confirmed, a factor that indicates the referral is appropriate: {factor}"
+
+
+def test_kers_and_autism_list_the_seeds_appropriate_factors():
+    assert len(KERS.appropriate_factors) == 6  # seed 000 §5
+    assert len(AFD.appropriate_factors) == 5  # seed 001 §6
+    assert KPS.appropriate_factors == AFD.appropriate_factors
+    assert "12-week" in KERS.appropriate_factors[0]
+    assert "16-week" in AFD.appropriate_factors[0]
+    assert STR.appropriate_factors == [] and BEP.appropriate_factors == []
+
+
+@pytest.mark.parametrize("settings", [KERS, AFD, KPS, STR, BEP])
+def test_every_factor_confirmed_finds_nothing(settings):
+    assert rules.appropriate_factor_findings(settings, settings.appropriate_factors) == []
+    # In whatever order they come.
+    reversed_ = list(reversed(settings.appropriate_factors))
+    assert rules.appropriate_factor_findings(settings, reversed_) == []
+
+
+@pytest.mark.parametrize("settings", [KERS, AFD], ids=["KERS", "autism"])
+def test_each_factor_not_confirmed_needs_judgement_naming_it(settings):
+    for factor in settings.appropriate_factors:
+        confirmed = [f for f in settings.appropriate_factors if f != factor]
+        assert rules.appropriate_factor_findings(settings, confirmed) == [
+            (Eligibility.NEEDS_JUDGEMENT, _not_confirmed(factor))
+        ]
+
+
+def test_none_confirmed_lists_every_factor_in_the_services_order():
+    assert rules.appropriate_factor_findings(KERS, []) == [
+        (Eligibility.NEEDS_JUDGEMENT, _not_confirmed(f)) for f in KERS.appropriate_factors
+    ]
+
+
+def test_a_service_without_factors_asks_nothing():
+    assert rules.appropriate_factor_findings(BEP, []) == []
+
+
+@pytest.mark.parametrize("settings", [KERS, BEP])
+def test_an_appropriate_factor_the_service_does_not_list_is_an_error(settings):
+    with pytest.raises(ValueError, match="appropriate factors"):
+        rules.appropriate_factor_findings(settings, ["The person likes gardening"])
+    with pytest.raises(ValueError, match="appropriate factors"):
+        _decide(settings, appropriate_factors=["The person likes gardening"])
+
+
+def test_factors_at_screening_join_the_other_findings():
+    assert _decide(KERS, appropriate_factors=KERS.appropriate_factors) == ELIGIBLE
+    one_short = list(KERS.appropriate_factors[1:])
+    assert _decide(KERS, appropriate_factors=one_short) == rules.EligibilityDecision(
+        Eligibility.NEEDS_JUDGEMENT, (_not_confirmed(KERS.appropriate_factors[0]),)
+    )
+    # A "not appropriate" factor still refuses, and both are said.
+    refused = _decide(
+        AFD,
+        diagnosis_category="autism",
+        not_appropriate=[AFD.not_appropriate_factors[0]],
+        appropriate_factors=[],
+    )
+    assert refused.outcome == Eligibility.NOT_ELIGIBLE
+    assert len(refused.reasons) == 1 + len(AFD.appropriate_factors)
+
+
+def test_all_three_questions_together_in_one_decision():
+    decision = _decide(
+        KERS,
+        residence=rules.Residence(""),
+        needs_assessment=rules.NeedsAssessment(None),
+        appropriate_factors=KERS.appropriate_factors[:-1],
+    )
+    assert decision == rules.EligibilityDecision(
+        Eligibility.NEEDS_JUDGEMENT,
+        (
+            "No postcode recorded: whether the person is ordinarily resident in Kent could "
+            "not be checked (seed 000 §1)",
+            F2F_NOT_RECORDED,
+            _not_confirmed(KERS.appropriate_factors[-1]),
+        ),
+    )
+    everything = _decide(
+        KERS,
+        residence=rules.Residence("CT9 1AA"),
+        needs_assessment=rules.NeedsAssessment(True, RECENT),
+        appropriate_factors=KERS.appropriate_factors,
+    )
+    assert everything == ELIGIBLE
+
+
+@given(
+    postcode=st.sampled_from(["CT9 1AA", "SW1A 1AA", "NW9 6RR", "", None, "CT9"]),
+    reason=st.sampled_from(["", "Placed out of area by the council"]),
+    face_to_face=st.sampled_from([True, False, None]),
+    confirmed=st.lists(st.sampled_from(KERS.appropriate_factors), unique=True),
+    settings=st.sampled_from([KERS, BEP]),
+)
+def test_the_questions_never_refuse_and_always_say_why(
+    postcode, reason, face_to_face, confirmed, settings
+):
+    confirmed = confirmed if settings is KERS else []
+    decision = _decide(
+        settings,
+        residence=rules.Residence(postcode, reason),
+        needs_assessment=rules.NeedsAssessment(face_to_face),
+        appropriate_factors=confirmed,
+    )
+    # Each asks the screener's judgement at worst: the person decides, the rule does not.
+    assert decision.outcome != Eligibility.NOT_ELIGIBLE
+    assert (decision.outcome == Eligibility.ELIGIBLE) == (decision.reasons == ())
+
+
+# --- Re-referral window --------------------------------------------------------------------
+
 ENDED = date(2025, 3, 15)
 CHANGED = "Moved out of supported housing and now lives alone for the first time"
 
