@@ -211,6 +211,14 @@ def visible_referrals(user):
     return reads.watch(Referral.objects.filter(referral_filter(user)).distinct())
 
 
+def may_see_referral(user, referral) -> bool:
+    """Whether the user may still open this referral: after an action that moves it (an
+    assessment into another hub), the page they land on must be one they can see."""
+    from enablement.referrals.models import Referral
+
+    return Referral.objects.filter(referral_filter(user), pk=referral.pk).exists()
+
+
 def get_referral(user, pk):
     from enablement.referrals.models import Referral
 
@@ -236,6 +244,7 @@ ACTION_ROLES = {
     "triage_route": {Role.SENIOR},
     "assess": {Role.SENIOR, Role.WORKER},
     "signpost": {Role.SENIOR, Role.WORKER},
+    "refer_on": {Role.SENIOR, Role.WORKER},
     "screen_accept": {Role.SENIOR, Role.WORKER},
     "screen_decline": {Role.SENIOR, Role.WORKER},
     "screen_not_ready": {Role.SENIOR, Role.WORKER},
