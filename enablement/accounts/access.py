@@ -198,6 +198,9 @@ def referral_filter(user) -> Q:
         q |= Q(service__in=staff.services.all())
     if roles & {Role.ADMIN, Role.WORKER, Role.SENIOR} and staff is not None and staff.team_id:
         q |= Q(pk__in=_team_referrals(staff))
+        # What their front door handed on (a hub's Enhanced referral to the Network): the
+        # link on their own referral opens; acting on it stays with the receiving team.
+        q |= Q(routed_from__in=_team_referrals(staff))
     if Role.REFERRER in roles:
         q |= Q(referrer=user) | Q(named_social_worker=user)
     if Role.SYSADMIN in roles:

@@ -171,6 +171,10 @@ def test_enhanced_joins_the_network_waiting_list_accepted_at_the_assessment(
     assert created.decided_at == created.received_at == MONDAY  # on the list from today
     assert created.routed_from == referral and created.person == referral.person
     assert "Barnet Enablement Network" in page and created.reference in page
+    # The link on the hub's referral opens the Network's for the assessor; only the
+    # Network acts on it.
+    assert assessor.get(f"/referrals/{created.pk}/").status_code == 200
+    assert assessor.get(f"/allocation/referrals/{created.pk}/").status_code == 403
     # The referrer hears where the person went.
     note = _latest_note(user_for("referrer"), referral)
     assert "Barnet Enablement Network" in note.body and created.reference in note.body
@@ -205,6 +209,8 @@ def test_specialist_is_referred_on_outside_with_its_contact_and_the_referrer_tol
         ),
     )
     assert "Community mental health team (CMHT), Barnet East" in page
+    assert "Named contact there: Dr Ola Fictional, duty psychiatrist" in page
+    assert "Hub assessment level: Specialist" in page
     referral.refresh_from_db()
     triage = referral.triage
     assert referral.status == Status.REDIRECTED
@@ -310,7 +316,7 @@ def test_enhanced_and_specialist_through_the_api(in_triage, client_for):
 
 
 def test_every_bep_action_lands_on_a_page_the_actor_can_see(in_triage, client_for):
-    """Return, validate (in the fixture), each level of the assessment, screening
+    """Return, match, validate (in the fixture), each level of the assessment, screening
     and allocation: each ends on a page its actor opens."""
     referral = in_triage()
     returned = services.submit_referral(
@@ -330,6 +336,14 @@ def test_every_bep_action_lands_on_a_page_the_actor_can_see(in_triage, client_fo
             f"/referrals/{returned.pk}/return/", {"missing": ["work_specific"], "note": "More"}
         ),
     )
+    # The demo's public self-referral, matched to Ada Sample's record (her NHS number).
+    public = Referral.objects.get(submitted_details__family_name="Sampel")
+    ada = Person.objects.get(family_name="Sample")
+    _lands_on_a_page_they_see(
+        admin, admin.post(f"/referrals/{public.pk}/match/", {"choice": str(ada.pk)})
+    )
+    public.refresh_from_db()
+    assert public.person == ada
     for level, extra in [
         ("specialist", {"outside_service": "Family therapy", "outside_contact": "A. Therapist"}),
         ("enhanced", {}),
