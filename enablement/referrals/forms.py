@@ -294,13 +294,12 @@ class AssessForm(forms.Form):
     Network) asks for nothing more unless that service has more than one team. The
     action function says what is missing, so the page and the API agree."""
 
+    # Not required here: the action function says everything missing at once.
     level = forms.ChoiceField(
         label="Level",
         widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select a level",
-            "invalid_choice": "Select one of the levels shown",
-        },
+        required=False,
+        error_messages={"invalid_choice": "Select one of the levels shown"},
     )
     hub = forms.ModelChoiceField(
         label="Hub",
@@ -334,8 +333,7 @@ class AssessForm(forms.Form):
         error_messages={"invalid_choice": "Select one of the teams shown"},
     )
     reason = long_text_field(
-        label="Assessment summary and the reason for the level",
-        error_messages={"required": "Summarise the assessment and the reason for the level"},
+        label="Assessment summary and the reason for the level", required=False
     )
 
     def __init__(self, *args, referral, **kwargs):
@@ -343,6 +341,7 @@ class AssessForm(forms.Form):
         settings = referral.service_settings
         self.fields["level"].choices = [(lv, rules.level_label(lv)) for lv in settings.levels]
         self.fields["hub"].queryset = referral.service.teams.filter(active=True)
+        self.fields["hub"].label_from_instance = lambda team: team.name
         # What each level leads to, for the page to show beside it.
         self.routes = {lv: rules.assessment_route(settings, lv) for lv in settings.levels}
         codes = {r.destination for r in self.routes.values() if r.destination}

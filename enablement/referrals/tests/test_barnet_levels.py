@@ -280,6 +280,15 @@ def test_the_assessment_asks_for_what_the_level_needs_in_plain_words(
     assert referral.status == Status.IN_TRIAGE
 
 
+def test_everything_missing_is_said_at_once(in_triage, client_for):
+    referral = in_triage()
+    response = _assess(client_for("worker.bep"), referral, level="specialist", reason=" ")
+    assert set(response.context["form"].errors) == {"reason", "outside_service", "outside_contact"}
+    html = _assess(client_for("worker.bep"), referral, reason="").content.decode()
+    assert "Select a level this service offers (Pre-enablement signposting, Brief, " in html
+    assert "Summarise the assessment and the reason for the level" in html
+
+
 def test_the_assessment_page_shows_each_levels_fields_with_it(in_triage, client_for):
     referral = in_triage()
     page = client_for("worker.bep").get(f"/referrals/{referral.pk}/assess/").content.decode()
