@@ -198,10 +198,11 @@ def referral_filter(user) -> Q:
         q |= Q(service__in=staff.services.all())
     if roles & {Role.ADMIN, Role.WORKER, Role.SENIOR} and staff is not None and staff.team_id:
         q |= Q(pk__in=_team_referrals(staff))
-        # A front-door panel follows what it routed (seed 001 §10): it may see the referral
+        # A front door follows what it handed on (the autism panel, seed 001 §10; a hub's
+        # Enhanced referral to the Network, seed 003): it may see the referral
         # it handed on, not change it (`may_act_on_referral` and `change_filter` look only
         # at the team that holds a referral).
-        q |= Q(routed_from__team_id=staff.team_id)
+        q |= Q(routed_from__in=_team_referrals(staff))
     if Role.REFERRER in roles:
         q |= Q(referrer=user) | Q(named_social_worker=user)
     if Role.SYSADMIN in roles:
@@ -213,6 +214,14 @@ def visible_referrals(user):
     from enablement.referrals.models import Referral
 
     return reads.watch(Referral.objects.filter(referral_filter(user)).distinct())
+
+
+def may_see_referral(user, referral) -> bool:
+    """Whether the user may still open this referral: after an action that moves it (an
+    assessment into another hub), the page they land on must be one they can see."""
+    from enablement.referrals.models import Referral
+
+    return Referral.objects.filter(referral_filter(user), pk=referral.pk).exists()
 
 
 def get_referral(user, pk):
@@ -240,6 +249,7 @@ ACTION_ROLES = {
     "triage_route": {Role.SENIOR},
     "assess": {Role.SENIOR, Role.WORKER},
     "signpost": {Role.SENIOR, Role.WORKER},
+    "refer_on": {Role.SENIOR, Role.WORKER},
     "screen_accept": {Role.SENIOR, Role.WORKER},
     "screen_decline": {Role.SENIOR, Role.WORKER},
     "screen_not_ready": {Role.SENIOR, Role.WORKER},

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from enablement.catalogue.vocab import ReferralSource
+from enablement.catalogue.vocab import ReferralSource, ServiceLevel
 from enablement.referrals.rules import CHECKLIST_LABELS, SELF_SOURCES
 
 MAX_LENGTH_WEEKS = 104
@@ -136,6 +136,8 @@ def settings_problems(v: Mapping[str, Any]) -> dict[str, str]:
         p["levels"] = "A hub service needs the levels its assessment can assign"
     if routing != "panel" and v.get("route_destinations"):
         p["route_destinations"] = "Only a triage-panel service routes to other services"
+    if problem := level_destinations_problem(v):
+        p["level_destinations"] = problem
     return p
 
 
@@ -176,6 +178,37 @@ def source_requirements_problem(requirements: Any, sources: list) -> str | None:
             return (
                 f"The service takes referrals from {labels[source].lower()}, who cannot name a "
                 f"social worker: add a line “{source}: …” with the items they must give"
+            )
+    return None
+
+
+def level_destinations_problem(v: Mapping[str, Any]) -> str | None:
+    """A hub's levels handed on to another service (seed 003: Enhanced is a referral to the
+    Network). Whether each code names another service is checked where settings are saved
+    (`catalogue.services`), which can look."""
+    destinations = v.get("level_destinations") or {}
+    if not destinations:
+        return None
+    if v.get("routing") != "hub":
+        return "Only a hub service hands levels on to other services: leave this empty"
+    levels = list(v.get("levels") or [])
+    labels = dict(ServiceLevel.choices)
+    for level, code in destinations.items():
+        if level not in levels:
+            offered = ", ".join(f"“{lv}”" for lv in levels) or "none"
+            return (
+                f"“{level}” is not one of this service's levels (its levels are {offered}): "
+                "name a level the assessment can assign"
+            )
+        if level == ServiceLevel.SIGNPOSTING:
+            return (
+                "Signposting ends the referral with the information given, so it cannot be "
+                "handed on to a service: remove that line"
+            )
+        if not str(code or "").strip():
+            return (
+                f"Give the short code of the service that takes {labels.get(level, level)}, "
+                "like “enhanced: BEN”"
             )
     return None
 

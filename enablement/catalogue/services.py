@@ -12,14 +12,38 @@ from enablement.core.limits import length_problems, refuse_too_long
 from enablement.governance.services import record_event
 
 
-def _checked_settings(values: dict) -> dict:
+def _checked_settings(values: dict, *, code: str) -> dict:
     unknown = set(values) - set(ServiceSettings.RULE_FIELDS)
     if unknown:
         raise ValidationError(dict.fromkeys(unknown, "Not a service setting"))
-    problems = rules.settings_problems(values)
+    problems = rules.settings_problems(values) or _destination_problems(values, code=code)
     if problems:
         raise ValidationError(problems)
     return values
+
+
+def _destination_problems(values: dict, *, code: str) -> dict[str, str]:
+    """Each level handed on must name another service, by its short code, that takes
+    referrals directly (seed 003: Enhanced goes to the Network's waiting list)."""
+    for level, target in (values.get("level_destinations") or {}).items():
+        service = Service.objects.filter(code=target).first()
+        if service is None or not service.active:
+            return {
+                "level_destinations": f"There is no open service with the short code "
+                f"“{target}” (for {level}): check the code on the list of services"
+            }
+        if service.code.casefold() == (code or "").casefold():
+            return {
+                "level_destinations": f"A level cannot be handed on to this service itself "
+                f"(“{target}” for {level}): name the service that takes it on, such as the "
+                "Network"
+            }
+        if service.current_settings.routing != "direct":
+            return {
+                "level_destinations": f"{service.name} has its own front door: a level can be "
+                "handed only to a service whose teams allocate directly"
+            }
+    return {}
 
 
 def service_create(
@@ -46,12 +70,12 @@ def service_create(
         problems["name"] = "A service with this name already exists"
     if not organisation:
         problems["organisation"] = "Enter the organisation that runs the service"
-    problems |= rules.settings_problems(values)
+    problems |= rules.settings_problems(values) or _destination_problems(values, code=code)
     texts = {"code": code, "name": name, "organisation": organisation, "description": description}
     problems = length_problems(Service, texts) | problems
     if problems:
         raise ValidationError(problems)
-    _checked_settings(values)
+    _checked_settings(values, code=code)
     try:
         with transaction.atomic():
             service = Service.objects.create(
@@ -100,7 +124,7 @@ def service_settings_change(
         Service.objects.select_for_update().get(pk=service.pk)
         current = service.current_settings
         merged = current.rule_values() | values
-        _checked_settings(merged)
+        _checked_settings(merged, code=service.code)
         changed = [k for k in ServiceSettings.RULE_FIELDS if merged[k] != getattr(current, k)]
         if not changed:
             raise ValidationError({"__all__": "Nothing has changed"})

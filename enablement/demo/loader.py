@@ -221,8 +221,75 @@ USERS = [
         "Shay",
         "Provision",
         Role.PROVISION_MANAGER,
-        oversees=("BEP",),
+        oversees=("BEP", "BEN"),
         job_title="Hub manager",
+    ),
+    # Each hub has a team leader (a consultant social worker) to screen and allocate, and
+    # someone to allocate to (seed 003 LEH "Teams": a team leader, social workers, peer
+    # support workers, navigators).
+    DemoUser(
+        "senior.bep.west",
+        "Jordan",
+        "Senior",
+        Role.SENIOR,
+        "BEP/Barnet West",
+        skills=("social-therapy",),
+        job_title="Consultant social worker",
+    ),
+    DemoUser(
+        "worker.bep.north",
+        "Casey",
+        "Worker",
+        Role.WORKER,
+        "BEP/Barnet North",
+        skills=("navigator",),
+        job_title="Social worker",
+    ),
+    DemoUser(
+        "senior.bep.south",
+        "Harper",
+        "Senior",
+        Role.SENIOR,
+        "BEP/Barnet South",
+        skills=("social-therapy",),
+        job_title="Consultant social worker",
+    ),
+    DemoUser(
+        "worker.bep.south",
+        "Riley",
+        "Worker",
+        Role.WORKER,
+        "BEP/Barnet South",
+        skills=("peer-support",),
+        job_title="Peer support worker",
+    ),
+    # The Network, which takes the hubs' Enhanced referrals (seed 003 "Enhanced"; its
+    # enablement teams are "built on the skill mix of the current Network model", AEOs and
+    # occupational therapists).
+    DemoUser(
+        "admin.ben",
+        "Dale",
+        "Admin",
+        Role.ADMIN,
+        "BEN/Barnet Enablement Network",
+        job_title="Network admin",
+    ),
+    DemoUser(
+        "senior.ben",
+        "Ellis",
+        "Senior",
+        Role.SENIOR,
+        "BEN/Barnet Enablement Network",
+        job_title="Network enablement team leader",
+    ),
+    DemoUser(
+        "worker.ben",
+        "Frankie",
+        "Worker",
+        Role.WORKER,
+        "BEN/Barnet Enablement Network",
+        skills=("occupational-therapist",),
+        job_title="Occupational therapist, Network enablement team",
     ),
 ]
 

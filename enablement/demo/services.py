@@ -372,9 +372,12 @@ BEP = {
         "appropriate_factors": [],
         "face_to_face_assessment_required": False,
         "case_system_step": False,
-        "level_destinations": {},
+        "level_destinations": {"enhanced": "BEN"},
     },
     "sources": {
+        "level_destinations": "seed 003 'Enablement Plans': Enhanced is 'requiring referral "
+        "to the Network for longer term programme'; Specialist goes on outside (CMHTs, family "
+        "therapy, other complex needs services) and is recorded by name",
         "area_name": "seed 003: London Borough of Barnet",
         "area_postcode_districts": "the three hubs' districts, a demo assumption",
         "referral_sources": "seed 003 LEH 'Referral sources': agreed referrers, GPs with "
@@ -399,7 +402,53 @@ BEP = {
     },
 }
 
-SERVICES = [KERS, AUTISM_SPECIALIST, KPS, AUTISM_FRONT_DOOR, STR, BEP]
+# The Network: the hubs refer Enhanced to it (seed 003 "Enhanced"; the hubs themselves are
+# "hosted and managed by an evolution of the current Network service").
+BARNET_NETWORK = {
+    "code": "BEN",
+    "name": "Barnet Enablement Network",
+    "organisation": "London Borough of Barnet",
+    # A number reserved by Ofcom for drama: fictitious, like every detail of the demo.
+    "contact_phone": "020 7946 0101",
+    "description": "The Network's longer-term enablement programme, for people the Local "
+    "Enablement Hubs assess at the Enhanced level.",
+    "values": {
+        **BEP["values"],
+        "referral_sources": ["agreed_organisation"],
+        "self_referral_allowed": False,
+        "routing": "direct",
+        "levels": [],
+        "length_weeks": 26,
+        "extension_max_weeks": 0,
+        "extension_rule": "none",
+        "review_weeks": [6, 13, 19],
+        "source_requirements": {},
+        "level_destinations": {},
+    },
+    "sources": {
+        "routing": "seed 003 'Enhanced': requiring referral to the Network; the hubs hand it "
+        "on, accepted, onto the Network's waiting list",
+        "referral_sources": "seed 003 names only the hubs as referrers to the Network; agreed "
+        "organisations referring directly is a demo assumption",
+        "self_referral_allowed": "seed 003: the single point of referral is the hubs",
+        "length_weeks": "seed 003 'Enhanced': a 'longer term programme' with no length given; "
+        "26 weeks is a demo assumption",
+        "review_weeks": "seed 003 'Assessment': baseline and follow-up recovery scores; the "
+        "weeks are a demo assumption",
+        "extension_max_weeks": "seed 003 gives none: a demo assumption",
+        "min_age": "seed 003 'Scope': adult services",
+        "needs_basis": "seed 003 'Definitions': Care Act eligibility or preventative entitlement",
+        "diagnosis_categories": "seed 003 'Scope of service': adult mental health",
+        "excluded_categories": "seed 003 'Scope of service': excludes dementia and frail elderly",
+        "area_name": "seed 003: London Borough of Barnet",
+        "area_postcode_districts": "the three hubs' districts, a demo assumption",
+        "caseload_per_fte": "seed 003 asks for caseload ratios but gives none; 15 is a demo "
+        "assumption",
+    },
+}
+
+# The Network comes before BEP: BEP's settings name it.
+SERVICES = [KERS, AUTISM_SPECIALIST, KPS, AUTISM_FRONT_DOOR, STR, BARNET_NETWORK, BEP]
 
 # (service code, team name, kind, area, postcode districts)
 TEAMS = [
@@ -438,6 +487,7 @@ TEAMS = [
         "seed 003 LEH South; districts are a demo assumption",
         ["N2", "N3", "N10", "N11", "NW11"],
     ),
+    ("BEN", "Barnet Enablement Network", "service_wide", "Barnet (seed 003: the Network)", []),
 ]
 
 SKILLS = [

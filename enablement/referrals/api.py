@@ -177,6 +177,7 @@ class ScreeningOut(Schema):
 class TriageOut(Schema):
     destination: str | None
     outside_service: str
+    outside_contact: str
     hub_id: int | None
     hub: str | None
     level: str
@@ -431,10 +432,21 @@ class RouteIn(Schema):
 
 
 class AssessIn(Schema):
-    hub_id: Id | None = None
     level: str = Field(..., max_length=20)
     reason: str = Field(..., max_length=TEXT)
-    information_given: str = Field("", max_length=TEXT)
+    hub_id: Id | None = Field(None, description="Brief: the hub whose queue it goes to")
+    information_given: str = Field("", max_length=TEXT, description="Signposting")
+    outside_service: str = Field(
+        "", max_length=200, description="A level referred on outside (Specialist): the service"
+    )
+    outside_contact: str = Field(
+        "", max_length=200, description="The named contact at that service"
+    )
+    destination_team_id: Id | None = Field(
+        None,
+        description="A level handed on to another service (Enhanced): its team, needed only "
+        "when it has more than one",
+    )
 
 
 class ScreenIn(Schema):
@@ -776,22 +788,35 @@ def route_referral(request, referral_id: PathId, payload: RouteIn):
 @router.post(
     "/{referral_id}/assess",
     response=responses({200: ReferralOut}),
-    summary="Hub service: record the single assessment (hub and level, or signposting)",
+    summary="Hub service: record the single assessment (a level, and where it leads)",
 )
 def assess_referral(request, referral_id: PathId, payload: AssessIn):
-    action = Action.SIGNPOST if payload.level == "signposting" else Action.ASSESS
-    referral = _acting_on(request, referral_id, action)
-    hub = None
+    """Signposting ends the referral with the information given; Brief goes to the chosen
+    hub's queue; a level the service hands on (Enhanced: the Network) becomes an accepted
+    referral on that service's waiting list (`triage.created_referral_id`); any other
+    (Specialist) is referred on outside, naming the service and its contact."""
+    referral = access.get_referral(request.auth, referral_id)
+    action = rules.assessment_action(referral.service_settings, payload.level)
+    if not access.may_act_on_referral(request.auth, referral, action.value):
+        raise PermissionDenied
+    hub = team = None
     if payload.hub_id is not None:
         hub = Team.objects.filter(pk=payload.hub_id).first()
         if hub is None:
             raise ValidationError({"hub": "Unknown hub"})
+    if payload.destination_team_id is not None:
+        team = Team.objects.filter(pk=payload.destination_team_id).first()
+        if team is None:
+            raise ValidationError({"destination_team": "Unknown team"})
     services.assess_referral(
         referral=referral,
         hub=hub,
         level=payload.level,
         reason=payload.reason,
         information_given=payload.information_given,
+        outside_service=payload.outside_service,
+        outside_contact=payload.outside_contact,
+        destination_team=team,
         actor=request.auth,
         now=clock.now(),
     )

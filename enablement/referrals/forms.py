@@ -3,9 +3,10 @@ from django.contrib.auth import get_user_model
 
 from enablement.accounts.roles import ROLES, Role
 from enablement.catalogue.models import Service, Skill, Team
-from enablement.catalogue.vocab import ReferralSource, ServiceLevel
+from enablement.catalogue.vocab import ReferralSource
 from enablement.core.forms import GovukDateField
 from enablement.core.limits import long_text_field, text_field
+from enablement.referrals import rules
 from enablement.referrals.rules import CHECKLIST, COMPLEX_FEATURES, RiskArea
 from enablement.referrals.services import RiskEntry
 
@@ -372,26 +373,117 @@ class RouteForm(forms.Form):
 
 
 class AssessForm(forms.Form):
+    """The hub assessment (seed 003 LEH). Each level asks only for what it needs: the hub
+    for Brief, the information given for signposting, the service and its named contact
+    for a level referred on outside; a level handed on to another service (Enhanced: the
+    Network) asks for nothing more unless that service has more than one team. The
+    action function says what is missing, so the page and the API agree."""
+
+    # Not required here: the action function says everything missing at once.
     level = forms.ChoiceField(
-        label="Level", widget=forms.RadioSelect, error_messages={"required": "Select a level"}
+        label="Level",
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": "Select one of the levels shown"},
     )
-    hub = forms.ModelChoiceField(label="Hub", queryset=Team.objects.none(), required=False)
-    reason = long_text_field(
-        label="Assessment summary",
-        error_messages={"required": "Summarise the assessment"},
+    hub = forms.ModelChoiceField(
+        label="Hub",
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label="Select the hub for the person's area",
+        error_messages={"invalid_choice": "Select one of the hubs shown"},
     )
     information_given = long_text_field(
-        label="Information and advice given (signposting)",
+        label="Information and advice given",
         required=False,
+        rows=3,
+    )
+    outside_service = text_field(
+        label="Service referred on to",
+        help_text="For example the community mental health team (CMHT), family therapy, or "
+        "another complex-needs service",
+        required=False,
+        max_length=200,
+    )
+    outside_contact = text_field(
+        label="Named contact there",
+        help_text="The person at that service who takes the referral on",
+        required=False,
+        max_length=200,
+    )
+    destination_team = forms.ModelChoiceField(
+        label="Team",
+        queryset=Team.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": "Select one of the teams shown"},
+    )
+    reason = long_text_field(
+        label="Assessment summary and the reason for the level", required=False
     )
 
     def __init__(self, *args, referral, **kwargs):
         super().__init__(*args, **kwargs)
-        labels = dict(ServiceLevel.choices)
-        self.fields["level"].choices = [
-            (lv, labels.get(lv, lv)) for lv in referral.service_settings.levels
-        ]
-        self.fields["hub"].queryset = referral.service.teams.all()
+        settings = referral.service_settings
+        self.fields["level"].choices = [(lv, rules.level_label(lv)) for lv in settings.levels]
+        self.fields["hub"].queryset = referral.service.teams.filter(active=True)
+        self.fields["hub"].label_from_instance = lambda team: team.name
+        # What each level leads to, for the page to show beside it.
+        self.routes = {lv: rules.assessment_route(settings, lv) for lv in settings.levels}
+        codes = {r.destination for r in self.routes.values() if r.destination}
+        self.destinations = {s.code: s for s in Service.objects.filter(code__in=codes)}
+        teams = Team.objects.filter(service__code__in=codes, active=True)
+        if any(s.teams.filter(active=True).count() > 1 for s in self.destinations.values()):
+            self.fields["destination_team"].queryset = teams.select_related("service")
+            self.fields["destination_team"].label_from_instance = lambda t: (
+                f"{t.service.name}: {t.name}"
+            )
+        else:
+            del self.fields["destination_team"]
+
+    def level_options(self):
+        """(radio option, hint, fields shown with it) for each level. A field that two
+        levels need is shown once after the levels instead (`shared_fields`)."""
+        options = []
+        for option in self["level"]:
+            lv = option.data["value"]
+            route = self.routes[lv]
+            hint = _OUTCOME_HINTS[route.outcome]
+            if route.outcome == rules.Outcome.SERVICE:
+                service = self.destinations.get(route.destination)
+                hint = hint.format(where=service.name if service else route.destination)
+            fields = [self[n] for n in self._needs(route) if n not in self._shared()]
+            options.append((option, hint, fields))
+        return options
+
+    def shared_fields(self):
+        return [self[n] for n in self._shared()]
+
+    def _needs(self, route) -> list[str]:
+        return [n for n in _OUTCOME_FIELDS[route.outcome] if n in self.fields]
+
+    def _shared(self) -> list[str]:
+        counts: dict[str, int] = {}
+        for route in self.routes.values():
+            for name in self._needs(route):
+                counts[name] = counts.get(name, 0) + 1
+        return [n for n, c in counts.items() if c > 1]
+
+
+# What each outcome of the hub assessment asks for, and says beside its level.
+_OUTCOME_FIELDS = {
+    rules.Outcome.SIGNPOSTED: ("information_given",),
+    rules.Outcome.HUB: ("hub",),
+    rules.Outcome.SERVICE: ("destination_team",),
+    rules.Outcome.OUTSIDE: ("outside_service", "outside_contact"),
+}
+_OUTCOME_HINTS = {
+    rules.Outcome.SIGNPOSTED: "Information and advice instead of enablement. This referral ends",
+    rules.Outcome.HUB: "The chosen hub screens the referral and allocates a worker",
+    rules.Outcome.SERVICE: "Referred on to {where}: accepted onto its waiting list today, "
+    "with nothing typed again. This referral ends",
+    rules.Outcome.OUTSIDE: "Referred on to a service outside this system, with the reason "
+    "and a named contact there. This referral ends",
+}
 
 
 class MatchForm(forms.Form):

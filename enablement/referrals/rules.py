@@ -22,7 +22,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Protocol
 
-from enablement.catalogue.vocab import DiagnosisCategory, ReferralSource
+from enablement.catalogue.vocab import DiagnosisCategory, ReferralSource, ServiceLevel
 from enablement.core.dates import add_months, long_date
 from enablement.core.workdays import WorkingCalendar
 from enablement.people.rules import (
@@ -1215,6 +1215,8 @@ class Action(_Labelled):
     VALIDATE = "validate", "Validate"
     TRIAGE_ROUTE = "triage_route", "Route to a service"
     ASSESS = "assess", "Record the hub assessment"
+    # The hub assessment's Enhanced and Specialist levels: the person goes on elsewhere.
+    REFER_ON = "refer_on", "Refer on: Enhanced or Specialist"
     SCREEN_ACCEPT = "screen_accept", "Accept"
     SCREEN_DECLINE = "screen_decline", "Decline"
     SCREEN_NOT_READY = "screen_not_ready", "Not ready for enablement"
@@ -1268,10 +1270,13 @@ ROUTING_TRANSITIONS: dict[str, dict[tuple[Status, Action], Status]] = {
         (Status.IN_TRIAGE, Action.WITHDRAW): Status.WITHDRAWN,
     },
     # The single point of referral: the hub assessment assigns a hub and a level, then the
-    # hub screens; or the person is signposted (pre-enablement) (seed 003 LEH).
+    # hub screens; or the person is signposted (pre-enablement); or, at Enhanced and
+    # Specialist, referred on to the Network or an outside service (seed 003 LEH,
+    # "Enablement Plans"; `assessment_route`).
     "hub": {
         (Status.SUBMITTED, Action.VALIDATE): Status.IN_TRIAGE,
         (Status.IN_TRIAGE, Action.ASSESS): Status.VALIDATED,
+        (Status.IN_TRIAGE, Action.REFER_ON): Status.REDIRECTED,
         (Status.IN_TRIAGE, Action.SIGNPOST): Status.SIGNPOSTED,
         (Status.IN_TRIAGE, Action.WITHDRAW): Status.WITHDRAWN,
     },
@@ -1419,3 +1424,104 @@ def returned_email(reference: str, missing: Sequence[str], service_phone: str) -
         f"Please phone us on {service_phone} and give your reference. We will go through "
         "it with you and make the changes for you."
     )
+
+
+# --- The hub assessment's levels (seed 003 LEH "Enablement Plans") --------------------------
+
+
+class Outcome(_Labelled):
+    """Where a hub assessment sends the person, by level."""
+
+    SIGNPOSTED = "signposted", "Signposted with information and advice"
+    HUB = "hub", "To the chosen hub, to screen and allocate"
+    SERVICE = "service", "Handed on to another service, accepted onto its waiting list"
+    OUTSIDE = "outside", "Referred on to a service outside this system"
+
+
+SIGNPOSTING_LEVEL = "signposting"
+# Levels the hub itself delivers: Brief is the hub's six weeks (seed 003 "Brief").
+HUB_LEVELS = frozenset({"brief"})
+
+_LEVEL_LABELS = dict(ServiceLevel.choices)
+
+
+def level_label(level: str) -> str:
+    return _LEVEL_LABELS.get(level, level)
+
+
+@dataclass(frozen=True)
+class AssessmentRoute:
+    outcome: Outcome
+    destination: str = ""  # the service code, for Outcome.SERVICE
+
+
+def assessment_route(settings: SettingsLike, level: str) -> AssessmentRoute:
+    """Where a level leads (seed 003 "Enablement Plans"): signposting ends the referral with
+    the information given; a level the settings hand on (`level_destinations`, e.g.
+    Enhanced to the Network) goes to that service's waiting list; Brief stays with a hub;
+    any other level (Specialist: CMHTs, family therapy, other complex-needs services) is
+    referred on outside, recorded by name."""
+    if level == SIGNPOSTING_LEVEL:
+        return AssessmentRoute(Outcome.SIGNPOSTED)
+    code = (settings.level_destinations or {}).get(level)
+    if code:
+        return AssessmentRoute(Outcome.SERVICE, code)
+    if level in HUB_LEVELS:
+        return AssessmentRoute(Outcome.HUB)
+    return AssessmentRoute(Outcome.OUTSIDE)
+
+
+_OUTCOME_ACTIONS = {
+    Outcome.SIGNPOSTED: Action.SIGNPOST,
+    Outcome.HUB: Action.ASSESS,
+    Outcome.SERVICE: Action.REFER_ON,
+    Outcome.OUTSIDE: Action.REFER_ON,
+}
+
+
+def assessment_action(settings: SettingsLike, level: str) -> Action:
+    """The transition a hub assessment at this level makes (a level the service does not
+    offer counts as an assessment, which then says so)."""
+    if level not in settings.levels:
+        return Action.ASSESS
+    return _OUTCOME_ACTIONS[assessment_route(settings, level).outcome]
+
+
+def assessment_problems(
+    settings: SettingsLike,
+    *,
+    level: str,
+    reason: str,
+    hub_chosen: bool,
+    information_given: str,
+    outside_service: str,
+    outside_contact: str,
+) -> dict[str, str]:
+    """What the hub assessment lacks, keyed by form field. Only the fields the level needs
+    are asked for: the hub for Brief, the information given for signposting, the outside
+    service and its named contact for a level referred on outside."""
+    problems: dict[str, str] = {}
+    if level not in settings.levels:
+        offered = ", ".join(level_label(lv) for lv in settings.levels) or "none"
+        problems["level"] = f"Select a level this service offers ({offered})"
+    if not reason.strip():
+        problems["reason"] = "Summarise the assessment and the reason for the level"
+    if "level" in problems:
+        return problems
+    route = assessment_route(settings, level)
+    label = level_label(level)
+    if route.outcome == Outcome.SIGNPOSTED and not information_given.strip():
+        problems["information_given"] = "Record the information and advice given"
+    if route.outcome == Outcome.HUB and not hub_chosen:
+        problems["hub"] = f"Select the hub for the person's area: {label} is delivered by a hub"
+    if route.outcome == Outcome.OUTSIDE:
+        if not outside_service.strip():
+            problems["outside_service"] = (
+                f"Name the service the person is referred on to at {label}, for example "
+                "the community mental health team (CMHT)"
+            )
+        if not outside_contact.strip():
+            problems["outside_contact"] = (
+                "Name the contact at that service who takes the referral on"
+            )
+    return problems

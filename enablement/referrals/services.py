@@ -783,6 +783,37 @@ def route_referral(
     return referral
 
 
+def _level_destination(referral: Referral, code: str, team: Team | None, label: str):
+    """The service and team a level is handed on to, or the problem to show."""
+    destination = Service.objects.filter(code=code, active=True).first()
+    if destination is None or destination.pk == referral.service_id:
+        return (
+            None,
+            None,
+            {
+                "level": f"{label} is set to go to service “{code}”, which is not open to "
+                "referrals: ask the system administrator to correct this service's settings"
+            },
+        )
+    teams = list(destination.teams.filter(active=True))
+    if team is not None:
+        if team not in teams:
+            return None, None, {"destination_team": f"Select a team of {destination.name}"}
+        return destination, team, {}
+    if len(teams) == 1:
+        return destination, teams[0], {}
+    if not teams:
+        return (
+            None,
+            None,
+            {
+                "level": f"{destination.name} has no team to take the referral: ask the system "
+                "administrator to add one"
+            },
+        )
+    return None, None, {"destination_team": f"Select the team of {destination.name}"}
+
+
 def assess_referral(
     *,
     referral: Referral,
@@ -792,48 +823,150 @@ def assess_referral(
     information_given: str,
     actor,
     now: datetime,
+    outside_service: str = "",
+    outside_contact: str = "",
+    destination_team: Team | None = None,
 ) -> Referral:
-    """A hub service's single assessment assigns the hub and the level; signposting ends
-    the referral with the information given recorded."""
-    refuse_too_long(TriageDecision, {"reason": reason, "information_given": information_given})
-    if level not in referral.service_settings.levels:
-        raise ValidationError({"level": "Select a level this service offers"})
-    if not reason.strip():
-        raise ValidationError({"reason": "Summarise the assessment"})
-    signpost = level == "signposting"
-    if signpost and not information_given.strip():
-        raise ValidationError({"information_given": "Record the information and advice given"})
-    if not signpost and (hub is None or hub.service_id != referral.service_id):
-        raise ValidationError({"hub": "Select the hub for the person's area"})
+    """A hub service's single assessment assigns a level (seed 003 LEH, "Enablement
+    Plans"), and the level decides where the person goes (`rules.assessment_route`):
+    signposting ends the referral with the information given; Brief goes to the chosen
+    hub's queue to screen and allocate; a level the settings hand on (Enhanced: the
+    Network) becomes an accepted referral on that service's waiting list from today; any
+    other (Specialist) is referred on outside, with the service and its named contact
+    recorded. The referrer and the named social worker are told."""
+    texts = {
+        "reason": reason,
+        "information_given": information_given,
+        "outside_service": outside_service,
+        "outside_contact": outside_contact,
+    }
+    refuse_too_long(TriageDecision, texts)
+    settings = referral.service_settings
+    problems = rules.assessment_problems(
+        settings,
+        level=level,
+        reason=reason,
+        hub_chosen=hub is not None,
+        information_given=information_given,
+        outside_service=outside_service,
+        outside_contact=outside_contact,
+    )
+    if problems:
+        raise ValidationError(problems)
+    route = rules.assessment_route(settings, level)
+    label = rules.level_label(level)
+    destination = team = None
+    if route.outcome == rules.Outcome.HUB and hub.service_id != referral.service_id:
+        raise ValidationError({"hub": f"Select one of the hubs of {referral.service.name}"})
+    if route.outcome == rules.Outcome.SERVICE:
+        destination, team, problems = _level_destination(
+            referral, route.destination, destination_team, label
+        )
+        if problems:
+            raise ValidationError(problems)
+    if route.outcome != rules.Outcome.OUTSIDE:
+        outside_service = outside_contact = ""
+    if route.outcome != rules.Outcome.SIGNPOSTED:
+        information_given = ""
+    if route.outcome != rules.Outcome.HUB:
+        hub = None
     with transaction.atomic():
         referral = _locked(referral)
-        referral.status = _transition(referral, Action.SIGNPOST if signpost else Action.ASSESS)
+        referral.status = _transition(referral, rules.assessment_action(settings, level))
         referral.level = level
-        if not signpost:
+        if hub is not None:
             referral.team = hub
         else:
             referral.decided_at = now
-            referral.decision_reason = information_given
+            referral.decision_reason = (
+                information_given if route.outcome == rules.Outcome.SIGNPOSTED else reason
+            )
         referral.save()
-        TriageDecision.objects.create(
+        created = None
+        if destination is not None:
+            created = hand_on(
+                referral,
+                destination=destination,
+                team=team,
+                by=f"the hub assessment ({label})",
+                now=now,
+            )
+        decision = TriageDecision.objects.create(
             referral=referral,
             hub=hub,
             level=level,
+            destination=destination,
+            outside_service=outside_service.strip(),
+            outside_contact=outside_contact.strip(),
+            created_referral=created,
             reason=reason,
             information_given=information_given,
             decided_by=actor,
             decided_at=now,
         )
-        summary = "signposted" if signpost else f"assessed: {hub.name}, {level}"
+        where = {
+            rules.Outcome.SIGNPOSTED: "signposted",
+            rules.Outcome.HUB: f"{hub.name if hub else ''}",
+            rules.Outcome.SERVICE: f"referred on to {destination.name if destination else ''}",
+            rules.Outcome.OUTSIDE: f"referred on to {outside_service.strip()}",
+        }[route.outcome]
         _event(
             referral,
             kind="referral.assessed",
-            summary=f"Referral {referral.reference} {summary}",
+            # No free text about the person on the append-only timeline: the reason and
+            # the named contact stay on the triage decision, which retention can blank.
+            summary=f"Referral {referral.reference} assessed: {label}, {where}",
             actor=actor,
             now=now,
-            data={"level": level},
+            data={
+                "level": level,
+                "outcome": str(route.outcome),
+                "created": created.pk if created else None,
+            },
         )
+        _tell_about_assessment(referral, decision, route.outcome, label, now)
     return referral
+
+
+def _tell_about_assessment(
+    referral: Referral, triage: TriageDecision, outcome, label: str, now: datetime
+) -> None:
+    """The hub's senior and admin hear of a Brief referral in their queue; the referrer and
+    the named social worker hear where the person went, whatever the level."""
+    name, ref = referral.person_name, referral.reference
+    if outcome == rules.Outcome.HUB:
+        notify(
+            users=team_people(referral.team, referral.service, Role.SENIOR, Role.ADMIN),
+            subject=f"Referral {ref} assessed for {referral.team.name}: ready to screen",
+            body=f"The hub assessment placed {name} at {label} with {referral.team.name}. "
+            "Screen it, then allocate it from the waiting list.",
+            referral=referral,
+            now=now,
+        )
+        subject = f"Referral {ref} assessed: {label}, {referral.team.name}"
+        body = f"The hub assessment placed {name} at {label}, with {referral.team.name}."
+    elif outcome == rules.Outcome.SIGNPOSTED:
+        subject = f"Referral {ref}: signposted"
+        body = (
+            f"The hub assessment found {name} needs information and advice rather than "
+            f"enablement (pre-enablement signposting). Information given:\n"
+            f"{triage.information_given}"
+        )
+    elif outcome == rules.Outcome.SERVICE:
+        subject = f"Referral {ref} referred on to {triage.destination.name}"
+        body = (
+            f"The hub assessment placed {name} at {label} and referred them on to "
+            f"{triage.destination.name}, where they are on the waiting list as "
+            f"{triage.created_referral.reference}. Reason: {triage.reason}"
+        )
+    else:
+        subject = f"Referral {ref} referred on to {triage.outside_service}"
+        body = (
+            f"The hub assessment placed {name} at {label} and referred them on to "
+            f"{triage.outside_service}; the contact there is {triage.outside_contact}. "
+            f"Reason: {triage.reason}"
+        )
+    _tell_social_worker(referral, subject, body, now)
 
 
 DECISION_ACTIONS = {

@@ -423,27 +423,67 @@ def route_referral(request, pk):
     )
 
 
+def _assessed_message(referral) -> str:
+    triage, ref = referral.triage, referral.reference
+    level = rules.level_label(triage.level)
+    if triage.hub_id:
+        return (
+            f"Referral {ref} assessed at {level}: it is now in the queue of {triage.hub.name}, "
+            "whose senior screens it and allocates a worker"
+        )
+    if triage.created_referral_id:
+        return (
+            f"Referral {ref} assessed at {level}: referred on to {triage.destination.name}, "
+            f"on its waiting list as {triage.created_referral.reference}"
+        )
+    if triage.outside_service:
+        return (
+            f"Referral {ref} assessed at {level}: referred on to {triage.outside_service} "
+            f"(contact: {triage.outside_contact}). The referrer has been told"
+        )
+    return f"Referral {ref} signposted: it has ended with the information given recorded"
+
+
 def assess_referral(request, pk):
+    """The hub assessment. Whoever assessed lands on a page they can see: the referral if
+    it is still theirs to see, else their queue, with a banner saying where it went (an
+    assessment to another hub takes it out of their sight)."""
     referral = _referral_for(request, pk, "assess")
-    return _action_page(
+    form = AssessForm(request.POST or None, referral=referral)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        action = rules.assessment_action(referral.service_settings, d["level"])
+        _require(request, referral, action.value)
+        try:
+            done = services.assess_referral(
+                referral=referral,
+                hub=d["hub"],
+                level=d["level"],
+                reason=d["reason"],
+                information_given=d["information_given"],
+                outside_service=d["outside_service"],
+                outside_contact=d["outside_contact"],
+                destination_team=d.get("destination_team"),
+                actor=request.user,
+                now=clock.now(),
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _assessed_message(done))
+            if access.may_see_referral(request.user, done):
+                return redirect("referrals:detail", pk=done.pk)
+            return redirect("referrals:list")
+    return render(
         request,
-        referral,
-        AssessForm(request.POST or None, referral=referral),
-        title="Hub assessment",
-        button="Save",
-        success=f"Assessment recorded for {referral.reference}",
-        # What a minimum-data referral did not have to give: gathered here (seed 003).
-        intro_template="referrals/_to_gather.html",
-        to_gather=selectors.to_gather(referral, today=clock.today()),
-        run=lambda d: services.assess_referral(
-            referral=referral,
-            hub=d["hub"],
-            level=d["level"],
-            reason=d["reason"],
-            information_given=d["information_given"],
-            actor=request.user,
-            now=clock.now(),
-        ),
+        "referrals/assess.html",
+        {
+            "form": form,
+            "referral": referral,
+            "title": "Hub assessment",
+            # What a minimum-data referral did not have to give: gathered here (seed 003).
+            "to_gather": selectors.to_gather(referral, today=clock.today()),
+        },
     )
 
 

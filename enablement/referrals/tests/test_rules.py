@@ -1578,6 +1578,7 @@ ROUTINGS = ["direct", "panel", "hub"]
         ("panel", Status.IN_TRIAGE, Action.TRIAGE_ROUTE, Status.REDIRECTED),
         ("hub", Status.IN_TRIAGE, Action.ASSESS, Status.VALIDATED),
         ("hub", Status.IN_TRIAGE, Action.SIGNPOST, Status.SIGNPOSTED),
+        ("hub", Status.IN_TRIAGE, Action.REFER_ON, Status.REDIRECTED),
     ]
     + [
         (r, Status.VALIDATED, action, status)
@@ -1609,6 +1610,9 @@ def test_the_transition_table(routing, status, action, expected):
         ("hub", Status.IN_TRIAGE, Action.TRIAGE_ROUTE),
         ("panel", Status.IN_TRIAGE, Action.ASSESS),
         ("panel", Status.IN_TRIAGE, Action.SIGNPOST),
+        ("panel", Status.IN_TRIAGE, Action.REFER_ON),
+        ("direct", Status.VALIDATED, Action.REFER_ON),
+        ("hub", Status.VALIDATED, Action.REFER_ON),
         ("direct", Status.VALIDATED, Action.SIGNPOST),
         ("panel", Status.IN_TRIAGE, Action.SCREEN_ACCEPT),
         ("direct", Status.SUBMITTED, Action.SCREEN_ACCEPT),
@@ -1674,7 +1678,11 @@ def test_unknown_strings_and_routings_are_errors():
         ),
         ("direct", Status.IN_TRIAGE, ()),
         ("panel", Status.IN_TRIAGE, (Action.TRIAGE_ROUTE, Action.WITHDRAW)),
-        ("hub", Status.IN_TRIAGE, (Action.ASSESS, Action.SIGNPOST, Action.WITHDRAW)),
+        (
+            "hub",
+            Status.IN_TRIAGE,
+            (Action.ASSESS, Action.REFER_ON, Action.SIGNPOST, Action.WITHDRAW),
+        ),
         ("direct", Status.ACCEPTED, (Action.ALLOCATE,)),
         ("direct", Status.ALLOCATED, ()),
         ("hub", Status.SIGNPOSTED, ()),
@@ -1734,7 +1742,8 @@ def _reachable(routing: str) -> set[Status]:
                 Status.SIGNPOSTED,
             },
         ),
-        ("hub", {Status.REDIRECTED}),
+        # Enhanced and Specialist refer on from a hub (seed 003 "Enablement Plans").
+        ("hub", set()),
     ],
 )
 def test_which_statuses_each_routing_reaches(routing, unreachable):
