@@ -122,7 +122,8 @@ def test_a_routed_referral_waits_at_the_destination_accepted_at_the_panels_date(
                 complex_features=[],
                 risk_notes="",
                 not_appropriate=[],
-                reason="",
+                appropriate_factors=list(own.service_settings.appropriate_factors),
+                reason="Assessed face to face; all factors met",
                 actor=user_for(senior),
                 now=timezone.now(),
             )

@@ -85,7 +85,9 @@ def _submit(user_for, team, person, **extra) -> Referral:
 
 def _validated(user_for, team, person, **extra) -> Referral:
     referral = _submit(user_for, team, person, **extra)
-    services.validate_referral(referral=referral, actor=user_for("admin"), now=NOW)
+    services.validate_referral(
+        referral=referral, actor=user_for("admin"), now=NOW, case_system_already_open=True
+    )
     return Referral.objects.get(pk=referral.pk)
 
 

@@ -30,7 +30,11 @@ GP_VALUES = {
 
 @pytest.fixture
 def ada(demo):
-    return Person.objects.get(family_name="Sample")
+    """Ada, moved to Barnet: the hubs are for people ordinarily resident there."""
+    ada = Person.objects.get(family_name="Sample")
+    Person.objects.filter(pk=ada.pk).update(postcode="NW9 6RR")
+    ada.refresh_from_db()
+    return ada
 
 
 def _submit(service, team, person, user, values=GP_VALUES, now=None):

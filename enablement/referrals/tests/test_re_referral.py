@@ -154,7 +154,12 @@ def test_after_the_window_the_same_person_is_accepted_with_a_statement(
             dt.date(2026, 3, 12),
             False,
         )
-        services.validate_referral(referral=referral, actor=user_for("admin"), now=timezone.now())
+        services.validate_referral(
+            referral=referral,
+            actor=user_for("admin"),
+            now=timezone.now(),
+            case_system_already_open=True,
+        )
         screened = services.screen_referral(
             referral=referral,
             decision="accept",
@@ -351,7 +356,12 @@ def test_a_screener_cannot_accept_a_referral_inside_the_window(ada, kers_east, u
     Episode.objects.filter(pk=episode.pk).update(
         status=EpisodeStatus.CLOSED, closed_at=_at(2026, 4, 9)
     )
-    services.validate_referral(referral=referral, actor=user_for("admin"), now=_at(2026, 4, 10))
+    services.validate_referral(
+        referral=referral,
+        actor=user_for("admin"),
+        now=_at(2026, 4, 10),
+        case_system_already_open=True,
+    )
     with pytest.raises(ValidationError) as error:
         services.screen_referral(
             referral=referral,
@@ -457,7 +467,12 @@ def test_screener_sees_the_previous_episode_on_the_referral_and_screening_pages(
 ):
     with time_machine.travel(PAST_THE_WINDOW, tick=False):
         referral = submit(timezone.now(), changed_needs_statement=CHANGED)
-        services.validate_referral(referral=referral, actor=user_for("admin"), now=timezone.now())
+        services.validate_referral(
+            referral=referral,
+            actor=user_for("admin"),
+            now=timezone.now(),
+            case_system_already_open=True,
+        )
         senior = client_for("senior")
         pages = [
             senior.get(f"/referrals/{referral.pk}/").content.decode(),

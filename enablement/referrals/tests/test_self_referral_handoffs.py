@@ -288,12 +288,13 @@ def test_the_admin_corrects_it_for_the_person_and_it_is_validated_as_usual(
     page = admin.get(f"/referrals/{referral.pk}/resubmit/").content.decode()
     assert "Correct the referral for the person" in page
     assert "The work asked for is specific, not a generalisation" in page
-    # Still not specific: refused with the same message a referrer would see.
+    # Checked against what a self-referral must give (the service's minimum data): the
+    # person's own words are enough, but not nothing.
     bad = admin.post(
         f"/referrals/{referral.pk}/resubmit/",
-        {"work_requested": "Support", "deliverable_within_length": "on", "consent_to_share": "on"},
+        {"work_requested": "", "deliverable_within_length": "on", "consent_to_share": "on"},
     )
-    assert rules.WORK_NOT_SPECIFIC in bad.content.decode()
+    assert "Say what they would like help with" in bad.content.decode()
     response = admin.post(
         f"/referrals/{referral.pk}/resubmit/",
         {
