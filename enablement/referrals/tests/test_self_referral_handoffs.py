@@ -14,7 +14,6 @@ from enablement.governance.models import AccessLogEntry, Event
 from enablement.notifications.models import OutboxMessage
 from enablement.notifications.services import deliver_outbox
 from enablement.people.models import Person
-from enablement.referrals import rules
 from enablement.referrals.models import Referral
 from enablement.referrals.tests.test_self_referral import FORM
 
