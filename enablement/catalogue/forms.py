@@ -130,6 +130,8 @@ def _int(label, required=True, help_text=""):
 class ServiceSettingsForm(forms.Form):
     referral_sources = forms.MultipleChoiceField(
         label="Who may refer",
+        help_text="Leave empty for a service reached only through a front door (a triage "
+        "panel or a hub) that hands referrals on",
         choices=ReferralSource.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,

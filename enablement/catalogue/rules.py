@@ -67,7 +67,9 @@ def settings_problems(v: Mapping[str, Any]) -> dict[str, str]:
         p["excluded_categories"] = "A category cannot be both accepted and excluded"
 
     sources = list(v.get("referral_sources") or [])
-    if not sources:
+    # A direct service with no sources of its own is reached only through a front door that
+    # hands referrals on (seed 001 §1: the autism "one front door"); a front door needs some.
+    if not sources and v.get("routing") != "direct":
         p["referral_sources"] = "Select at least one source the service accepts referrals from"
     if bool(v.get("self_referral_allowed")) != ("self" in sources):
         p["self_referral_allowed"] = (
@@ -305,6 +307,7 @@ def staffing_gaps(
     *,
     service_name: str,
     handed_on_from: Sequence[str] = (),
+    takes_referrals: bool = True,
 ) -> list[StaffingGap]:
     """Every role a service's path needs and no active member of staff holds, one gap per
     team (service-wide gaps have no team), each with a plain sentence for the service page.
@@ -318,7 +321,9 @@ def staffing_gaps(
     - a service others hand on to (`handed_on_from`: the names of the panels and hubs that
       do) needs one team with both a senior and a worker, since a senior allocates only to
       their own team's workers.
-    `teams` are the service's active teams; roles are those of active staff only.
+    `teams` are the service's active teams; roles are those of active staff only. A direct
+    service that takes no referrals of its own (`takes_referrals` False: reached only through
+    a front door, which validates and screens) needs no admin.
     """
     gaps: list[StaffingGap] = []
     if routing == "panel":
@@ -357,7 +362,8 @@ def staffing_gaps(
             )
         gaps += [g for t in hubs if (g := _team_gap(t, (SENIOR, WORKER), "hub"))]
     else:
-        gaps += [g for t in teams if (g := _team_gap(t, (ADMIN, SENIOR, WORKER), "team"))]
+        needed = (ADMIN, SENIOR, WORKER) if takes_referrals else (SENIOR, WORKER)
+        gaps += [g for t in teams if (g := _team_gap(t, needed, "team"))]
     if handed_on_from and not any({SENIOR, WORKER} <= t.roles for t in teams):
         senders = " and ".join(sorted(set(handed_on_from)))
         gaps.append(

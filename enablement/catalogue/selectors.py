@@ -107,6 +107,7 @@ def staffing_gaps(services: QuerySet[Service] | None = None) -> list[ServiceGaps
             by_service.get(s.pk, []),
             service_name=s.name,
             handed_on_from=handed_on_from.get(s.code, ()),
+            takes_referrals=bool(current[s.pk].referral_sources),
         )
         if gaps:
             found.append(ServiceGaps(service=s, gaps=gaps))

@@ -13,7 +13,7 @@ from django.utils import timezone
 from enablement.accounts.roles import ROLES, Role
 from enablement.catalogue.models import Resource, Service, Skill, StaffMember, Team
 from enablement.catalogue.services import service_create
-from enablement.demo.services import RESOURCES, SERVICES, SKILLS, TEAMS
+from enablement.demo.services import RESOURCES, SERVICES, SKILLS, TEAMS, UNSTAFFED_IN_DEMO
 from enablement.people.models import Carer, Person
 from enablement.people.services import carer_add, person_create
 
@@ -180,6 +180,14 @@ USERS = [
         "STR/Thanet and Dover",
         fte="0.80",
         job_title="STR worker",
+    ),
+    DemoUser(
+        "admin.str",
+        "Jordan",
+        "Admin",
+        Role.ADMIN,
+        "STR/Thanet and Dover",
+        job_title="STR admin, integrated mental health team",
     ),
     DemoUser(
         "senior.str",
@@ -366,7 +374,7 @@ PEOPLE = [
     ("Jo", "Pretend", 45, "ASS/Autism specialist support", "autism", "ME7 1AA", "Easy read", None),
     ("Kai", "Demo", 36, "STR/Thanet and Dover", "mental_health", "CT11 9AA", "", None),
     ("Lu", "Dummy", 58, "STR/Thanet and Dover", "mental_health", "CT17 9AA", "", None),
-    ("Max", "Fixture", 44, "STR/Maidstone and Malling", "mental_health", "ME16 8AA", "", None),
+    ("Max", "Fixture", 44, "STR/Thanet and Dover", "mental_health", "CT14 6AA", "", None),
     ("Nia", "Mock", 30, "BEP/Barnet West", "mental_health", "NW9 6RR", "", None),
     (
         "Oli",
@@ -428,7 +436,12 @@ def load_demo(*, now) -> dict:
         Team.objects.get_or_create(
             service=Service.objects.get(code=code),
             name=name,
-            defaults={"kind": kind, "area": area, "postcode_districts": districts},
+            defaults={
+                "kind": kind,
+                "area": area,
+                "postcode_districts": districts,
+                "active": (code, name) not in UNSTAFFED_IN_DEMO,
+            },
         )
     for code, name in SKILLS:
         Skill.objects.get_or_create(code=code, defaults={"name": name})
@@ -666,6 +679,9 @@ def _load_allocation_story(*, now, refer) -> int:
         ("Surrogate", kers_east, 6, ("autism-specialist",), False, False),
         ("Facsimile", kers_east, 2, (), False, False),
         ("Lookalike", kers_west, 12, ("autism-specialist",), False, False),
+        # Closed five months ago (below): a new KERS referral of Gus is refused until the
+        # 12 months have passed, with the date it can be considered (seed 000 §9).
+        ("Testcase", kers_west, 240, (), False, True),
     ]
     for family, team, days_ago, skills, joint, worker in story:
         at = now - timedelta(days=days_ago)
@@ -695,7 +711,14 @@ def _load_allocation_story(*, now, refer) -> int:
                 selectors.team_workers(team, on=when.date()),
             )[0]
             staff = StaffMember.objects.get(pk=first.worker.id)
-            allocate(referral=referral, worker=staff, actor=senior, now=when)
+            allocate(referral=referral, worker=staff, actor=seniors[team], now=when)
+    # Nothing closes an episode yet (the closure form comes with the enablement issue), so
+    # the demo's one finished enablement is closed here, as that action will record it.
+    from enablement.casework.models import Episode, EpisodeStatus
+
+    Episode.objects.filter(referral__person__family_name="Testcase").update(
+        status=EpisodeStatus.CLOSED, closed_at=now - timedelta(days=150)
+    )
     return len(story)
 
 

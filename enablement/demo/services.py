@@ -181,6 +181,14 @@ _AUTISM_SOURCES = {
     "re_referral_window_months": "seed 001 §15: only after 12 months",
 }
 
+# Seed 001 §1: one front door. The autism services take no referrals of their own: the panel
+# screens each one and hands it on, accepted.
+_THROUGH_FRONT_DOOR = {
+    "routing": "seed 001 §1: a destination of the front door",
+    "referral_sources": "seed 001 §1: one front door; referrals reach it only through the "
+    "autism panel",
+}
+
 AUTISM_SPECIALIST = {
     "code": "ASS",
     "name": "Autism specialist support",
@@ -188,8 +196,8 @@ AUTISM_SPECIALIST = {
     # A number reserved by Ofcom for drama: fictitious, like every detail of the demo.
     "contact_phone": "01632 960002",
     "description": "Autism specialist support workers, reached through the autism front door.",
-    "values": dict(_AUTISM_VALUES),
-    "sources": {**_AUTISM_SOURCES, "routing": "seed 001 §1: a destination of the front door"},
+    "values": {**_AUTISM_VALUES, "referral_sources": []},
+    "sources": {**_AUTISM_SOURCES, **_THROUGH_FRONT_DOOR},
 }
 
 KPS = {
@@ -199,8 +207,8 @@ KPS = {
     # A number reserved by Ofcom for drama: fictitious, like every detail of the demo.
     "contact_phone": "01632 960003",
     "description": "Enablement for autistic adults, reached through the autism front door.",
-    "values": dict(_AUTISM_VALUES),
-    "sources": {**_AUTISM_SOURCES, "routing": "seed 001 §1: a destination of the front door"},
+    "values": {**_AUTISM_VALUES, "referral_sources": []},
+    "sources": {**_AUTISM_SOURCES, **_THROUGH_FRONT_DOOR},
 }
 
 AUTISM_FRONT_DOOR = {
@@ -414,7 +422,7 @@ BARNET_NETWORK = {
     "Enablement Hubs assess at the Enhanced level.",
     "values": {
         **BEP["values"],
-        "referral_sources": ["agreed_organisation"],
+        "referral_sources": [],
         "self_referral_allowed": False,
         "routing": "direct",
         "levels": [],
@@ -428,8 +436,8 @@ BARNET_NETWORK = {
     "sources": {
         "routing": "seed 003 'Enhanced': requiring referral to the Network; the hubs hand it "
         "on, accepted, onto the Network's waiting list",
-        "referral_sources": "seed 003 names only the hubs as referrers to the Network; agreed "
-        "organisations referring directly is a demo assumption",
+        "referral_sources": "seed 003 LEH: the hubs are the 'single point of referral' for ALL "
+        "mental health social care referrals; the Network takes its referrals from them",
         "self_referral_allowed": "seed 003: the single point of referral is the hubs",
         "length_weeks": "seed 003 'Enhanced': a 'longer term programme' with no length given; "
         "26 weeks is a demo assumption",
@@ -489,6 +497,23 @@ TEAMS = [
     ),
     ("BEN", "Barnet Enablement Network", "service_wide", "Barnet (seed 003: the Network)", []),
 ]
+
+# Seed 004 §4(9) names nine STR teams; the demo staffs one. The others are kept, closed, so
+# no referral can reach a queue nobody reads (issue 10 item 9); opening one is a matter of
+# giving it staff and ticking "active" on its team page.
+UNSTAFFED_IN_DEMO = {
+    ("STR", name)
+    for name in (
+        "South West Kent",
+        "Dartford Gravesham and Swanley",
+        "Maidstone and Malling",
+        "West Kent Early Intervention Psychosis",
+        "Ashford and Shepway",
+        "Canterbury Coastal and Swale",
+        "East Kent Early Intervention Psychosis",
+        "East Kent Acute Services CRHT",
+    )
+}
 
 SKILLS = [
     ("autism-specialist", "Autism specialist"),

@@ -35,8 +35,14 @@ def destination_choices():
     out = []
     for service in Service.objects.filter(active=True).prefetch_related("teams"):
         settings = service.current_settings
+        if not settings.referral_sources:
+            continue  # reached only through a front door that hands referrals on
         if settings.routing == "direct":
-            out += [(f"team:{t.pk}", f"{service.name}: {t.name}") for t in service.teams.all()]
+            out += [
+                (f"team:{t.pk}", f"{service.name}: {t.name}")
+                for t in service.teams.all()
+                if t.active
+            ]
         else:
             out.append((f"service:{service.code}", f"{service.name} (single point of referral)"))
     return out

@@ -79,7 +79,7 @@ def test_plan_review_and_confirm_and_409_when_it_changed(client_for):
     stale = plan["reviewed"][1:]
     conflict = _post(client, f"{API}/teams/{team}/plan", {"reviewed": stale})
     assert conflict.status_code == 409
-    assert Episode.objects.count() == 3  # the demo's three, nothing added
+    assert Episode.objects.count() == 4  # the demo's four, nothing added
     done = _post(client, f"{API}/teams/{team}/plan", {"reviewed": plan["reviewed"]})
     assert done.status_code == 201
     assert [e["reference"] for e in done.json()] == [a["reference"] for a in plan["assignments"]]

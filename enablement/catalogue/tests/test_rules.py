@@ -34,7 +34,11 @@ def test_every_seed_service_is_valid(spec):
         ({"max_age": None}, "over_max_age_exception", "needs a maximum age"),
         ({"diagnosis_categories": []}, "diagnosis_categories", "at least one"),
         ({"excluded_categories": ["mental_health"]}, "excluded_categories", "both accepted"),
-        ({"referral_sources": []}, "referral_sources", "at least one source"),
+        (
+            {"referral_sources": [], "routing": "hub", "levels": ["brief"]},
+            "referral_sources",
+            "at least one source",
+        ),
         ({"self_referral_allowed": True}, "self_referral_allowed", "must match"),
         ({"screening_working_days": 0}, "screening_working_days", "1 working day"),
         ({"hold_timeout_working_days": None}, "hold_timeout_working_days", "needs a timeout"),
@@ -55,6 +59,11 @@ def test_bad_settings_are_refused_with_a_message(change, field, message):
     problems = rules.settings_problems({**KERS, **change})
     assert field in problems
     assert message in problems[field]
+
+
+def test_a_direct_service_may_take_referrals_only_through_a_front_door():
+    """Seed 001 §1: one front door; KPS and the specialist service take none of their own."""
+    assert "referral_sources" not in rules.settings_problems({**KERS, "referral_sources": []})
 
 
 BEP = next(s for s in SERVICES if s["code"] == "BEP")["values"]

@@ -48,9 +48,11 @@ def test_the_sysadmin_home_lists_every_gap_the_data_shows(demo, client_for):
     west = Team.objects.get(service__code="KERS", name="Kent West")
     assert f'<a class="govuk-link" href="/teams/{west.pk}/">{WEST_NO_WORKER}</a>' in page
     assert "Kent East has" not in page
-    # The demo's own gaps, whatever they are at the time, are listed with the rest: here,
-    # an STR team with nobody in it.
+    # Two services' gaps at once: an STR team whose admin has left too.
+    StaffMember.objects.filter(user__username="admin.str").update(active=False)
+    page = _page(client_for("sysadmin"), "/home/administration/")
     assert "Thanet and Dover has no admin: referrals to it cannot be validated" in page
+    assert WEST_NO_WORKER in page
 
 
 def test_a_panel_destination_with_no_senior_is_flagged_with_who_hands_on(demo, client_for):

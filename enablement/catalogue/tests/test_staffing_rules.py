@@ -193,3 +193,17 @@ def test_a_staffed_destination_is_not_flagged():
 
 def test_a_service_nobody_hands_on_to_needs_no_such_team():
     assert gaps("hub", [team("West", "hub", {"admin", "senior", "worker"})]) == []
+
+
+def test_a_service_reached_only_through_a_front_door_needs_no_admin():
+    """The autism services and the Network take no referrals of their own (seed 001 §1, seed
+    003): the front door validates and screens, so nobody there validates."""
+    no_admin = team("KPS Kent", "service_wide", roles={"senior", "worker"})
+    assert (
+        staffing_gaps(
+            "direct", [no_admin], service_name="KPS", handed_on_from=["AFD"], takes_referrals=False
+        )
+        == []
+    )
+    [gap] = staffing_gaps("direct", [no_admin], service_name="KPS", handed_on_from=["AFD"])
+    assert gap.missing == ("admin",)

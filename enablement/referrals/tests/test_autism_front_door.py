@@ -16,6 +16,7 @@ from enablement.allocation.selectors import waiting_list
 from enablement.casework.models import Episode
 from enablement.catalogue.models import Service, StaffMember, Team
 from enablement.demo.services import AUTISM_FRONT_DOOR
+from enablement.people.models import Person
 from enablement.referrals import rules, services
 from enablement.referrals.models import Referral
 from enablement.referrals.rules import Status
@@ -432,3 +433,20 @@ def test_the_forecast_counts_a_routed_referral_as_accepted_by_its_destination(in
     assert history(Service.objects.get(code="KPS"), today=later).accepted == 1
     # The front door accepts onto no list of its own.
     assert history(Service.objects.get(code="AFD"), today=later).accepted == 0
+
+
+def test_the_referral_form_offers_only_front_doors_and_staffed_teams(demo, client_for):
+    """Seed 001 §1: one front door, so KPS and the specialist service are not offered; seed
+    003: the Network takes its referrals from the hubs; and no team without staff is offered,
+    so no referral waits in a queue nobody reads (issue 10 items 4, 5 and 9)."""
+    ada = Person.objects.get(family_name="Sample")
+    page = client_for("referrer").get(f"/referrals/new/?person={ada.pk}").content.decode()
+    assert "Autism enablement front door (single point of referral)" in page
+    assert "Mental Health Support Time Recovery: Thanet and Dover" in page
+    for not_offered in (
+        "KPS autism enablement",
+        "Autism specialist support:",
+        "Barnet Enablement Network",
+        "Ashford and Shepway",
+    ):
+        assert not_offered not in page

@@ -117,7 +117,6 @@ def test_the_eleven_complex_features_of_seed_000_6_2():
     [
         (KERS, "community_mh_social_work", "mental_health"),
         (AFD, "social_work_team", "autism"),
-        (KPS, "social_work_team", "autism"),
         (STR, "integrated_mh_team", "mental_health"),
         (BEP, "gp", "mental_health"),
     ],

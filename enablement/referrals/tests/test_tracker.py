@@ -108,7 +108,7 @@ def test_the_default_view_is_every_visible_referral_oldest_first(client_for, use
     assert response.status_code == 200
     expected = Referral.objects.order_by("received_at", "pk")
     assert _refs(response) == [r.reference for r in expected]
-    assert len(expected) == 14  # the demo's referrals, the public one to match included
+    assert len(expected) == 15  # the demo's referrals, the public one to match included
     page = response.content.decode()
     assert "<caption" in page and 'scope="col"' in page and 'scope="row"' in page
     assert "govuk-table__cell--numeric" in page
@@ -406,7 +406,7 @@ def test_exports_over_the_limit_are_refused_with_a_message(client_for, monkeypat
     assert response.status_code == 302
     assert response["Location"] == "/referrals/?sort=reference"
     page = client.get(response["Location"]).content.decode()
-    assert "14 referrals match this filter, and an export holds at most 3" in page
+    assert "15 referrals match this filter, and an export holds at most 3" in page
     assert "/referrals/export/csv/" not in page  # no link to a download that would fail
     assert client.get(XLSX).status_code == 302
     assert client.get(CSV, {"service": Service.objects.get(code="AFD").pk}).status_code == 200
