@@ -68,6 +68,12 @@ def _display(name: str, value, field) -> str:
             if given
             else "Every source gives every item"
         )
+    if name == "level_destinations" and value:
+        names = dict(Service.objects.filter(code__in=value.values()).values_list("code", "name"))
+        levels = dict(ServiceLevel.choices)
+        return "; ".join(
+            f"{levels.get(level, level)}: {names.get(code, code)}" for level, code in value.items()
+        )
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, dict):

@@ -103,3 +103,9 @@ def test_the_settings_page_shows_the_problem_beside_the_field(demo, client_for):
     assert "There is no open service with the short code “NOPE”" in html
     assert 'id="id_level_destinations-error"' in html
     assert bep.settings_versions.count() == 1
+
+
+def test_the_service_page_names_the_level_and_the_service_in_words(demo, client_for):
+    page = client_for("pm.bep").get("/services/BEP/").content.decode()
+    assert "Enhanced: Barnet Enablement Network" in page
+    assert "enhanced: BEN" not in page
