@@ -94,12 +94,15 @@ class Walk:
     def status(self) -> Locator:
         return self.page.get_by_test_id("status")
 
-    def allocate_from_waiting_list(self, reference: str, team: str, worker: str) -> None:
-        """Follow the waiting list in the menu, open the referral's allocate page and
-        allocate it to the named worker."""
+    def allocate_from_waiting_list(
+        self, reference: str, team: str, worker: str, *, person: str, accepted: dt.date
+    ) -> None:
+        """Follow the waiting list in the menu, find the referral there, accepted on the day
+        given, open its allocate page and allocate it to the named worker."""
         self.menu("Waiting list", f"Waiting list: {team}")
         row = self.page.get_by_test_id("waiting-list").locator(f'tr[data-reference="{reference}"]')
-        expect(row).to_have_count(1)
+        expect(row).to_contain_text(person)
+        expect(row).to_contain_text(f"{accepted:%-d %b %Y}")
         self.go(row.get_by_role("link", name=ALLOCATE), "Allocate to a worker")
         choice = self.page.get_by_role("group", name="Allocate to").get_by_role(
             "radio", name=re.compile(rf"^{re.escape(worker)}:")
@@ -118,7 +121,9 @@ class Walk:
         assert status < 400, f"{page.url} answered {status}"
         expect(h1).to_have_count(1)
         if heading is not None:
-            expect(h1).to_have_text(heading)
+            problems = page.locator(".govuk-error-summary")
+            said = problems.inner_text() if problems.count() else "no error summary"
+            expect(h1, f"{page.url} is not {heading!r} ({said})").to_have_text(heading)
         assert h1.inner_text() not in BROKEN_PAGES, f"{page.url}: {h1.inner_text()}"
         assert_accessible(page)
         page.set_viewport_size(NARROW)
@@ -180,9 +185,7 @@ def _refer(walk: Walk, destination: str, source: str, assessed_on: dt.date, **an
 def _refer_from_home(walk: Walk, name: str, destination: str, source: str, **answers) -> str:
     """The referrer opens the person from their home page and refers them."""
     given = name.split()[0]
-    walk.go(
-        walk.page.get_by_role("main").get_by_role("link", name=name, exact=True), name
-    )
+    walk.go(walk.page.get_by_role("main").get_by_role("link", name=name, exact=True), name)
     walk.button(f"Refer {given} to a service", f"Refer {name}")
     assessed_on = timezone.localdate() - dt.timedelta(days=7)
     return _refer(walk, destination, source, assessed_on, **answers)
@@ -203,8 +206,9 @@ def _validate(walk: Walk, reference: str, *, asked_today: bool = False) -> None:
     expect(walk.page.get_by_role("alert")).to_contain_text(f"Referral {reference} validated")
 
 
-def _screen_and_accept(walk: Walk, reference: str, factors: int = 0) -> None:
-    """The senior screens from their queue: desktop check, the factors confirmed, accept."""
+def _screen_and_accept(walk: Walk, reference: str, factors: int = 0, reason: str = "") -> None:
+    """The senior screens from their queue: desktop check, the factors confirmed, accept
+    (with the reason, where eligibility needs their judgement)."""
     walk.open_referral(reference, walk.page.get_by_test_id("queue"))
     expect(walk.status()).to_have_text("Waiting for screening")
     walk.button("Screen", "Screen the referral")
@@ -215,6 +219,8 @@ def _screen_and_accept(walk: Walk, reference: str, factors: int = 0) -> None:
         for i in range(factors):
             walk.tick(boxes.nth(i))
     walk.tick(walk.page.get_by_role("group", name="Decision").get_by_label("Accept", exact=True))
+    if reason:
+        walk.page.get_by_label("Reason", exact=True).fill(reason)
     walk.button("Save", f"Referral {reference}")
     expect(walk.status()).to_have_text("Accepted")
 
@@ -246,7 +252,9 @@ def test_kers_from_referral_to_allocation(page: Page):
     # The KERS senior screens it (the six factors of seed 000 §5), accepts and allocates.
     walk.sign_in("senior.east", "Screening and allocation")
     _screen_and_accept(walk, reference, factors=6)
-    walk.allocate_from_waiting_list(reference, "Kent East", "Wren Worker")
+    walk.allocate_from_waiting_list(
+        reference, "Kent East", "Wren Worker", person="Ada Sample", accepted=timezone.localdate()
+    )
     walk.sign_out()
 
     # The referrer's inbox has a message for each step, the newest linking to the referral.
@@ -261,4 +269,220 @@ def test_kers_from_referral_to_allocation(page: Page):
     walk.go(messages.first.get_by_role("link"), f"Referral {reference}")
     expect(walk.status()).to_have_text("Allocated to a worker")
     expect(page.get_by_test_id("allocated-to")).to_contain_text("Wren Worker")
+    walk.report()
+
+
+def _record_a_person(walk: Walk, given: str, family: str, postcode: str, diagnosis: str) -> None:
+    """From their home page, the user records a new person and lands on the person's page."""
+    page = walk.page
+    walk.go(walk.main().get_by_role("button", name="Record a person"), "Record a person")
+    page.get_by_label("First name", exact=True).fill(given)
+    page.get_by_label("Last name", exact=True).fill(family)
+    _fill_date(page, "Date of birth", dt.date(1994, 5, 17))
+    page.get_by_label("Postcode (optional)").fill(postcode)
+    walk.tick(
+        page.get_by_role("group", name="Primary diagnosis category").get_by_label(
+            diagnosis, exact=True
+        )
+    )
+    walk.button("Save", f"{given} {family}")
+    # Back home, where the person they recorded is listed.
+    walk.menu("Home", "My referrals")
+
+
+@pytest.mark.browser
+def test_autism_front_door_from_referral_to_allocation_at_kps(page: Page):
+    walk = Walk(page, "Autism front door (seed 001) to KPS")
+    today = timezone.localdate()
+
+    # The referrer records an autistic Kent person and refers them to the single point of
+    # referral (seed 001 §1), as a social work team.
+    walk.sign_in("referrer", "My referrals")
+    _record_a_person(walk, "Ori", "Autistest", "CT2 7NZ", "Autism")
+    afd = _refer_from_home(
+        walk,
+        "Ori Autistest",
+        "Autism enablement front door (single point of referral)",
+        "Social work team",
+        work="Travel alone by train to the college course and keep a weekly routine",
+        outcomes="Goes to college alone three days a week by week 14",
+    )
+    walk.sign_out()
+
+    # The front door's admin validates it; it goes to the panel.
+    walk.sign_in("admin.autism", "Validation queue and tracker")
+    _validate(walk, afd)
+    walk.sign_out()
+
+    # The panel screens it (desktop check, appropriate factors, 16 weeks) and routes to KPS.
+    walk.sign_in("senior.autism", "Screening and allocation")
+    walk.open_referral(afd, page.get_by_test_id("queue"))
+    expect(walk.status()).to_have_text("In triage")
+    walk.button("Record the panel's decision", "Panel screening and decision")
+    walk.tick(page.get_by_label(DESKTOP_CHECK, exact=True))
+    # the five factors of seed 001 §6 that indicate enablement is appropriate
+    factors = page.locator("fieldset").filter(
+        has=page.locator("legend", has_text="Factors that show enablement is appropriate")
+    )
+    expect(factors.get_by_role("checkbox")).to_have_count(5)
+    for i in range(5):
+        walk.tick(factors.get_by_role("checkbox").nth(i))
+    walk.tick(page.get_by_label("The person's needs can be met safely within 16 weeks"))
+    walk.tick(page.get_by_label("KPS autism enablement: KPS Kent", exact=True))
+    page.get_by_label("Reason for the panel's decision", exact=True).fill(
+        "Travel and routine goals KPS can meet safely in 16 weeks"
+    )
+    walk.button("Route", f"Referral {afd}")
+    expect(walk.status()).to_have_text("Routed to another service")
+
+    # The panel opens the referral it routed, from its own referral's page.
+    routed = walk.main().get_by_role("link", name=re.compile(r"^KPS-\d{6}$"))
+    kps = routed.inner_text()
+    walk.go(routed, f"Referral {kps}")
+    expect(walk.status()).to_have_text("Accepted")
+    handed_on = page.get_by_test_id("handed-on")
+    expect(handed_on).to_contain_text(
+        f"Screened and accepted by Autism enablement front door on {today:%-d %B %Y}"
+    )
+    expect(handed_on).to_contain_text("nothing to validate or screen again")
+    walk.sign_out()
+
+    # The KPS senior finds it accepted on the waiting list, with nothing to validate or
+    # screen, and allocates it to the KPS worker.
+    walk.sign_in("senior.kps", "Screening and allocation")
+    expect(page.get_by_test_id("queue")).not_to_contain_text(kps)
+    walk.allocate_from_waiting_list(
+        kps, "KPS Kent", "Drew Worker", person="Ori Autistest", accepted=today
+    )
+    walk.report()
+
+
+@pytest.mark.browser
+def test_str_from_referral_to_allocation(page: Page):
+    walk = Walk(page, "STR (seed 004), Thanet and Dover")
+
+    # The referrer refers Bo Specimen (Dover), whom they recorded, from the integrated
+    # mental-health team.
+    walk.sign_in("referrer", "My referrals")
+    reference = _refer_from_home(
+        walk,
+        "Bo Specimen",
+        "Mental Health Support Time Recovery: Thanet and Dover",
+        "Integrated mental-health team",
+        work="Get back to the Saturday five-a-side and manage a weekly budget",
+        outcomes="Plays on Saturdays and pays bills on time by week 6",
+    )
+    walk.sign_out()
+
+    # The STR admin validates; the senior STR worker screens, accepts and allocates.
+    walk.sign_in("admin.str", "Validation queue and tracker")
+    _validate(walk, reference)
+    walk.sign_out()
+    walk.sign_in("senior.str", "Screening and allocation")
+    _screen_and_accept(walk, reference)
+    walk.allocate_from_waiting_list(
+        reference,
+        "Thanet and Dover",
+        "Logan Worker",
+        person="Bo Specimen",
+        accepted=timezone.localdate(),
+    )
+    # The tracker shows it allocated to the worker.
+    walk.menu("Referrals", "Referral tracker")
+    walk.open_referral(reference, page.get_by_test_id("tracker"))
+    expect(walk.status()).to_have_text("Allocated to a worker")
+    expect(page.get_by_test_id("allocated-to")).to_contain_text("Logan Worker")
+    walk.report()
+
+
+PREVENTATIVE = "Preventative support: the hub assessment found needs the Brief plan meets"
+
+
+def _self_refer_to_barnet(walk: Walk, given: str, family: str, postcode: str) -> str:
+    """The person asks for help themself through the public form; return the reference."""
+    page = walk.page
+    walk.start("/self-referral/", "Ask for enablement support")
+    walk.tick(page.get_by_label(re.compile(r"^Barnet Enablement Pathway: Brief \(up to")))
+    walk.tick(page.get_by_label("I am asking for help for myself", exact=True))
+    page.get_by_label("First name of the person who needs help", exact=True).fill(given)
+    page.get_by_label("Last name", exact=True).fill(family)
+    _fill_date(page, "Their date of birth", dt.date(1988, 2, 29))
+    page.get_by_label("Postcode", exact=True).fill(postcode)
+    walk.tick(page.get_by_label("By phone", exact=True))
+    page.get_by_label("Phone number", exact=True).fill("07700 900321")
+    walk.tick(
+        page.get_by_role(
+            "group", name="Have they been told they have a mental health condition?"
+        ).get_by_label("Yes", exact=True)
+    )
+    page.get_by_label("What would you like help with?", exact=True).fill(
+        "Getting out of the flat to meet people, and back to the Thursday walking group"
+    )
+    walk.tick(page.get_by_label(re.compile(r"^I understand this is short-term support")))
+    walk.tick(page.get_by_label(re.compile(r"^I agree that the service may use these")))
+    walk.button("Send", "Request sent")
+    return page.get_by_test_id("reference").inner_text()
+
+
+def _match_as_new_and_validate(walk: Walk, reference: str, *, without_nhs: bool = False) -> None:
+    """The hub admin opens the public referral from their queue, records the person as new
+    (none of the possible matches is them) and validates it for the hub assessment."""
+    page = walk.page
+    walk.open_referral(reference, page.get_by_test_id("queue"))
+    walk.go(
+        walk.main().get_by_role("button", name="Match the person to a record"),
+        "Match the person to a record",
+    )
+    walk.tick(page.get_by_label("None of these: record them as a new person", exact=True))
+    if without_nhs:
+        walk.tick(page.get_by_label("Record them without the NHS number given on the form"))
+    walk.button("Save", f"Referral {reference}")
+    expect(page.get_by_role("alert")).to_contain_text(f"Referral {reference} matched")
+    walk.button("Validate", f"Referral {reference}")
+    expect(walk.status()).to_have_text("In triage")
+
+
+def _assess(walk: Walk, reference: str, level: str, reason: str, hub: str | None = None):
+    """A hub assessor finds the referral in the tracker and records the hub assessment."""
+    page = walk.page
+    walk.menu("Referrals", "Referral tracker")
+    walk.open_referral(reference, page.get_by_test_id("tracker"))
+    walk.button("Record the hub assessment", "Hub assessment")
+    walk.tick(page.get_by_role("group", name="Level").get_by_label(level, exact=True))
+    if hub:
+        walk.pick(page.get_by_label("Hub", exact=True), hub)
+    page.get_by_label("Assessment summary and the reason for the level", exact=True).fill(reason)
+    walk.button("Save the assessment")
+
+
+@pytest.mark.browser
+def test_barnet_self_referral_assessed_brief_to_its_hub_and_allocated(page: Page):
+    walk = Walk(page, "Barnet (seed 003): self-referral, Brief, Barnet West")
+
+    # A person in NW9 asks for help through the public form.
+    reference = _self_refer_to_barnet(walk, "Nell", "Selfref", "NW9 5AB")
+
+    # The hub admin matches them (a new person) and validates it for the hub assessment.
+    walk.sign_in("admin.bep", "Validation queue and tracker")
+    _match_as_new_and_validate(walk, reference)
+    walk.sign_out()
+
+    # A Barnet West assessor assesses it at Brief, to Barnet West (the person's hub).
+    walk.sign_in("worker.bep", "My caseload")
+    _assess(walk, reference, "Brief", "Brief: the walking group and meeting people", "Barnet West")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Referral {reference}")
+    expect(walk.status()).to_have_text("Waiting for screening")
+    walk.sign_out()
+
+    # The Barnet West team leader screens, accepts and allocates to the assessor.
+    walk.sign_in("senior.bep.west", "Screening and allocation")
+    # A self-referral records no Care Act assessment: the team leader says why they accept.
+    _screen_and_accept(walk, reference, reason=PREVENTATIVE)
+    walk.allocate_from_waiting_list(
+        reference,
+        "Barnet West",
+        "Taylor Worker",
+        person="Nell Selfref",
+        accepted=timezone.localdate(),
+    )
     walk.report()
