@@ -15,7 +15,10 @@ from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
 from browser_tests.conftest import assert_accessible
+from enablement.casework.models import EpisodeStatus
+from enablement.catalogue import vocab
 from enablement.demo.loader import DEMO_PASSWORD
+from enablement.referrals.rules import COMPLEX_FEATURES, RiskArea, Status
 
 DESKTOP = {"width": 1280, "height": 720}
 NARROW = {"width": 320, "height": 800}
@@ -30,6 +33,31 @@ RISK_AREAS = (
 )
 FACE_TO_FACE = "Was the person's eligibility (social care needs) assessment face to face?"
 FACTORS = "Which of the factors that indicate the referral is appropriate do you confirm?"
+# The codes behind the words (those with an underscore, which no English word has): a page
+# that shows one shows a code instead of its label.
+RAW_CODES = re.compile(
+    r"\b("
+    + "|".join(
+        sorted(
+            {
+                str(code)
+                for choices in (
+                    vocab.ReferralSource,
+                    vocab.DiagnosisCategory,
+                    vocab.NeedsBasis,
+                    vocab.TeamKind,
+                    EpisodeStatus,
+                    RiskArea,
+                    Status,
+                )
+                for code in (c.value for c in choices)
+                if "_" in str(code)
+            }
+            | {code for code, _ in COMPLEX_FEATURES if "_" in code}
+        )
+    )
+    + r")\b"
+)
 ALLOCATE = re.compile(r"^[A-Z]+-\d{6}\s*: allocate$")
 
 
@@ -125,6 +153,8 @@ class Walk:
             said = problems.inner_text() if problems.count() else "no error summary"
             expect(h1, f"{page.url} is not {heading!r} ({said})").to_have_text(heading)
         assert h1.inner_text() not in BROKEN_PAGES, f"{page.url}: {h1.inner_text()}"
+        raw = RAW_CODES.findall(page.get_by_role("main").inner_text())
+        assert not raw, f"{page.url} shows codes instead of words: {sorted(set(raw))}"
         assert_accessible(page)
         page.set_viewport_size(NARROW)
         widths = page.evaluate(
@@ -483,6 +513,97 @@ def test_barnet_self_referral_assessed_brief_to_its_hub_and_allocated(page: Page
         "Barnet West",
         "Taylor Worker",
         person="Nell Selfref",
+        accepted=timezone.localdate(),
+    )
+    walk.report()
+
+
+@pytest.mark.browser
+def test_barnet_gp_referral_with_minimum_data_assessed_enhanced_to_the_network(page: Page):
+    walk = Walk(page, "Barnet (seed 003): GP minimum data, Enhanced, the Network")
+
+    # The referrer, for a GP, records a Barnet person and refers them with the basic minimum
+    # (no named social worker, no risk information: the hub assessment gathers the rest).
+    walk.sign_in("referrer", "My referrals")
+    _record_a_person(walk, "Gil", "Gpref", "NW4 3AA", "Mental health")
+    walk.go(walk.main().get_by_role("link", name="Gil Gpref", exact=True), "Gil Gpref")
+    walk.button("Refer Gil to a service", "Refer Gil Gpref")
+    walk.pick(
+        page.get_by_label("Refer to", exact=True),
+        "Barnet Enablement Pathway: Brief (single point of referral)",
+    )
+    walk.pick(page.get_by_label("Who is making the referral", exact=True), "GP")
+    for label in (
+        "Enablement or preventative work has been identified as a need",
+        "The person agrees to their information being shared",
+    ):
+        walk.tick(page.get_by_label(label, exact=True))
+    page.get_by_label("The enablement work asked for", exact=True).fill(
+        "Rebuild a weekly routine after a long admission, starting with the Monday library group"
+    )
+    walk.button("Submit referral", re.compile(r"^Referral BEP-\d{6}$"))
+    reference = page.get_by_role("heading", level=1).inner_text().removeprefix("Referral ")
+    expect(walk.status()).to_have_text("Submitted")
+    walk.sign_out()
+
+    # The hub admin validates it for the hub assessment.
+    walk.sign_in("admin.bep", "Validation queue and tracker")
+    _validate(walk, reference)
+    expect(walk.status()).to_have_text("In triage")
+    walk.sign_out()
+
+    # The assessor assesses it at Enhanced: it goes to the Network, accepted today.
+    walk.sign_in("worker.bep", "My caseload")
+    _assess(walk, reference, "Enhanced", "Needs the Network's longer programme with peer support")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Referral {reference}")
+    expect(walk.status()).to_have_text("Routed to another service")
+    network = walk.main().get_by_role("link", name=re.compile(r"^BEN-\d{6}$"))
+    ben = network.inner_text()
+    walk.go(network, f"Referral {ben}")  # the assessor's link to it opens
+    expect(walk.status()).to_have_text("Accepted")
+    walk.sign_out()
+
+    # The Network's team leader allocates it from the Network's waiting list.
+    walk.sign_in("senior.ben", "Screening and allocation")
+    walk.allocate_from_waiting_list(
+        ben,
+        "Barnet Enablement Network",
+        "Frankie Worker",
+        person="Gil Gpref",
+        accepted=timezone.localdate(),
+    )
+    walk.report()
+
+
+@pytest.mark.browser
+def test_barnet_assessor_sends_a_referral_to_another_hub_which_allocates_it(page: Page):
+    walk = Walk(page, "Barnet (seed 003): the demo's self-referral, Brief, Barnet North")
+
+    # The hub admin matches the demo's public self-referral (EN5, Barnet North): the NHS
+    # number given is Ada Sample's in Kent, so they record a new person without it.
+    walk.sign_in("admin.bep", "Validation queue and tracker")
+    queue = page.get_by_test_id("queue")
+    row = queue.get_by_role("row").filter(has_text="Ada Sampel (not yet matched)")
+    reference = row.get_by_role("link").inner_text()
+    _match_as_new_and_validate(walk, reference, without_nhs=True)
+    walk.sign_out()
+
+    # A Barnet West assessor assesses it at Brief into Barnet North, whose referrals they
+    # do not see: they land on a page that opens, saying where it went.
+    walk.sign_in("worker.bep", "My caseload")
+    _assess(walk, reference, "Brief", "Brief: volunteering at the food bank", "Barnet North")
+    expect(page.get_by_role("alert")).to_contain_text(f"Referral {reference} assessed at Brief")
+    expect(page.get_by_role("alert")).to_contain_text("Barnet North")
+    walk.sign_out()
+
+    # Barnet North's team leader screens it, accepts it and allocates it to their worker.
+    walk.sign_in("senior.bep", "Screening and allocation")
+    _screen_and_accept(walk, reference, reason=PREVENTATIVE)
+    walk.allocate_from_waiting_list(
+        reference,
+        "Barnet North",
+        "Casey Worker",
+        person="Ada Sampel",
         accepted=timezone.localdate(),
     )
     walk.report()
