@@ -241,7 +241,10 @@ class ReturnForm(forms.Form):
     note = long_text_field(label="Note for the referrer (optional)", required=False)
 
 
-class ScreeningForm(forms.Form):
+class _ScreeningToolForm(forms.Form):
+    """What every screening records, a service's senior's or a front door's panel's: the
+    desktop check and the risk screening tool (seed 000 §7, seed 001 §10)."""
+
     desktop_check_complete = forms.BooleanField(
         label="Desktop check done: the referral is fully and correctly completed", required=False
     )
@@ -252,6 +255,9 @@ class ScreeningForm(forms.Form):
         required=False,
     )
     risk_notes = long_text_field(label="Notes on risk (optional)", required=False)
+
+
+class ScreeningForm(_ScreeningToolForm):
     not_appropriate = forms.MultipleChoiceField(
         label="Reasons the service would not be appropriate",
         required=False,
@@ -312,22 +318,11 @@ class AnswerForm(forms.Form):
     )
 
 
-class RouteForm(forms.Form):
+class RouteForm(_ScreeningToolForm):
     """The panel's screening and decision in one form (seed 001 §10): the desktop check,
     the risk screening tool, the service's factors, whether the needs can be met safely
     within its length, then where the referral goes."""
 
-    desktop_check_complete = forms.BooleanField(
-        label="Desktop check done: the referral is fully and correctly completed",
-        required=False,
-    )
-    complex_features = forms.MultipleChoiceField(
-        label="Risk screening tool: complex-case features present",
-        choices=COMPLEX_FEATURES,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    risk_notes = long_text_field(label="Notes on risk (optional)", required=False)
     appropriate_factors = forms.MultipleChoiceField(
         label="Factors that show enablement is appropriate",
         required=False,
@@ -362,7 +357,8 @@ class RouteForm(forms.Form):
             service = Service.objects.filter(code=code).first()
             if service:
                 choices += [
-                    (f"team:{t.pk}", f"{service.name}: {t.name}") for t in service.teams.all()
+                    (f"team:{t.pk}", f"{service.name}: {t.name}")
+                    for t in service.teams.filter(active=True)
                 ]
         self.fields["destination"].choices = [*choices, ("outside", "An outside service")]
         self.fields[
