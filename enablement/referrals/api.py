@@ -260,7 +260,7 @@ class ReferralOut(ReferralSummary):
 
     @staticmethod
     def resolve_case_system_step(obj):
-        return obj.service_settings.case_system_step
+        return obj.has_case_system_step
 
     @staticmethod
     def resolve_status_label(obj):

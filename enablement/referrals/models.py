@@ -125,6 +125,13 @@ class Referral(models.Model):
         return self.reference
 
     @property
+    def has_case_system_step(self) -> bool:
+        """The admin's case-system step (seed 000 process overview) is part of validation. A
+        referral a front door handed on was validated there, and reaches the service
+        accepted: the step is not asked of it."""
+        return self.service_settings.case_system_step and self.routed_from_id is None
+
+    @property
     def awaiting_match(self) -> bool:
         return self.person_id is None
 

@@ -573,7 +573,7 @@ def confirm_case_system(
     with transaction.atomic():
         referral = _locked(referral)
         problem = rules.case_system_confirmation_problem(
-            step=referral.service_settings.case_system_step,
+            step=referral.has_case_system_step,
             requested_on=referral.case_system_requested_on,
             confirmed_already=referral.case_system_confirmed_on,
             confirmed_on=confirmed_on,

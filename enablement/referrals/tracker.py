@@ -204,7 +204,8 @@ class ScreeningClock:
     def __call__(self, referral) -> Row:
         due, overdue = self.due(referral.status, referral.received_at, referral.service_settings_id)
         case_system = rules.case_system_status(
-            self.case_system_step(referral.service_settings_id),
+            # A referral a front door handed on was validated there: no step here.
+            self.case_system_step(referral.service_settings_id) and referral.routed_from_id is None,
             referral.case_system_requested_on,
             referral.case_system_confirmed_on,
         )

@@ -121,7 +121,7 @@ def referral_detail(request, pk):
 def _case_system_context(request, referral) -> dict:
     """The admin's case-system step, where the referral's settings have it (seed 000
     process overview): where it stands, and whether this user may record its confirmation."""
-    step = referral.service_settings.case_system_step
+    step = referral.has_case_system_step
     return {
         "case_system": rules.case_system_status(
             step, referral.case_system_requested_on, referral.case_system_confirmed_on
@@ -257,7 +257,7 @@ def validate_referral(request, pk):
 def confirm_case_system(request, pk):
     """The admin records the day the case system confirmed the step they asked for."""
     referral = _referral_for(request, pk, "validate")
-    if not referral.service_settings.case_system_step:
+    if not referral.has_case_system_step:
         raise Http404
     return _action_page(
         request,

@@ -153,6 +153,15 @@ def test_a_routed_referral_waits_at_the_destination_accepted_at_the_panels_date(
         # The destination's senior sees no panel referral they may not open.
         assert f"/referrals/{in_triage.pk}/" not in page
         assert "Not eligible" not in page
+        # KERS's admin asks for the case system at validation; a handed-on referral was
+        # validated at the front door, so nobody is left a "not yet asked" to act on.
+        assert "Not yet asked" not in page
+        assert client_for("admin.east").get(
+            f"/referrals/{created.pk}/case-system/"
+        ).status_code in (
+            403,
+            404,
+        )
         # Someone at the destination can allocate it: the senior, to a worker with room.
         allocate = client_for(senior).get(f"/allocation/referrals/{created.pk}/")
         assert allocate.status_code == 200
