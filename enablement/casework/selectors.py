@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
-from enablement.casework.models import Episode, EpisodeStatus
+from enablement.casework.models import OPEN_EPISODE_STATUSES, Episode, EpisodeStatus
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,21 @@ def _closed(person_id: int, service_codes: Iterable[str]):
         service__code__in=list(service_codes),
         status=EpisodeStatus.CLOSED,
         closed_at__isnull=False,
+    )
+
+
+def open_enablement(person_id: int | None, service_codes: Iterable[str]) -> Episode | None:
+    """The person's enablement with the service that has not ended, if any."""
+    if person_id is None:
+        return None
+    return (
+        Episode.objects.filter(
+            person_id=person_id,
+            service__code__in=list(service_codes),
+            status__in=OPEN_EPISODE_STATUSES,
+        )
+        .select_related("service")
+        .first()
     )
 
 

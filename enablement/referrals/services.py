@@ -296,6 +296,21 @@ def submit_referral(
         raise ValidationError({"team": f"{team.name} is not a team of {service.name}"})
     if team is None and settings.routing == "direct":
         raise ValidationError({"team": "Select the team whose area the person lives in"})
+    if team is not None and not team.active:
+        raise ValidationError({"team": f"{team.name} is not taking referrals: choose another team"})
+    current = casework_selectors.open_enablement(
+        person.pk if person is not None else None,
+        selectors.re_referral_services(service, settings),
+    )
+    if current is not None:
+        # Seed 000 §9: a further enablement is considered only after one has finished.
+        raise ValidationError(
+            {
+                "__all__": f"{person.full_name} is already being supported by "
+                f"{current.service.name}, allocated on {current.allocated_at:%-d %B %Y}: "
+                "a new referral can be made once that enablement has ended"
+            }
+        )
     values = values | previous_end(
         service=service,
         settings=settings,

@@ -285,22 +285,19 @@ def test_the_autism_front_door_counts_an_enablement_with_a_service_it_routes_to(
 
 
 def test_resubmission_inside_the_window_is_refused(ada, kers_east, user_for, submit):
-    # Referred while the last enablement was still open; it closed before the correction.
-    episode = _past_enablement(
-        ada,
-        kers_east,
-        worker=user_for("worker").staff,
-        allocated_at=_at(2026, 1, 5),
-        closed_at=_at(2026, 4, 20),
-    )
-    Episode.objects.filter(pk=episode.pk).update(status=EpisodeStatus.ACTIVE, closed_at=None)
+    # An enablement on another referral of hers (in flight at the same time) closed before
+    # the correction: the correction is judged on it.
     referral = submit(_at(2026, 4, 2))
     admin = user_for("admin")
     services.return_referral(
         referral=referral, missing=["work_specific"], note="", actor=admin, now=_at(2026, 4, 3)
     )
-    Episode.objects.filter(pk=episode.pk).update(
-        status=EpisodeStatus.CLOSED, closed_at=_at(2026, 4, 20)
+    _past_enablement(
+        ada,
+        kers_east,
+        worker=user_for("worker").staff,
+        allocated_at=_at(2026, 1, 5),
+        closed_at=_at(2026, 4, 20),
     )
     errors = _refused(
         lambda: services.resubmit_referral(
@@ -343,18 +340,14 @@ def test_resubmission_keeps_a_typed_date_as_typed(submit, user_for):
 
 
 def test_a_screener_cannot_accept_a_referral_inside_the_window(ada, kers_east, user_for, submit):
-    # Referred while the person was still in enablement; the episode closed a week later.
-    episode = _past_enablement(
+    # An enablement on another referral of hers closed a week after this one was made.
+    referral = submit(_at(2026, 4, 2))
+    _past_enablement(
         ada,
         kers_east,
         worker=user_for("worker").staff,
         allocated_at=_at(2026, 1, 5),
         closed_at=_at(2026, 4, 9),
-    )
-    Episode.objects.filter(pk=episode.pk).update(status=EpisodeStatus.ACTIVE, closed_at=None)
-    referral = submit(_at(2026, 4, 2))
-    Episode.objects.filter(pk=episode.pk).update(
-        status=EpisodeStatus.CLOSED, closed_at=_at(2026, 4, 9)
     )
     services.validate_referral(
         referral=referral,
@@ -510,3 +503,45 @@ def test_a_previous_episode_of_another_team_is_shown_without_its_referral(
     assert f"{west.referral.reference} (a referral you cannot open)" in page
     assert "Accepted in Kent West" not in page
     assert f'href="/referrals/{west.referral.pk}/"' not in page
+
+
+def test_a_person_still_in_an_enablement_of_the_service_is_not_referred_again(
+    ada, kers_east, user_for, submit
+):
+    """Seed 000 §9: a further enablement is considered once one has finished; while it runs,
+    a second referral is refused, saying why and since when."""
+    current = _past_enablement(
+        ada,
+        kers_east,
+        worker=user_for("worker").staff,
+        allocated_at=timezone.now() - dt.timedelta(days=20),
+        closed_at=None,
+    )
+    Episode.objects.filter(pk=current.pk).update(status=EpisodeStatus.ACTIVE)
+    errors = _refused(lambda: submit(timezone.now()))
+    [message] = errors["__all__"]
+    assert "already being supported by Kent Enablement and Recovery Service" in message
+    assert "once that enablement has ended" in message
+    Episode.objects.filter(pk=current.pk).update(
+        status=EpisodeStatus.CLOSED, closed_at=timezone.now() - dt.timedelta(days=400)
+    )
+    assert submit(timezone.now(), changed_needs_statement="Lost her job and her housing since")
+
+
+def test_a_closed_team_takes_no_referrals(demo, ada, user_for):
+    closed = Team.objects.get(service__code="STR", name="Ashford and Shepway")
+    assert not closed.active
+    referrer = user_for("referrer")
+    errors = _refused(
+        lambda: services.submit_referral(
+            service=closed.service,
+            team=closed,
+            person=ada,
+            values=_values(referrer, source="integrated_mh_team"),
+            risks=_risks(timezone.localdate()),
+            referrer=referrer,
+            actor=referrer,
+            now=timezone.now(),
+        )
+    )
+    assert errors["team"] == ["Ashford and Shepway is not taking referrals: choose another team"]
