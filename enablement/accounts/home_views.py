@@ -45,10 +45,16 @@ def worker(request):
             .order_by("allocated_at")
         )
         reads.shown_referrals(e.referral for e in episodes)
+    from enablement.referrals.rules import Status
+
+    # A hub's workers do the hub assessment (seed 003 LEH): its queue is theirs too.
+    hub = team is not None and team.service.current_settings.routing == "hub"
+    queue = _queue(request.user, Status.IN_TRIAGE) if hub else None
     return render(
         request,
         "home/worker.html",
         {
+            "queue": queue,
             "staff": staff,
             "team": team,
             "capacity": capacity,

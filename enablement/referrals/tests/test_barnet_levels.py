@@ -394,3 +394,15 @@ def test_every_hub_and_the_network_have_the_people_their_path_needs(demo):
         assert {s.job_title for s in seniors} == {"Consultant social worker"}, hub.name
     network = Team.objects.get(service__code="BEN")
     assert {Role.ADMIN, Role.SENIOR, Role.WORKER} <= roles_of(network)
+
+
+def test_a_hub_worker_finds_referrals_to_assess_on_their_home_page(in_triage, client_for):
+    """Seed 003 LEH: the hubs assess every referral from the single point of referral; the
+    hub worker who does it sees them waiting on their own home page, not only in the
+    tracker. A worker of a direct service sees no such queue."""
+    referral = in_triage()
+    home = client_for("worker.bep").get("/home/caseload/").content.decode()
+    assert "Waiting for the hub assessment" in home
+    assert f"/referrals/{referral.pk}/" in home
+    kers = client_for("worker.east").get("/home/caseload/").content.decode()
+    assert "Waiting for the hub assessment" not in kers
