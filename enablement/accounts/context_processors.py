@@ -83,7 +83,7 @@ def nav_items_for(user, path: str) -> list[dict]:
             continue
         url = reverse(name)
         matches = path == url if url == "/" else path.startswith(url)
-        items.append({"label": label, "url": url, "current": matches})
+        items.append({"label": label, "url": url, "current": matches, "name": name})
     # One section is current: the longest match, so /allocation/forecast/ is the forecast
     # and not also the waiting list at /allocation/.
     best = max((i for i in items if i["current"]), key=lambda i: len(i["url"]), default=None)
@@ -92,10 +92,21 @@ def nav_items_for(user, path: str) -> list[dict]:
     return items
 
 
+def _unread(user) -> int:
+    from enablement.notifications.models import Notification
+
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
 def navigation(request):
     user = request.user
+    items = nav_items_for(user, request.path)
+    for item in items:
+        # The inbox says how many messages wait unread, so nobody has to open it to know.
+        if item["name"] == "notifications:inbox":
+            item["count"] = _unread(user)
     return {
         "service_name": settings.ENABLEMENT_SERVICE_NAME,
-        "nav_items": nav_items_for(user, request.path),
+        "nav_items": items,
         "user_role_label": user.role_label if user.is_authenticated else "",
     }

@@ -722,6 +722,19 @@ def _load_allocation_story(*, now, refer) -> int:
     return len(story)
 
 
+def more_sign_ins() -> list[tuple[str, str]]:
+    """(what they do, username) for every other demo user, so each path of each seed service
+    can be walked by someone `make run` names."""
+    firsts = {username for _, username in sign_in_list()}
+    out = []
+    for spec in USERS:
+        if spec.username in firsts:
+            continue
+        where = f", {spec.team.split('/', 1)[1]}" if spec.team else ""
+        out.append((f"{spec.job_title or ROLES[spec.role].label}{where}", spec.username))
+    return out
+
+
 def sign_in_list() -> list[tuple[str, str]]:
     """(role label, username) for the first demo user of each role."""
     seen, out = set(), []

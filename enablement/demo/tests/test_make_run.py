@@ -96,6 +96,11 @@ def test_make_run_serves_sign_in_and_is_safe_to_run_again(tmp_path):
         "sysadmin",
     ):
         assert re.search(rf"\s{re.escape(username)}\n", out), username
+    # Every demo user, so each seed service's path can be walked (issue 12 item 7).
+    from enablement.demo.loader import USERS
+
+    for spec in USERS:
+        assert re.search(rf"\s{re.escape(spec.username)}\n", out), spec.username
     assert "enablement-demo" in out
 
     db = tmp_path / "enablement.sqlite3"

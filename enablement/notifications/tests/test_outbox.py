@@ -293,3 +293,18 @@ def test_inbox_tags_new_messages_once_then_they_are_read(message, client_for):
     message.notification.refresh_from_db()
     assert message.notification.read_at is not None
     assert not tagged.search(client.get("/inbox/").content.decode())
+
+
+def test_the_menu_says_how_many_messages_wait_unread(demo, client_for, user_for):
+    """Issue 12 item 5: the inbox shows an unread count in the navigation."""
+    from enablement.notifications.models import Notification
+
+    user = user_for("referrer")
+    Notification.objects.filter(user=user).update(read_at=None)
+    total = Notification.objects.filter(user=user).count()
+    assert total > 0
+    page = client_for("referrer").get("/home/my-referrals/").content.decode()
+    assert f'data-testid="unread-count">({total}<span class="govuk-visually-hidden"> unread' in page
+    Notification.objects.filter(user=user).update(read_at=demo)
+    page = client_for("referrer").get("/home/my-referrals/").content.decode()
+    assert 'data-testid="unread-count"' not in page

@@ -115,6 +115,31 @@ def test_answered_hold_goes_back_to_screening(submit, user_for):
     assert referral.status == Status.VALIDATED
 
 
+def test_a_referral_whose_hold_was_answered_is_tagged_in_the_seniors_queue(
+    submit, user_for, client_for
+):
+    """Issue 12 item 5: the senior sees at a glance which referrals came back from a hold."""
+    referral = submit(now=timezone.now())
+    services.validate_referral(
+        referral=referral,
+        actor=user_for("admin"),
+        now=timezone.now(),
+        case_system_already_open=True,
+    )
+    services.hold_referral(
+        referral=referral, concern="Housing?", actor=user_for("senior"), now=timezone.now()
+    )
+    home = client_for("senior").get("/home/screening/").content.decode()
+    row = home[home.index(referral.reference) :]
+    assert 'data-testid="hold-answered"' not in row[: row.index("</tr>")]
+    services.answer_hold(
+        referral=referral, answer="Safe: I visited", actor=user_for("referrer"), now=timezone.now()
+    )
+    home = client_for("senior").get("/home/screening/").content.decode()
+    row = home[home.index(referral.reference) :]
+    assert "Hold answered" in row[: row.index("</tr>")]
+
+
 def test_only_the_named_social_worker_answers_a_hold(submit, user_for):
     now = _at(2026, 4, 2)
     referral = submit(now=now)

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from enablement.core import clock
-from enablement.demo.loader import DEMO_PASSWORD, load_demo, sign_in_list
+from enablement.demo.loader import DEMO_PASSWORD, load_demo, more_sign_ins, sign_in_list
 
 
 class Command(BaseCommand):
@@ -34,6 +34,8 @@ class Command(BaseCommand):
             "",
             "Sign in as any of these (password for all: " + DEMO_PASSWORD + "):",
             *[f"  {label:<42} {username}" for label, username in sign_in_list()],
+            "More staff, for every seed service's path:",
+            *[f"  {label[:60]:<62} {username}" for label, username in more_sign_ins()],
             "",
             f"API docs: {url}/api/v1/docs    Stop with Ctrl+C",
             "",
