@@ -82,17 +82,23 @@ def change_filter(user) -> Q:
     from enablement.casework.models import OPEN_EPISODE_STATUSES
     from enablement.referrals.rules import OPEN_STATUSES, WAITING_STATUSES
 
+    if not user.is_active or not user.has_perm("people.change_person"):
+        return NOTHING
+    q = NOTHING
+    if Role.REFERRER in user.roles:
+        # A referrer outside the teams corrects the record they made (a typo in the name, a
+        # new phone number) until an enablement starts; a record a team recorded is the
+        # team's, and once an enablement starts the service's team holds it (issue 12).
+        q |= Q(created_by=user, registered_team__isnull=True) & ~Q(episodes__isnull=False)
     staff = _staff(user)
     if (
-        not user.is_active
-        or not user.has_perm("people.change_person")
-        or not user.roles & {Role.ADMIN, Role.WORKER, Role.SENIOR}
+        not user.roles & {Role.ADMIN, Role.WORKER, Role.SENIOR}
         or staff is None
         or not staff.team_id
     ):
-        return NOTHING
+        return q
     current = [str(s) for s in OPEN_STATUSES | WAITING_STATUSES]
-    q = Q(registered_team_id=staff.team_id)
+    q |= Q(registered_team_id=staff.team_id)
     q |= Q(referrals__in=_team_referrals(staff).filter(status__in=current))
     q |= Q(episodes__team_id=staff.team_id, episodes__status__in=OPEN_EPISODE_STATUSES)
     if Role.ADMIN in user.roles:

@@ -42,7 +42,9 @@ ROLES: dict[Role, RoleInfo] = {
             "Referrer",
             "Referrer",
             "home:referrer",
-            ("people.add_person", "people.view_person"),
+            # Change only a record they made outside any team, until an enablement starts
+            # (access.change_filter).
+            _CASE_WRITE,
         ),
         RoleInfo(Role.ADMIN, "Service admin", "Service admin", "home:admin", _CASE_WRITE),
         RoleInfo(Role.WORKER, "Enablement worker", "Enablement worker", "home:worker", _CASE_WRITE),

@@ -68,3 +68,27 @@ def test_oversight_and_referrers_read_but_never_change(demo, user_for):
         user = user_for(role)
         assert visible_people(user).filter(pk=pat.pk).exists()
         assert not may_change_person(user, pat)
+
+
+def test_a_referrer_corrects_the_person_they_recorded_until_an_enablement_starts(
+    demo, user_for, client_for
+):
+    """Issue 12: a referrer could not correct the record they had just made (404). They may
+    change a record they made outside any team, and nobody else's, until an enablement
+    starts."""
+    from enablement.casework.models import Episode
+    from enablement.people.tests.test_people_pages import VALID
+
+    referrer = client_for("referrer")
+    made = referrer.post("/people/new/", {**VALID, "given_name": "Rhian"})
+    assert made.status_code == 302, made.content.decode()[:500]
+    person = Person.objects.get(given_name="Rhian")
+    assert referrer.get(f"/people/{person.pk}/edit/").status_code == 200
+    assert may_change_person(user_for("referrer"), person)
+    # A record a team made stays read-only to them, even one they typed for that team.
+    pat = Person.objects.get(family_name="Example")
+    assert not may_change_person(user_for("referrer"), pat)
+    # Once an enablement starts, the service's team holds the record.
+    Episode.objects.filter(pk=Episode.objects.first().pk).update(person=person)
+    assert not may_change_person(user_for("referrer"), person)
+    assert referrer.get(f"/people/{person.pk}/edit/").status_code == 404
