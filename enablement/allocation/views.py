@@ -25,6 +25,7 @@ from enablement.core.exports import csv_attachment
 from enablement.core.formtools import add_errors
 from enablement.core.params import query_int
 from enablement.governance import reads
+from enablement.referrals import selectors as referral_selectors
 from enablement.referrals.rules import Status
 
 PAGE_SIZE = 25
@@ -198,6 +199,7 @@ def allocate(request, pk):
         "allocation/allocate.html",
         {
             "referral": referral,
+            "flags": referral_selectors.referral_flags(referral),
             "form": form,
             "candidates": ranked,
             "skills_form": SkillsNeededForm(

@@ -97,6 +97,24 @@ def new(request):
     return render(request, "people/new.html", {"form": form, "matches": shown})
 
 
+def _flags(user, person, staff_view):
+    """Flags for staff: the person's current referrals this user may see, and their
+    communication needs. The person and their carer see none here (their portal is theirs)."""
+    if not staff_view:
+        return []
+    from enablement.referrals import selectors as referral_selectors
+    from enablement.referrals.rules import OPEN_STATUSES, WAITING_STATUSES, Status
+
+    current_statuses = [str(s) for s in (*OPEN_STATUSES, *WAITING_STATUSES, Status.ALLOCATED)]
+    current = (
+        access.visible_referrals(user)
+        .filter(person=person, status__in=current_statuses)
+        .select_related("person")
+        .prefetch_related("risks")
+    )
+    return referral_selectors.person_flags(person, current)
+
+
 def detail(request, pk):
     person = access.get_person(request.user, pk)  # logged as viewed by the door
     staff_view = request.user.has_perm("people.view_person")
@@ -109,6 +127,7 @@ def detail(request, pk):
         "people/detail.html",
         {
             "person": person,
+            "flags": _flags(request.user, person, staff_view),
             "carers": person.carers.all(),
             "timeline": timeline_for(person)[:200] if staff_view else [],
             "matches": shown,

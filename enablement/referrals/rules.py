@@ -1525,3 +1525,42 @@ def assessment_problems(
                 "Name the contact at that service who takes the referral on"
             )
     return problems
+
+
+# --- Flags: what anyone about to meet or plan for the person must see first (issue 12) ----
+
+NOTHING_KNOWN = frozenset({"none known", "none", "no known risk", "no known risks", "n/a", "nil"})
+
+
+@dataclass(frozen=True)
+class Flag:
+    label: str
+    detail: str
+    colour: str  # a GOV.UK tag colour: red for risk, orange for safeguarding, blue otherwise
+
+
+def flags(
+    *,
+    communication_needs: str,
+    risks: Sequence[tuple[str, str]],
+    complex_features: Sequence[str],
+    on_hold: bool,
+) -> list[Flag]:
+    """The flags shown at the top of the person, referral and allocation pages: each risk
+    area described as something other than "None known" (seed 000 §6), safeguarding found by
+    the risk screening tool (seed 000 §6.2), a complex-risk hold still open, and the
+    person's communication needs. `risks` are (area code, description) pairs; unknown codes
+    are shown as given."""
+    out: list[Flag] = []
+    labels = {a.value: a.label for a in RiskArea}
+    for area, description in risks:
+        text = (description or "").strip()
+        if text and _normalise_words(text) not in NOTHING_KNOWN:
+            out.append(Flag(labels.get(area, area), text, "red"))
+    if "safeguarding" in complex_features:
+        out.append(Flag("Safeguarding", "Found by the risk screening tool", "orange"))
+    if on_hold:
+        out.append(Flag("On hold: complex risk", "Waiting for the named social worker", "red"))
+    if (communication_needs or "").strip():
+        out.append(Flag("Communication needs", communication_needs.strip(), "blue"))
+    return out

@@ -164,3 +164,35 @@ def minimum_data_by_service() -> list[tuple[str, list[tuple[str, list[str]]]]]:
         if given:
             out.append((service.name, given))
     return out
+
+
+def referral_flags(referral) -> list[rules.Flag]:
+    """The flags of one referral: its risks, its latest screening's safeguarding finding, an
+    open hold and the person's communication needs."""
+    screening = referral.screenings.order_by("-screened_at").first()
+    person = referral.person
+    return rules.flags(
+        communication_needs=person.communication_needs if person else "",
+        risks=[(r.area, r.description) for r in referral.risks.all()],
+        complex_features=screening.complex_features if screening else [],
+        on_hold=referral.status == Status.ON_HOLD,
+    )
+
+
+def person_flags(person, referrals) -> list[rules.Flag]:
+    """A person's flags: those of their current referrals (visible to this user), without
+    repeats, and their communication needs."""
+    seen, out = set(), []
+    for referral in referrals:
+        for flag in referral_flags(referral):
+            if (flag.label, flag.detail) not in seen:
+                seen.add((flag.label, flag.detail))
+                out.append(flag)
+    if not out:
+        out = rules.flags(
+            communication_needs=person.communication_needs,
+            risks=[],
+            complex_features=[],
+            on_hold=False,
+        )
+    return out

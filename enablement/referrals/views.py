@@ -99,6 +99,7 @@ def referral_detail(request, pk):
         {
             "referral": referral,
             "risks": referral.risks.all(),
+            "flags": selectors.referral_flags(referral),
             "returns": referral.returns.select_related("returned_by"),
             "screenings": referral.screenings.select_related("screened_by"),
             "holds": referral.holds.all(),

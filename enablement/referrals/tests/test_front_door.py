@@ -562,3 +562,25 @@ def test_a_hub_assessment_needs_a_summary(demo, user_for):
             now=demo,
         )
     assert "reason" in error.value.message_dict
+
+
+def test_flags_lead_the_person_referral_and_allocation_pages(demo, client_for):
+    """Issue 12 item 5: risk, safeguarding and communication needs are flagged at the top of
+    the person, referral and allocation pages."""
+    from enablement.referrals.models import Referral
+
+    ada = Referral.objects.get(person__family_name="Sample", service__code="KERS")
+    ada.risks.filter(area="to_others").update(description="Threatened a neighbour in May")
+    for client, url in (
+        (client_for("admin"), f"/referrals/{ada.pk}/"),
+        (client_for("admin"), f"/people/{ada.person_id}/"),
+    ):
+        page = client.get(url).content.decode()
+        flags = page[page.index('data-testid="flags"') :]
+        flags = flags[: flags.index("</div>")]
+        assert "Risk to others" in flags and "Threatened a neighbour in May" in flags
+        assert "Communication needs" in flags and "Prefers text messages" in flags
+        assert "Risk to self" not in flags  # "None known" is not a flag
+    waiting = Referral.objects.get(person__family_name="Standin")
+    page = client_for("senior").get(f"/allocation/referrals/{waiting.pk}/").content.decode()
+    assert 'data-testid="flags"' in page and "Prefers email" in page

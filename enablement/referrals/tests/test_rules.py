@@ -1942,3 +1942,39 @@ def test_the_step_in_words():
         "Asked on 30 March 2026, confirmed on 2 April 2026"
     )
     assert rules.case_system_status(True, TODAY, TODAY) == "Asked and confirmed on 2 April 2026"
+
+
+# --- Flags (issue 12 item 5) -----------------------------------------------------------------
+
+
+def test_flags_name_each_described_risk_safeguarding_a_hold_and_communication_needs():
+    flags = rules.flags(
+        communication_needs="Needs a Polish interpreter",
+        risks=[
+            ("to_self", "Self-harm when drinking, last in March"),
+            ("to_others", "None known."),
+            ("from_others", "  "),
+            ("substance_misuse", "none"),
+        ],
+        complex_features=["safeguarding", "violence"],
+        on_hold=True,
+    )
+    assert [(f.label, f.colour) for f in flags] == [
+        ("Risk to self", "red"),
+        ("Safeguarding", "orange"),
+        ("On hold: complex risk", "red"),
+        ("Communication needs", "blue"),
+    ]
+    assert flags[0].detail == "Self-harm when drinking, last in March"
+
+
+def test_no_flags_when_nothing_is_known():
+    assert (
+        rules.flags(
+            communication_needs="",
+            risks=[(a.value, "None known") for a in rules.RiskArea],
+            complex_features=[],
+            on_hold=False,
+        )
+        == []
+    )
