@@ -95,9 +95,7 @@ def referral_detail(request, pk):
         # A public submission is matched to a record before anything else is decided.
         and not (referral.awaiting_match and a == rules.Action.VALIDATE)
         # Undo only before screening starts (issue 12).
-        and not (
-            a == rules.Action.UNDO_VALIDATE and selectors.undo_validation_problem(referral)
-        )
+        and not (a == rules.Action.UNDO_VALIDATE and selectors.undo_validation_problem(referral))
     ]
     return render(
         request,

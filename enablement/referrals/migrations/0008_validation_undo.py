@@ -6,25 +6,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('referrals', '0007_minimum_data'),
+        ("referrals", "0007_minimum_data"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ValidationUndo',
+            name="ValidationUndo",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField(max_length=5000)),
-                ('validated_at', models.DateTimeField(blank=True, null=True)),
-                ('undone_at', models.DateTimeField()),
-                ('referral', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='validation_undos', to='referrals.referral')),
-                ('undone_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.TextField(max_length=5000)),
+                ("validated_at", models.DateTimeField(blank=True, null=True)),
+                ("undone_at", models.DateTimeField()),
+                (
+                    "referral",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="validation_undos",
+                        to="referrals.referral",
+                    ),
+                ),
+                (
+                    "undone_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-undone_at'],
+                "ordering": ["-undone_at"],
             },
         ),
     ]

@@ -1845,9 +1845,7 @@ def test_undo_is_only_from_validated_or_in_triage(routing):
     table = rules.transitions_for(routing)
     sources = {source for (source, action) in table if action == Action.UNDO_VALIDATE}
     assert sources <= {Status.VALIDATED, Status.IN_TRIAGE}
-    assert all(
-        table[(source, Action.UNDO_VALIDATE)] == Status.SUBMITTED for source in sources
-    )
+    assert all(table[(source, Action.UNDO_VALIDATE)] == Status.SUBMITTED for source in sources)
     for status in set(Status) - {Status.VALIDATED, Status.IN_TRIAGE}:
         with pytest.raises(rules.TransitionNotAllowed):
             rules.next_status(status, Action.UNDO_VALIDATE, routing=routing)
@@ -1879,7 +1877,8 @@ def test_a_validation_is_not_undone_once_the_referral_has_been_held():
 
 
 @pytest.mark.parametrize(
-    "routing,status", [("hub", Status.VALIDATED), ("hub", Status.IN_TRIAGE), ("panel", Status.IN_TRIAGE)]
+    "routing,status",
+    [("hub", Status.VALIDATED), ("hub", Status.IN_TRIAGE), ("panel", Status.IN_TRIAGE)],
 )
 def test_a_validation_is_not_undone_after_the_panel_or_hub_has_decided(routing, status):
     assert _undo(status, routing, triaged=True) == rules.UNDO_AFTER_TRIAGE
