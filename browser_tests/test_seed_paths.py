@@ -468,6 +468,8 @@ def _match_as_new_and_validate(walk: Walk, reference: str, *, without_nhs: bool 
         walk.tick(page.get_by_label("Record them without the NHS number given on the form"))
     walk.button("Save", f"Referral {reference}")
     expect(page.get_by_role("alert")).to_contain_text(f"Referral {reference} matched")
+    # Validation is confirmed on a page with the service's checklist (issue 12).
+    walk.button("Validate", "Validate the referral")
     walk.button("Validate", f"Referral {reference}")
     expect(walk.status()).to_have_text("In triage")
 

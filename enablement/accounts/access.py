@@ -252,6 +252,8 @@ ACTION_ROLES = {
     "match": {Role.ADMIN},
     "return": {Role.ADMIN},
     "validate": {Role.ADMIN},
+    # Only the service's admin, who validated, undoes a validation made by mistake.
+    "undo_validate": {Role.ADMIN},
     "triage_route": {Role.SENIOR},
     "assess": {Role.SENIOR, Role.WORKER},
     "signpost": {Role.SENIOR, Role.WORKER},

@@ -32,6 +32,7 @@ from enablement.referrals.models import (
     Screening,
     SubmittedDetails,
     TriageDecision,
+    ValidationUndo,
 )
 from enablement.referrals.rules import OPEN_STATUSES, WAITING_STATUSES, Status
 
@@ -47,6 +48,8 @@ FREE_TEXT = (
     (Referral, "person", ("decision_reason",)),
     (RiskInformation, "referral__person", ("description",)),
     (ReferralReturn, "referral__person", ("note",)),
+    # Why a validation was undone (issue 12).
+    (ValidationUndo, "referral__person", ("reason",)),
     (TriageDecision, "referral__person", ("reason", "information_given")),
     (Screening, "referral__person", ("risk_notes", "reason")),
     (Hold, "referral__person", ("concern", "answer")),

@@ -308,7 +308,9 @@ class ReferralOut(ReferralSummary):
         return [
             a
             for a in rules.allowed_actions(obj.status, routing=obj.service_settings.routing)
-            if a != Action.EXPIRE_HOLD and access.may_act_on_referral(user, obj, a.value)
+            if a != Action.EXPIRE_HOLD
+            and access.may_act_on_referral(user, obj, a.value)
+            and not (a == Action.UNDO_VALIDATE and selectors.undo_validation_problem(obj))
         ]
 
 
@@ -473,6 +475,10 @@ class HoldIn(Schema):
 
 class AnswerIn(Schema):
     answer: str = Field(..., max_length=TEXT)
+
+
+class UndoValidationIn(Schema):
+    reason: str = Field(..., max_length=TEXT, description="Why the validation is undone")
 
 
 class ReferralFilters(Schema):
@@ -734,6 +740,22 @@ def validate_referral(request, referral_id: PathId, payload: ValidateIn):
         case_system_already_open=payload.case_system_already_open,
         actor=request.auth,
         now=clock.now(),
+    )
+    return _detail(referral)
+
+
+@router.post(
+    "/{referral_id}/undo-validation",
+    response=responses({200: ReferralOut}),
+    summary="Undo a validation made by mistake, before screening starts",
+)
+def undo_validation(request, referral_id: PathId, payload: UndoValidationIn):
+    """The service admin, with a reason: the referral is submitted again and back in the
+    admin's queue. Refused (400) once screening has started, the referral has been held or the
+    panel or hub has decided."""
+    referral = _acting_on(request, referral_id, Action.UNDO_VALIDATE)
+    services.undo_validation(
+        referral=referral, reason=payload.reason, actor=request.auth, now=clock.now()
     )
     return _detail(referral)
 

@@ -560,6 +560,15 @@ class WithdrawForm(forms.Form):
     )
 
 
+class UndoValidationForm(forms.Form):
+    reason = long_text_field(
+        label="Why are you undoing the validation?",
+        called="The reason",
+        help_text="For example: “Validated by mistake: the consent date is missing”",
+        error_messages={"required": "Say why the validation is undone"},
+    )
+
+
 class OnBehalfForm(forms.Form):
     """The admin corrects a returned self-referral for the person, after speaking to them:
     the person has no account to do it themself."""

@@ -238,6 +238,28 @@ class ReferralReturn(models.Model):
         return f"{self.referral} returned {self.returned_at:%Y-%m-%d}"
 
 
+class ValidationUndo(models.Model):
+    """The admin undid a validation made by mistake, before screening started (issue 12):
+    why, who and when. The reason stays here, not in the event (retention blanks it)."""
+
+    referral = models.ForeignKey(
+        Referral, on_delete=models.CASCADE, related_name="validation_undos"
+    )
+    reason = models.TextField(max_length=LONG_TEXT)
+    # When the validation that was undone was made.
+    validated_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    undone_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-undone_at"]
+
+    def __str__(self) -> str:
+        return f"{self.referral} validation undone {self.undone_at:%Y-%m-%d}"
+
+
 class TriageDecision(models.Model):
     """A panel's routing (to a service, or an outside service) or a hub's assessment."""
 

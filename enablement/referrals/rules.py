@@ -1225,6 +1225,8 @@ class Action(_Labelled):
     EXPIRE_HOLD = "expire_hold", "Close: no answer within the hold"
     SIGNPOST = "signpost", "Signpost (pre-enablement)"
     WITHDRAW = "withdraw", "Withdraw"
+    # The admin's validation made by mistake, taken back before screening starts (issue 12).
+    UNDO_VALIDATE = "undo_validate", "Undo the validation"
     ALLOCATE = "allocate", "Allocate to a worker"
 
 
@@ -1255,6 +1257,9 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (Status.RETURNED, Action.WITHDRAW): Status.WITHDRAWN,
     (Status.VALIDATED, Action.WITHDRAW): Status.WITHDRAWN,
     (Status.ON_HOLD, Action.WITHDRAW): Status.WITHDRAWN,
+    # A validation made by mistake goes back to the admin (`undo_validation_problem` says
+    # when it may: before screening starts).
+    (Status.VALIDATED, Action.UNDO_VALIDATE): Status.SUBMITTED,
     # Allocation opens the episode; the referral's part is then done (seed 000 §7).
     (Status.ACCEPTED, Action.ALLOCATE): Status.ALLOCATED,
 }
@@ -1268,6 +1273,7 @@ ROUTING_TRANSITIONS: dict[str, dict[tuple[Status, Action], Status]] = {
         (Status.SUBMITTED, Action.VALIDATE): Status.IN_TRIAGE,
         (Status.IN_TRIAGE, Action.TRIAGE_ROUTE): Status.REDIRECTED,
         (Status.IN_TRIAGE, Action.WITHDRAW): Status.WITHDRAWN,
+        (Status.IN_TRIAGE, Action.UNDO_VALIDATE): Status.SUBMITTED,
     },
     # The single point of referral: the hub assessment assigns a hub and a level, then the
     # hub screens; or the person is signposted (pre-enablement); or, at Enhanced and
@@ -1279,6 +1285,7 @@ ROUTING_TRANSITIONS: dict[str, dict[tuple[Status, Action], Status]] = {
         (Status.IN_TRIAGE, Action.REFER_ON): Status.REDIRECTED,
         (Status.IN_TRIAGE, Action.SIGNPOST): Status.SIGNPOSTED,
         (Status.IN_TRIAGE, Action.WITHDRAW): Status.WITHDRAWN,
+        (Status.IN_TRIAGE, Action.UNDO_VALIDATE): Status.SUBMITTED,
     },
 }
 
@@ -1330,6 +1337,57 @@ def allowed_actions(status: Status | str, *, routing: str) -> tuple[Action, ...]
     status = Status(status)
     table = transitions_for(routing)
     return tuple(action for action in Action if (status, action) in table)
+
+
+# --- Undoing a validation made by mistake (issue 12 item 2) --------------------------------
+
+
+@dataclass(frozen=True)
+class ValidationFacts:
+    """What has happened to a referral since it was validated, as plain values."""
+
+    status: Status | str
+    validated: bool
+    screened: bool
+    held: bool
+    triaged: bool
+
+
+UNDO_AFTER_SCREENING = (
+    "Screening has started on this referral, so its validation can no longer be undone. "
+    "If it should not go ahead, the senior can decline it or the referrer can withdraw it"
+)
+UNDO_AFTER_HOLD = (
+    "This referral has been put on hold for complex risk, so its validation can no longer be "
+    "undone. If it should not go ahead, the senior can decline it or the referrer can "
+    "withdraw it"
+)
+UNDO_AFTER_TRIAGE = (
+    "The panel or hub has already made its decision on this referral, so its validation can "
+    "no longer be undone"
+)
+
+
+def undo_validation_problem(facts: ValidationFacts, *, routing: str) -> str | None:
+    """Why the admin may not undo this referral's validation, or None if they may.
+
+    Only before screening starts: the referral is waiting for screening with no screening
+    and no hold, or, at a panel or hub, in triage with no triage decision. After that the
+    senior (or panel, or hub) has acted on it, and the way out is their decision or a
+    withdrawal, which the history keeps."""
+    status = Status(facts.status)
+    if facts.screened:
+        return UNDO_AFTER_SCREENING
+    if facts.held:
+        return UNDO_AFTER_HOLD
+    if facts.triaged:
+        return UNDO_AFTER_TRIAGE
+    if not facts.validated or (status, Action.UNDO_VALIDATE) not in transitions_for(routing):
+        return (
+            "Only a validation can be undone, while the referral waits for screening or "
+            f"triage; this referral is {status.label[0].lower()}{status.label[1:]}"
+        )
+    return None
 
 
 # --- Self-referral hand-offs (issue 10 item 8) ---------------------------------------------

@@ -12,7 +12,7 @@ from enablement.casework.selectors import PreviousEnablement
 from enablement.catalogue.models import Service
 from enablement.governance import reads
 from enablement.referrals import rules
-from enablement.referrals.models import Referral
+from enablement.referrals.models import Referral, TriageDecision
 from enablement.referrals.rules import Status
 
 
@@ -196,3 +196,29 @@ def person_flags(person, referrals) -> list[rules.Flag]:
             on_hold=False,
         )
     return out
+
+
+def validation_facts(referral) -> rules.ValidationFacts:
+    """What has happened to the referral since it was validated (issue 12: undo)."""
+    return rules.ValidationFacts(
+        status=referral.status,
+        validated=referral.validated_at is not None,
+        screened=referral.screenings.exists(),
+        held=referral.holds.exists(),
+        triaged=TriageDecision.objects.filter(referral=referral).exists(),
+    )
+
+
+def undo_validation_problem(referral) -> str | None:
+    """Why this referral's validation may not be undone now, or None. A status the table
+    has no undo from is answered without reading the referral's screenings and holds."""
+    if rules.Action.UNDO_VALIDATE not in rules.allowed_actions(
+        referral.status, routing=referral.service_settings.routing
+    ):
+        return rules.undo_validation_problem(
+            rules.ValidationFacts(referral.status, False, False, False, False),
+            routing=referral.service_settings.routing,
+        )
+    return rules.undo_validation_problem(
+        validation_facts(referral), routing=referral.service_settings.routing
+    )

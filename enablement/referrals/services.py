@@ -29,6 +29,7 @@ from enablement.referrals.models import (
     Screening,
     SubmittedDetails,
     TriageDecision,
+    ValidationUndo,
 )
 from enablement.referrals.rules import Action, Status
 
@@ -547,6 +548,45 @@ def validate_referral(
                 _case_system_event(referral, "requested", actor=actor, now=now)
             if step.confirmed_on is not None:
                 _case_system_event(referral, "confirmed", actor=actor, now=now)
+    return referral
+
+
+def undo_validation(*, referral: Referral, reason: str, actor, now: datetime) -> Referral:
+    """The admin takes back a validation made by mistake, before screening starts: the
+    referral is submitted again, in the admin's queue, with the reason kept on a row.
+
+    The case-system dates recorded at validation are kept: asking the locality team to open
+    the person happened outside this system and undoing the validation does not take it back.
+    Validating again offers them on the validation page and records what the admin then
+    gives."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the validation is undone"})
+    refuse_too_long(ValidationUndo, {"reason": reason})
+    with transaction.atomic():
+        referral = _locked(referral)
+        problem = rules.undo_validation_problem(
+            selectors.validation_facts(referral), routing=referral.service_settings.routing
+        )
+        if problem:
+            raise ValidationError({"__all__": problem})
+        referral.status = _transition(referral, Action.UNDO_VALIDATE)
+        validated_at, referral.validated_at = referral.validated_at, None
+        referral.save(update_fields=["status", "validated_at"])
+        ValidationUndo.objects.create(
+            referral=referral,
+            reason=reason,
+            validated_at=validated_at,
+            undone_by=actor,
+            undone_at=now,
+        )
+        _event(
+            referral,
+            kind="referral.validation_undone",
+            # The reason stays on the row, which retention can blank (see route_referral).
+            summary=f"Referral {referral.reference}: validation undone, back with the admin",
+            actor=actor,
+            now=now,
+        )
     return referral
 
 

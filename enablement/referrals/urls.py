@@ -12,6 +12,7 @@ urlpatterns = [
     path("<id:pk>/match/", views.match_person, name="match"),
     path("<id:pk>/return/", views.return_referral, name="return"),
     path("<id:pk>/validate/", views.validate_referral, name="validate"),
+    path("<id:pk>/undo-validation/", views.undo_validation, name="undo-validation"),
     path("<id:pk>/case-system/", views.confirm_case_system, name="case-system"),
     path("<id:pk>/resubmit/", views.resubmit_referral, name="resubmit"),
     path("<id:pk>/screen/", views.screen_referral, name="screen"),

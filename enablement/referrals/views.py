@@ -1,6 +1,7 @@
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import redirect, render
 
 from enablement.accounts import access
@@ -26,6 +27,7 @@ from enablement.referrals.forms import (
     ReturnForm,
     RouteForm,
     ScreeningForm,
+    UndoValidationForm,
     ValidateForm,
     WithdrawForm,
 )
@@ -92,6 +94,8 @@ def referral_detail(request, pk):
         and a != rules.Action.EXPIRE_HOLD
         # A public submission is matched to a record before anything else is decided.
         and not (referral.awaiting_match and a == rules.Action.VALIDATE)
+        # Undo only before screening starts (issue 12).
+        and not (a == rules.Action.UNDO_VALIDATE and selectors.undo_validation_problem(referral))
     ]
     return render(
         request,
@@ -101,6 +105,7 @@ def referral_detail(request, pk):
             "risks": referral.risks.all(),
             "flags": selectors.referral_flags(referral),
             "returns": referral.returns.select_related("returned_by"),
+            "undos": referral.validation_undos.select_related("undone_by"),
             "screenings": referral.screenings.select_related("screened_by"),
             "holds": referral.holds.all(),
             "triage": getattr(referral, "triage", None),
@@ -222,37 +227,78 @@ def match_person(request, pk):
     )
 
 
+def _validation_summary(referral) -> dict:
+    """What the admin checks before validating: the referral's key facts and the service's
+    checklist, only the items this referral's source must give (`rules.required_items`)."""
+    required = rules.required_items(referral.service_settings, referral.source)
+    return {
+        "intro_template": "referrals/_validation_summary.html",
+        "checklist_items": [label for code, label in rules.CHECKLIST if code in required],
+        "risks": referral.risks.all(),
+        "details": getattr(referral, "submitted_details", None),
+    }
+
+
 def validate_referral(request, pk):
+    """The admin checks the summary and confirms (issue 12): a single click no longer
+    validates. Where the service has the case-system step the page also takes its dates."""
     referral = access.get_referral(request.user, pk)
     _require(request, referral, "validate")
+    data = request.POST if request.method == "POST" else None
     if referral.service_settings.case_system_step:
-        # Validation records the case-system step: a page with its dates.
-        return _action_page(
-            request,
-            referral,
+        # Validation records the case-system step: a page with its dates. Dates kept from a
+        # validation that was undone are offered again.
+        form = ValidateForm(
             # Every field may be empty: a POST with none of them is still the admin's answer.
-            ValidateForm(request.POST if request.method == "POST" else None),
-            title="Validate the referral",
-            button="Validate",
-            success=f"Referral {referral.reference} validated",
-            run=lambda d: services.validate_referral(
-                referral=referral,
-                case_system_requested_on=d["case_system_requested_on"],
-                case_system_confirmed_on=d["case_system_confirmed_on"],
-                case_system_already_open=d["case_system_already_open"],
-                actor=request.user,
-                now=clock.now(),
-            ),
+            data,
+            initial={
+                "case_system_requested_on": referral.case_system_requested_on,
+                "case_system_confirmed_on": referral.case_system_confirmed_on,
+            },
         )
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    try:
-        services.validate_referral(referral=referral, actor=request.user, now=clock.now())
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"Referral {referral.reference} validated")
-    return redirect("referrals:detail", pk=referral.pk)
+        # Nothing to fill in: the page is the summary and the confirmation.
+        form = forms.Form(data)
+
+    def run(d):
+        services.validate_referral(
+            referral=referral,
+            **{k: d[k] for k in ValidateForm.base_fields if k in d},
+            actor=request.user,
+            now=clock.now(),
+        )
+
+    return _action_page(
+        request,
+        referral,
+        form,
+        title="Validate the referral",
+        button="Validate",
+        success=f"Referral {referral.reference} validated",
+        run=run,
+        **_validation_summary(referral),
+    )
+
+
+def undo_validation(request, pk):
+    """The admin takes back a validation made by mistake, before screening starts, with a
+    reason (issue 12)."""
+    referral = _referral_for(request, pk, "undo_validate")
+    problem = selectors.undo_validation_problem(referral)
+    if problem:
+        messages.error(request, problem)
+        return redirect("referrals:detail", pk=referral.pk)
+    return _action_page(
+        request,
+        referral,
+        UndoValidationForm(request.POST or None),
+        title="Undo the validation",
+        button="Undo the validation",
+        success=f"Validation of {referral.reference} undone: it is back in your queue to validate",
+        run=lambda d: services.undo_validation(
+            referral=referral, reason=d["reason"], actor=request.user, now=clock.now()
+        ),
+    )
 
 
 def confirm_case_system(request, pk):

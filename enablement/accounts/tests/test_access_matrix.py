@@ -128,6 +128,8 @@ def _targets(demo_ids):
         # KERS has the case-system step: validation is a page with its dates (issue 10).
         ("referrals:validate", f"/referrals/{submitted}/validate/", {"admin"}),
         ("referrals:case-system", f"/referrals/{validated}/case-system/", {"admin"}),
+        # Only the service's admin undoes a validation, before screening (issue 12).
+        ("referrals:undo-validation", f"/referrals/{validated}/undo-validation/", {"admin"}),
         # Only the Barnet admin matches its self-referral; no role of the table is one.
         ("referrals:match", f"/referrals/{demo_ids['selfref']}/match/", set()),
         ("referrals:resubmit", f"/referrals/{returned}/resubmit/", {"referrer"}),
@@ -205,6 +207,7 @@ NOT_IN_MATRIX = {
     "api-v1:return_referral",
     "api-v1:resubmit_referral",
     "api-v1:validate_referral",
+    "api-v1:undo_validation",  # POST: enablement/referrals/tests/test_undo_validation.py
     "api-v1:confirm_case_system",
     "api-v1:route_referral",
     "api-v1:assess_referral",

@@ -280,6 +280,11 @@ PAGES: dict[str, Reads | NoPersonalData | tuple] = {
         lambda i: f"/referrals/{i['referral:validated']}/case-system/",
         "referral:validated",
     ),
+    "referrals:undo-validation": Reads(
+        "admin",
+        lambda i: f"/referrals/{i['referral:validated']}/undo-validation/",
+        "referral:validated",
+    ),
     "allocation:waiting": (
         Reads("senior", lambda i: "/allocation/", "referral:waiting"),
         Reads("admin", lambda i: "/allocation/?format=csv", export=True),
@@ -460,6 +465,15 @@ API: dict[str, Reads | NoPersonalData] = {
         "referral:panel",
         method="post",
         body=lambda i: {},
+    ),
+    # Before the panel's route below, whose setup validates the panel referral again.
+    "POST /api/v1/referrals/{referral_id}/undo-validation": Reads(
+        "admin.autism",
+        lambda i: f"{R}/{i['referral:panel']}/undo-validation",
+        "referral:panel",
+        method="post",
+        body=lambda i: {"reason": "Validated by mistake"},
+        setup=_panel_in_triage,
     ),
     "POST /api/v1/referrals/{referral_id}/case-system": Reads(
         "admin",

@@ -243,8 +243,11 @@ def test_a_service_without_the_step_shows_nothing_of_it(submit, client_for):
     admin = client_for("admin.bep")
     page = admin.get(f"/referrals/{bep.pk}/").content.decode()
     assert "case system" not in page
-    assert f'action="/referrals/{bep.pk}/validate/"' in page  # validation is one button
-    assert admin.get(f"/referrals/{bep.pk}/validate/").status_code == 405
+    # Validation is a confirmation page with the checklist, without the step's dates.
+    assert f'href="/referrals/{bep.pk}/validate/"' in page
+    confirm = admin.get(f"/referrals/{bep.pk}/validate/")
+    assert confirm.status_code == 200
+    assert "case system" not in confirm.content.decode()
     assert admin.get(f"/referrals/{bep.pk}/case-system/").status_code == 404
     assert admin.post(f"/referrals/{bep.pk}/validate/").status_code == 302
     assert Referral.objects.get(pk=bep.pk).status == Status.IN_TRIAGE

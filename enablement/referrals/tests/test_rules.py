@@ -1673,14 +1673,25 @@ def test_unknown_strings_and_routings_are_errors():
                 Action.SCREEN_NOT_READY,
                 Action.HOLD,
                 Action.WITHDRAW,
+                Action.UNDO_VALIDATE,
             ),
         ),
         ("direct", Status.IN_TRIAGE, ()),
-        ("panel", Status.IN_TRIAGE, (Action.TRIAGE_ROUTE, Action.WITHDRAW)),
+        (
+            "panel",
+            Status.IN_TRIAGE,
+            (Action.TRIAGE_ROUTE, Action.WITHDRAW, Action.UNDO_VALIDATE),
+        ),
         (
             "hub",
             Status.IN_TRIAGE,
-            (Action.ASSESS, Action.REFER_ON, Action.SIGNPOST, Action.WITHDRAW),
+            (
+                Action.ASSESS,
+                Action.REFER_ON,
+                Action.SIGNPOST,
+                Action.WITHDRAW,
+                Action.UNDO_VALIDATE,
+            ),
         ),
         ("direct", Status.ACCEPTED, (Action.ALLOCATE,)),
         ("direct", Status.ALLOCATED, ()),
@@ -1816,6 +1827,79 @@ def test_an_accepted_referral_can_only_be_allocated(routing):
 def test_the_merged_tables_are_read_only():
     with pytest.raises(TypeError):
         rules.transitions_for("direct")[(Status.ACCEPTED, Action.WITHDRAW)] = Status.WITHDRAWN  # type: ignore[index]
+
+
+# --- Undoing a validation made by mistake (issue 12 item 2) --------------------------------
+
+
+@pytest.mark.parametrize(
+    "routing,status",
+    [("direct", Status.VALIDATED), ("panel", Status.IN_TRIAGE), ("hub", Status.IN_TRIAGE)],
+)
+def test_an_undone_validation_goes_back_to_submitted(routing, status):
+    assert rules.next_status(status, Action.UNDO_VALIDATE, routing=routing) == Status.SUBMITTED
+
+
+@pytest.mark.parametrize("routing", ROUTINGS)
+def test_undo_is_only_from_validated_or_in_triage(routing):
+    table = rules.transitions_for(routing)
+    sources = {source for (source, action) in table if action == Action.UNDO_VALIDATE}
+    assert sources <= {Status.VALIDATED, Status.IN_TRIAGE}
+    assert all(table[(source, Action.UNDO_VALIDATE)] == Status.SUBMITTED for source in sources)
+    for status in set(Status) - {Status.VALIDATED, Status.IN_TRIAGE}:
+        with pytest.raises(rules.TransitionNotAllowed):
+            rules.next_status(status, Action.UNDO_VALIDATE, routing=routing)
+
+
+def _undo(status=Status.VALIDATED, routing="direct", **changes):
+    facts = rules.ValidationFacts(
+        status=status, validated=True, screened=False, held=False, triaged=False
+    )
+    return rules.undo_validation_problem(dataclasses.replace(facts, **changes), routing=routing)
+
+
+@pytest.mark.parametrize(
+    "routing,status",
+    [("direct", Status.VALIDATED), ("panel", Status.IN_TRIAGE), ("hub", Status.IN_TRIAGE)],
+)
+def test_a_validation_may_be_undone_before_screening_starts(routing, status):
+    assert _undo(status, routing) is None
+
+
+def test_a_validation_is_not_undone_once_screening_has_started():
+    assert _undo(screened=True) == rules.UNDO_AFTER_SCREENING
+    assert "senior can decline it or the referrer can withdraw it" in rules.UNDO_AFTER_SCREENING
+
+
+def test_a_validation_is_not_undone_once_the_referral_has_been_held():
+    # An answered hold brings it back to waiting for screening: still not undone.
+    assert _undo(held=True) == rules.UNDO_AFTER_HOLD
+
+
+@pytest.mark.parametrize(
+    "routing,status",
+    [("hub", Status.VALIDATED), ("hub", Status.IN_TRIAGE), ("panel", Status.IN_TRIAGE)],
+)
+def test_a_validation_is_not_undone_after_the_panel_or_hub_has_decided(routing, status):
+    assert _undo(status, routing, triaged=True) == rules.UNDO_AFTER_TRIAGE
+
+
+@pytest.mark.parametrize(
+    "status", [Status.SUBMITTED, Status.RETURNED, Status.ON_HOLD, Status.ACCEPTED]
+)
+def test_only_a_validated_referral_has_a_validation_to_undo(status):
+    assert _undo(status) == (
+        "Only a validation can be undone, while the referral waits for screening or triage; "
+        f"this referral is {status.label[0].lower()}{status.label[1:]}"
+    )
+
+
+def test_a_referral_that_never_went_through_validation_is_not_undone():
+    assert _undo(validated=False).startswith("Only a validation can be undone")
+
+
+def test_a_direct_service_has_no_triage_to_undo():
+    assert _undo(Status.IN_TRIAGE, "direct").startswith("Only a validation can be undone")
 
 
 # --- The admin's case-system step (seed 000 process overview) ------------------------------
