@@ -298,6 +298,18 @@ def test_senior_allocates_without_javascript(page_without_js: Page):
     proposed = choices.first.evaluate("radio => radio.labels[0].textContent").split(":")[0]
     page.get_by_role("button", name="Allocate and open the episode").click()
 
+    # Then they are asked why it goes before the oldest, which has waited longer and fits
+    standin = _reference_of("Standin")
+    refused = page.locator(".govuk-error-message").filter(has_text="has waited longer and fits")
+    expect(refused).to_contain_text(f"{standin}, accepted on ")
+    assert_accessible(page)
+
+    # When they say why and allocate again
+    page.get_by_label(f"Why this referral goes before {standin}").fill(
+        "The carer goes into hospital on Friday"
+    )
+    page.get_by_role("button", name="Allocate and open the episode").click()
+
     # Then it is allocated and has left the waiting list
     expect(page.get_by_role("heading", level=1)).to_have_text("Waiting list: Kent East")
     expect(_success(page)).to_contain_text(f"{facsimile} allocated to {proposed}")

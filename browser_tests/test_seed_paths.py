@@ -136,6 +136,12 @@ class Walk:
             "radio", name=re.compile(rf"^{re.escape(worker)}:")
         )
         self.tick(choice)
+        # A referral accepted today goes after any that waited longer and fit (issue 12
+        # item 4): the demo's waiting lists hold such referrals, so the senior says why.
+        why = self.page.get_by_label(re.compile(r"^Why this referral goes before"))
+        if why.count():
+            why.fill("The referrer asked for a start this week")
+            self.clicks += 1
         self.button("Allocate and open the episode", f"Waiting list: {team}")
         success = self.page.get_by_role("alert").filter(has_text="Success")
         expect(success).to_contain_text(f"{reference} allocated to {worker}")

@@ -63,6 +63,10 @@ class EpisodeOut(Schema):
     allocation_reason: str
     overridden: bool
     beyond_room: bool
+    passed_over_id: int | None = Field(
+        None, description="The referral that had waited longer and fitted, allocated after this"
+    )
+    out_of_order_reason: str = Field("", description="Why this referral went first")
 
 
 class AllocateIn(Schema):
@@ -70,6 +74,12 @@ class AllocateIn(Schema):
     reason: str = Field("", max_length=2000)
     override: bool = Field(
         False, description="Allocate although the worker has no room, is on leave or lacks a skill"
+    )
+    out_of_order_reason: str = Field(
+        "",
+        max_length=2000,
+        description="Needed when a referral accepted earlier on the team's list fits a worker "
+        "today: why this one goes first",
     )
 
 
@@ -264,6 +274,8 @@ def _episode(e) -> dict:
         "allocation_reason": e.allocation_reason,
         "overridden": e.overridden,
         "beyond_room": e.beyond_room,
+        "passed_over_id": e.passed_over_id,
+        "out_of_order_reason": e.out_of_order_reason,
     }
 
 
@@ -282,6 +294,7 @@ def allocate(request, referral_id: PathId, payload: AllocateIn):
         worker=worker,
         reason=payload.reason,
         override=payload.override,
+        out_of_order_reason=payload.out_of_order_reason,
         actor=request.auth,
         now=clock.now(),
     )

@@ -80,8 +80,26 @@ class AllocateForm(forms.Form):
         rows=3,
     )
 
-    def __init__(self, *args, candidates, **kwargs):
+    out_of_order_reason = long_text_field(
+        label="Why this referral goes first",
+        required=False,
+        max_length=2000,
+        rows=3,
+    )
+
+    def __init__(self, *args, candidates, passed=None, passed_on=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if passed is None:
+            # In order: nothing to explain.
+            del self.fields["out_of_order_reason"]
+        else:
+            field = self.fields["out_of_order_reason"]
+            field.label = f"Why this referral goes before {passed.reference}"
+            field.help_text = (
+                f"{passed.reference} was accepted on {passed_on:%-d %B %Y}, has waited longer "
+                "and a worker has room for it today. Referrals are allocated in order of the "
+                "date accepted, so say why this one goes first."
+            )
         self.fields["worker"].choices = [
             (
                 str(c.worker.id),

@@ -236,6 +236,43 @@ def check_choice(
     )
 
 
+def passed_over(
+    referral: ReferralFacts,
+    waiting: Iterable[ReferralFacts],
+    workers: Iterable[WorkerFacts],
+) -> ReferralFacts | None:
+    """The longest-waiting referral on the same team's list, accepted before this one, that
+    a worker fits today (room, not on leave, every skill needed); None when this referral is
+    next in order. Allocating this one first is out of order and needs a reason, as choosing
+    a worker out of order does (seed 000 §7.2: referrals are allocated in order of date
+    accepted). "Allocate all that fit in order" is in order by definition."""
+    workers = list(workers)
+    ahead = (referral.accepted_at, referral.id)
+    for earlier in waiting_order(waiting):
+        if (earlier.accepted_at, earlier.id) >= ahead:
+            break
+        if earlier.id == referral.id or earlier.team_id != referral.team_id:
+            continue
+        if any(c.fits for c in candidates(earlier, workers)):
+            return earlier
+    return None
+
+
+def out_of_order_problem(
+    passed: ReferralFacts | None, reason: str, *, accepted_on: date | None = None
+) -> dict[str, str]:
+    """The message beside the reason field when a referral that waited longer is passed
+    over without saying why. `accepted_on` is the passed-over referral's local date of
+    acceptance (the caller knows the time zone); by default the date of `accepted_at`."""
+    if passed is None or reason.strip():
+        return {}
+    on = accepted_on or passed.accepted_at.date()
+    return {
+        "out_of_order_reason": f"{passed.reference}, accepted on {on:%-d %B %Y}, "
+        "has waited longer and fits: say why this one goes first"
+    }
+
+
 @dataclass(frozen=True)
 class CaseloadFigures:
     capacity: int

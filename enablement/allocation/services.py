@@ -53,6 +53,8 @@ def _open_episode(
     reason: str,
     actor,
     now: datetime,
+    passed: rules.ReferralFacts | None = None,
+    out_of_order_reason: str = "",
 ) -> Episode:
     """Writes the episode, the referral's new status, the event and the notifications.
     The caller holds the locks and has checked the choice."""
@@ -78,10 +80,14 @@ def _open_episode(
         allocation_reason=why,
         overridden=not choice.is_first_proposal,
         beyond_room=beyond,
+        passed_over_id=passed.id if passed else None,
+        out_of_order_reason=out_of_order_reason.strip() if passed else "",
     )
     summary = f"{referral.reference} allocated to {staff}: episode opened in planning"
     if beyond:
         summary += " (override: " + "; ".join(choice.unfit).lower() + ")"
+    if passed:
+        summary += f" (out of order: before {passed.reference})"
     record_event(
         kind="episode.allocated",
         summary=summary[:500],
@@ -99,6 +105,11 @@ def _open_episode(
             "overridden": episode.overridden,
             "beyond_room": beyond,
             "unfit": list(choice.unfit),
+            # The reason for going out of order is on the episode, not here: it may say
+            # something about the person.
+            "out_of_order": passed is not None,
+            "passed_over": passed.id if passed else None,
+            "passed_over_reference": passed.reference if passed else None,
         },
     )
     person = referral.person.full_name
@@ -148,13 +159,20 @@ def allocate(
     worker: StaffMember,
     reason: str = "",
     override: bool = False,
+    out_of_order_reason: str = "",
     actor,
     now: datetime,
 ) -> Episode:
     """A senior allocates one accepted referral to one worker of its team. Choosing anyone
     but the first proposal needs a reason; choosing a worker who does not fit (no room, on
-    leave, a needed skill missing) needs the explicit override as well."""
-    refuse_too_long(Episode, {"allocation_reason": reason}, names={"allocation_reason": "reason"})
+    leave, a needed skill missing) needs the explicit override as well. Choosing a referral
+    while one accepted earlier on the team's list fits a worker today needs a reason too
+    (`rules.passed_over`)."""
+    refuse_too_long(
+        Episode,
+        {"allocation_reason": reason, "out_of_order_reason": out_of_order_reason},
+        names={"allocation_reason": "reason"},
+    )
     today = timezone.localdate(now)
     with transaction.atomic():
         referral = _lock_referral(referral)
@@ -169,9 +187,37 @@ def allocate(
         if choice is None:
             raise ValidationError({"worker": f"{worker} does not hold a caseload"})
         problems = choice.problems(reason=reason, override=override)
+        passed = waiting_longer(referral, workers)
+        problems |= rules.out_of_order_problem(
+            passed,
+            out_of_order_reason,
+            accepted_on=timezone.localdate(passed.accepted_at) if passed else None,
+        )
         if problems:
             raise ValidationError(problems)
-        return _open_episode(referral, worker, choice, reason=reason, actor=actor, now=now)
+        return _open_episode(
+            referral,
+            worker,
+            choice,
+            reason=reason,
+            actor=actor,
+            now=now,
+            passed=passed,
+            out_of_order_reason=out_of_order_reason,
+        )
+
+
+def waiting_longer(
+    referral: Referral, workers: Sequence[rules.WorkerFacts]
+) -> rules.ReferralFacts | None:
+    """The referral of the same team's list that waited longer and fits today, if any."""
+    if referral.team is None:
+        return None
+    return rules.passed_over(
+        selectors.referral_facts(referral),
+        [e.facts for e in selectors.waiting_list(referral.team)],
+        workers,
+    )
 
 
 def set_skills_needed(

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from enablement.accounts import access
@@ -177,7 +178,13 @@ def allocate(request, pk):
     workers = selectors.team_workers(referral.team, on=today)
     facts = selectors.referral_facts(referral)
     ranked = rules.candidates(facts, workers)
-    form = AllocateForm(request.POST or None, candidates=ranked)
+    passed = services.waiting_longer(referral, workers)
+    form = AllocateForm(
+        request.POST or None,
+        candidates=ranked,
+        passed=passed,
+        passed_on=timezone.localdate(passed.accepted_at) if passed else None,
+    )
     if request.method == "POST" and form.is_valid():
         worker = get_object_or_404(StaffMember, pk=form.cleaned_data["worker"])
         try:
@@ -186,6 +193,7 @@ def allocate(request, pk):
                 worker=worker,
                 reason=form.cleaned_data["reason"],
                 override=form.cleaned_data["override"],
+                out_of_order_reason=form.cleaned_data.get("out_of_order_reason", ""),
                 actor=request.user,
                 now=clock.now(),
             )
@@ -205,6 +213,7 @@ def allocate(request, pk):
             "skills_form": SkillsNeededForm(
                 initial={"skills_needed": list(referral.skills_needed.all())}
             ),
+            "passed": passed,
             "why_waiting": None
             if any(c.fits for c in ranked)
             else rules.why_waiting(facts, workers),

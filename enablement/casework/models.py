@@ -53,6 +53,16 @@ class Episode(models.Model):
         default=False,
         help_text="Allocated when the worker had no room, on leave or without a needed skill",
     )
+    # Allocated before a referral that had waited longer and fitted: which one, and why.
+    passed_over = models.ForeignKey(
+        "referrals.Referral",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The longest-waiting referral that fitted, allocated after this one",
+    )
+    out_of_order_reason = models.TextField(max_length=2000, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

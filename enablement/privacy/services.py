@@ -53,7 +53,7 @@ FREE_TEXT = (
     (TriageDecision, "referral__person", ("reason", "information_given")),
     (Screening, "referral__person", ("risk_notes", "reason")),
     (Hold, "referral__person", ("concern", "answer")),
-    (Episode, "person", ("allocation_reason",)),
+    (Episode, "person", ("allocation_reason", "out_of_order_reason")),
     # What a public form said about the person before the admin matched it (issue 9).
     (
         SubmittedDetails,

@@ -471,6 +471,13 @@ class ScreenIn(Schema):
 
 class HoldIn(Schema):
     concern: str = Field(..., max_length=TEXT)
+    desktop_check_complete: bool = False
+    complex_features: list[ComplexFeature] = Field(
+        [],
+        max_length=len(rules.COMPLEX_FEATURES),
+        description="The risk screening tool's complex-case features, as screening takes them",
+    )
+    risk_notes: str = Field("", max_length=TEXT)
 
 
 class AnswerIn(Schema):
@@ -876,7 +883,13 @@ def screen_referral(request, referral_id: PathId, payload: ScreenIn):
 def hold_referral(request, referral_id: PathId, payload: HoldIn):
     referral = _acting_on(request, referral_id, Action.HOLD)
     services.hold_referral(
-        referral=referral, concern=payload.concern, actor=request.auth, now=clock.now()
+        referral=referral,
+        concern=payload.concern,
+        desktop_check_complete=payload.desktop_check_complete,
+        complex_features=payload.complex_features,
+        risk_notes=payload.risk_notes,
+        actor=request.auth,
+        now=clock.now(),
     )
     return _detail(referral)
 

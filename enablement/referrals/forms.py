@@ -303,7 +303,10 @@ class ScreeningForm(_ScreeningToolForm):
         self.fields["skills_needed"].choices = Skill.objects.values_list("code", "name")
 
 
-class HoldForm(forms.Form):
+class HoldForm(_ScreeningToolForm):
+    """A hold asks the screening tool's questions as screening does, so the answers the
+    senior gives with the hold are kept (issue 12 item 3)."""
+
     concern = long_text_field(
         label="The risk concern, for the named social worker",
         called="The risk concern",

@@ -312,6 +312,28 @@ class Screening(models.Model):
     def __str__(self) -> str:
         return f"{self.referral} screening {self.decision}"
 
+    # Labels for pages: never the stored codes (issue 12 item 3).
+    @property
+    def decision_label(self) -> str:
+        from enablement.referrals.rules import SCREENING_DECISIONS
+
+        return SCREENING_DECISIONS.get(self.decision, self.decision)
+
+    @property
+    def eligibility_label(self) -> str:
+        from enablement.referrals.rules import Eligibility
+
+        try:
+            return Eligibility(self.eligibility).label
+        except ValueError:
+            return self.eligibility
+
+    @property
+    def complex_feature_labels(self) -> list[str]:
+        from enablement.referrals.rules import COMPLEX_FEATURE_LABELS
+
+        return [COMPLEX_FEATURE_LABELS.get(f, f) for f in self.complex_features]
+
 
 class Hold(models.Model):
     """Complex risk: the named social worker is asked; no answer in time closes the referral."""

@@ -101,6 +101,18 @@ COMPLEX_FEATURES: tuple[tuple[str, str], ...] = (
     ("domestic_abuse", "Concerns around a domestic abuse situation"),
 )
 
+COMPLEX_FEATURE_LABELS: Mapping[str, str] = MappingProxyType(dict(COMPLEX_FEATURES))
+
+# A screening's decision as staff read it: the senior's four, and the panel's routing.
+SCREENING_DECISIONS: Mapping[str, str] = MappingProxyType(
+    {
+        "accept": "Accept",
+        "decline": "Decline",
+        "not_ready": "Not ready for enablement",
+        "hold": "Put on hold",
+    }
+)
+
 
 # --- Validation checklist (seed 000 §6, seed 001 §8) ---------------------------------------
 

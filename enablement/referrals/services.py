@@ -3,6 +3,7 @@ the state, an event and the notifications in one transaction, and takes the acti
 and the time from its caller."""
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -1169,16 +1170,68 @@ def screen_referral(
     return referral
 
 
-def hold_referral(*, referral: Referral, concern: str, actor, now: datetime) -> Hold:
+def _eligibility_now(referral: Referral, today) -> rules.EligibilityDecision:
+    """The eligibility rules on what the referral says, with no screener's answers: what a
+    hold records beside the screening tool's answers."""
+    return rules.eligibility(
+        referral.service_settings,
+        date_of_birth=referral.person.date_of_birth,
+        on=today,
+        diagnosis_category=referral.person.primary_diagnosis,
+        ongoing_cmh_social_work=referral.ongoing_cmh_social_work,
+        diagnosed_need=referral.diagnosed_need,
+        eligible_needs=referral.eligible_needs,
+        preventative_entitlement=referral.preventative_entitlement,
+        not_appropriate=[],
+        residence=rules.Residence(referral.person.postcode, referral.residence_override_reason),
+        needs_assessment=rules.NeedsAssessment(
+            referral.face_to_face_assessment, referral.eligibility_assessed_on
+        ),
+        appropriate_factors=[],
+    )
+
+
+def hold_referral(
+    *,
+    referral: Referral,
+    concern: str,
+    actor,
+    now: datetime,
+    desktop_check_complete: bool = False,
+    complex_features: Sequence[str] = (),
+    risk_notes: str = "",
+) -> Hold:
+    """The senior puts a referral on hold for complex risk and asks the named social worker.
+    The desktop check and the risk screening tool's answers given with it are kept on a
+    screening with the decision "hold", so nothing the senior found is lost."""
     if not referral.service_settings.complex_risk_hold:
         raise ValidationError({"__all__": f"{referral.service.name} does not use holds"})
     if not concern.strip():
         raise ValidationError({"concern": "Describe the risk concern for the social worker"})
     refuse_too_long(Hold, {"concern": concern})
+    refuse_too_long(Screening, {"risk_notes": risk_notes})
+    unknown = set(complex_features) - set(rules.COMPLEX_FEATURE_LABELS)
+    if unknown:
+        raise ValidationError(
+            {"complex_features": "Select complex-case features from the risk screening tool"}
+        )
     with transaction.atomic():
         referral = _locked(referral)
         referral.status = _transition(referral, Action.HOLD)
         referral.save(update_fields=["status"])
+        verdict = _eligibility_now(referral, timezone.localdate(now))
+        screening = Screening.objects.create(
+            referral=referral,
+            desktop_check_complete=desktop_check_complete,
+            # In the tool's order, whatever order they came in.
+            complex_features=[c for c, _ in rules.COMPLEX_FEATURES if c in complex_features],
+            risk_notes=risk_notes,
+            eligibility=verdict.outcome,
+            eligibility_reasons=list(verdict.reasons),
+            decision="hold",
+            screened_by=actor,
+            screened_at=now,
+        )
         hold = Hold.objects.create(
             referral=referral,
             concern=concern,
@@ -1195,7 +1248,7 @@ def hold_referral(*, referral: Referral, concern: str, actor, now: datetime) -> 
             summary=f"Referral {referral.reference} on hold: complex risk",
             actor=actor,
             now=now,
-            data={"hold": hold.pk},
+            data={"hold": hold.pk, "screening": screening.pk},
         )
         _tell_social_worker(
             referral,

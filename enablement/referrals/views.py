@@ -413,7 +413,17 @@ def hold_referral(request, pk):
         button="Put on hold and ask the social worker",
         success="On hold: the named social worker has been asked",
         run=lambda d: services.hold_referral(
-            referral=referral, concern=d["concern"], actor=request.user, now=clock.now()
+            referral=referral,
+            concern=d["concern"],
+            desktop_check_complete=d["desktop_check_complete"],
+            complex_features=d["complex_features"],
+            risk_notes=d["risk_notes"],
+            actor=request.user,
+            now=clock.now(),
+        ),
+        # The hold page says how long the social worker has (issue 12 item 3).
+        hold_deadline=rules.hold_expires_after(
+            referral.service_settings, clock.today(), ENGLAND_AND_WALES
         ),
     )
 

@@ -267,6 +267,7 @@ def test_allocating_beyond_room_needs_the_override_and_shows_on_the_caseloads(
         worker=jules,
         reason="The only autism specialist",
         override=True,
+        out_of_order_reason="Discharged from hospital tomorrow",
         actor=user_for("senior"),
         now=timezone.now(),
     )
@@ -624,3 +625,83 @@ def test_the_senior_changes_the_skills_a_waiting_referral_needs(today, client_fo
     for role in ("worker", "admin", "senior.west"):
         assert client_for(role).post(url, {"skills_needed": []}).status_code in (403, 404)
     assert [s.code for s in facsimile.skills_needed.all()] == ["autism-specialist"]
+
+
+# --- Allocating a referral out of order (issue 12 item 4) -----------------------------------
+
+
+def test_allocating_a_younger_referral_first_needs_a_reason_beside_the_field(today, client_for):
+    """Standin, accepted on 21 February, has waited longest and Wren has room: allocating
+    Facsimile first is refused without a reason, with the message beside the field."""
+    standin, facsimile = ref("Standin"), ref("Facsimile")
+    client = client_for("senior")
+    url = f"/allocation/referrals/{facsimile.pk}/"
+    page = client.get(url).content.decode()
+    assert f"Why this referral goes before {standin.reference}" in page
+    refused = client.post(url, {"worker": staff("worker.east").pk})
+    html = refused.content.decode()
+    message = (
+        f"{standin.reference}, accepted on 21 February 2026, has waited longer and fits: "
+        "say why this one goes first"
+    )
+    assert refused.status_code == 200 and message in html
+    assert 'id="id_out_of_order_reason-error"' in html or "govuk-error-message" in html
+    assert not Episode.objects.filter(referral=facsimile).exists()
+
+    client.post(
+        url, {"worker": staff("worker.east").pk, "out_of_order_reason": "Carer goes into hospital"}
+    )
+    episode = Episode.objects.get(referral=facsimile)
+    assert episode.passed_over == standin
+    assert episode.out_of_order_reason == "Carer goes into hospital"
+    assert not episode.overridden  # the worker was the first proposal
+    event = Event.objects.get(kind="episode.allocated", episode=episode)
+    assert event.data["out_of_order"] is True
+    assert event.data["passed_over"] == standin.pk
+    assert "Carer goes into hospital" not in str(event.data)
+    assert "Carer goes into hospital" not in event.summary
+    shown = client.get(f"/referrals/{facsimile.pk}/").content.decode()
+    assert "Allocated out of order" in shown
+    assert f"Before {standin.reference}, which had waited longer" in shown
+    assert "Carer goes into hospital" in shown
+
+
+def test_the_longest_waiting_referral_needs_no_reason(today, client_for):
+    standin = ref("Standin")
+    client = client_for("senior")
+    url = f"/allocation/referrals/{standin.pk}/"
+    assert "out_of_order_reason" not in client.get(url).content.decode()
+    client.post(url, {"worker": staff("worker.east").pk})
+    episode = Episode.objects.get(referral=standin)
+    assert episode.passed_over is None and episode.out_of_order_reason == ""
+    event = Event.objects.get(kind="episode.allocated", episode=episode)
+    assert event.data["out_of_order"] is False and event.data["passed_over"] is None
+    assert "Allocated out of order" not in client.get(f"/referrals/{standin.pk}/").content.decode()
+
+
+def test_an_older_referral_nobody_fits_is_not_in_the_way(today, user_for):
+    """Surrogate needs an autism specialist; with Jules on leave nobody fits it, so once
+    Standin is allocated Facsimile is next in order and needs no reason."""
+    senior = user_for("senior")
+    services.allocate(
+        referral=ref("Standin"), worker=staff("worker.east"), actor=senior, now=timezone.now()
+    )
+    jules = staff("worker.east2")
+    jules.leave.create(start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 20))
+    episode = services.allocate(
+        referral=ref("Facsimile"), worker=staff("worker.east"), actor=senior, now=timezone.now()
+    )
+    assert episode.passed_over is None
+
+
+def test_allocate_all_in_order_needs_no_reason(today, client_for):
+    team = ref("Standin").team_id
+    client = client_for("senior")
+    review = client.get(f"/allocation/teams/{team}/allocate-all/").content.decode()
+    pairs = re.findall(r'name="pair" value="([^"]+)"', review)
+    assert pairs
+    client.post(f"/allocation/teams/{team}/allocate-all/", {"pair": pairs})
+    episodes = Episode.objects.filter(team_id=team, allocated_at=timezone.now())
+    assert episodes.count() == len(pairs)
+    assert not episodes.exclude(passed_over=None).exists()
+    assert all(e.data["out_of_order"] is False for e in Event.objects.filter(episode__in=episodes))

@@ -144,3 +144,25 @@ def test_the_waiting_list_of_a_whole_service(client_for):
     )
     assert pm.get(f"{API}/waiting-list", {"service": "BEP"}).status_code == 404
     assert client_for("worker").get(f"{API}/waiting-list", {"service": "KERS"}).status_code == 403
+
+
+def test_the_api_refuses_a_younger_referral_first_without_a_reason(client_for):
+    standin, facsimile = ref("Standin"), ref("Facsimile")
+    client = client_for("senior")
+    url = f"{API}/referrals/{facsimile.pk}/allocate"
+    wren = staff("worker.east").pk
+    refused = _post(client, url, {"worker_id": wren})
+    assert refused.status_code == 400
+    errors = refused.json()["errors"]
+    assert [e["field"] for e in errors] == ["out_of_order_reason"]
+    assert errors[0]["message"] == (
+        f"{standin.reference}, accepted on 21 February 2026, has waited longer and fits: "
+        "say why this one goes first"
+    )
+    made = _post(client, url, {"worker_id": wren, "out_of_order_reason": "Discharged today"})
+    assert made.status_code == 201
+    assert made.json()["passed_over_id"] == standin.pk
+    assert made.json()["out_of_order_reason"] == "Discharged today"
+    first = client.get(f"{API}/referrals/{standin.pk}/candidates").json()[0]["worker_id"]
+    in_order = _post(client, f"{API}/referrals/{standin.pk}/allocate", {"worker_id": first})
+    assert in_order.status_code == 201 and in_order.json()["passed_over_id"] is None

@@ -1,5 +1,6 @@
 """The allocation rules, pure: room, fit, the order of the waiting list, the plan."""
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -256,3 +257,116 @@ def test_the_plan_never_exceeds_room_and_keeps_order(workers, referrals):
         left[a.worker.id] -= 1
     for waits in plan.waiting:
         assert not any(left[w.id] > 0 and waits.referral.skills_needed <= w.skills for w in workers)
+
+
+# --- Allocating a referral out of order (issue 12 item 4) ------------------------------------
+
+
+def test_the_oldest_referral_is_in_order():
+    waiting = [referral(1, days=0), referral(2, days=1)]
+    assert rules.passed_over(waiting[0], waiting, [worker(10)]) is None
+
+
+def test_a_younger_referral_passes_over_the_oldest_that_fits():
+    waiting = [referral(1, days=0), referral(2, days=1), referral(3, days=2)]
+    assert rules.passed_over(waiting[2], waiting, [worker(10)]) == waiting[0]
+
+
+def test_the_order_of_the_list_given_does_not_matter():
+    waiting = [referral(3, days=2), referral(2, days=1), referral(1, days=0)]
+    assert rules.passed_over(waiting[0], waiting, [worker(10)]).id == 1
+
+
+def test_an_older_referral_nobody_fits_is_not_passed_over():
+    # The oldest needs an autism specialist and nobody has the skill: the next one is in order.
+    waiting = [referral(1, days=0, skills=[AUTISM]), referral(2, days=1)]
+    assert rules.passed_over(waiting[1], waiting, [worker(10)]) is None
+
+
+def test_the_longest_waiting_that_fits_is_named_when_several_are_passed_over():
+    waiting = [
+        referral(1, days=0, skills=[AUTISM]),  # nobody fits
+        referral(2, days=1),
+        referral(3, days=2),
+        referral(4, days=3),
+    ]
+    assert rules.passed_over(waiting[3], waiting, [worker(10)]).id == 2
+
+
+def test_a_skilled_worker_makes_the_older_referral_fit():
+    waiting = [referral(1, days=0, skills=[AUTISM]), referral(2, days=1)]
+    workers = [worker(10), worker(11, skills=[AUTISM])]
+    assert rules.passed_over(waiting[1], waiting, workers).id == 1
+
+
+@pytest.mark.parametrize(
+    "workers",
+    [
+        [],
+        [worker(10, open=15)],  # no room
+        [worker(10, leave=date(2026, 1, 9))],  # on leave
+        [worker(10, team=2)],  # another team's worker
+    ],
+    ids=["nobody", "no-room", "on-leave", "other-team"],
+)
+def test_nobody_with_room_in_the_team_means_no_referral_is_passed_over(workers):
+    waiting = [referral(1, days=0), referral(2, days=1)]
+    assert rules.passed_over(waiting[1], waiting, workers) is None
+
+
+def test_another_teams_older_referral_is_not_passed_over():
+    waiting = [referral(1, days=0, team=2), referral(2, days=1, team=1)]
+    workers = [worker(10, team=1), worker(20, team=2)]
+    assert rules.passed_over(waiting[1], waiting, workers) is None
+
+
+def test_the_same_acceptance_time_is_ordered_by_id():
+    waiting = [referral(1, days=0), referral(2, days=0)]
+    assert rules.passed_over(waiting[1], waiting, [worker(10)]).id == 1
+    assert rules.passed_over(waiting[0], waiting, [worker(10)]) is None
+
+
+def test_a_younger_referral_is_never_passed_over():
+    waiting = [referral(1, days=0, skills=[AUTISM]), referral(2, days=1)]
+    assert rules.passed_over(waiting[0], waiting, [worker(10)]) is None
+
+
+def test_a_referral_not_in_the_list_given_is_checked_against_it():
+    waiting = [referral(1, days=0)]
+    assert rules.passed_over(referral(2, days=1), waiting, [worker(10)]).id == 1
+
+
+def test_in_plan_order_no_assignment_passes_over_a_referral():
+    """'Allocate all that fit in order' is in order by definition: each assignment, checked
+    against the referrals still waiting and the caseloads at that step, passes over none."""
+    waiting = [
+        referral(1, days=0, skills=[AUTISM]),
+        referral(2, days=1),
+        referral(3, days=2, skills=[AUTISM]),
+        referral(4, days=3),
+    ]
+    workers = {w.id: w for w in [worker(10, fte="0.1", open=0), worker(11, skills=[AUTISM])]}
+    left = list(waiting)
+    for a in rules.plan(waiting, list(workers.values())).assignments:
+        assert rules.passed_over(a.referral, left, list(workers.values())) is None
+        left.remove(a.referral)
+        w = workers[a.worker.id]
+        workers[w.id] = replace(w, open_episodes=w.open_episodes + 1)
+
+
+def test_passing_over_without_a_reason_is_refused_with_the_message_beside_the_field():
+    older = referral(1, days=0)
+    assert rules.out_of_order_problem(older, "") == {
+        "out_of_order_reason": "KERS-000001, accepted on 5 January 2026, has waited longer "
+        "and fits: say why this one goes first"
+    }
+    assert rules.out_of_order_problem(older, "   ") != {}
+    assert rules.out_of_order_problem(older, "", accepted_on=date(2026, 1, 4)) == {
+        "out_of_order_reason": "KERS-000001, accepted on 4 January 2026, has waited longer "
+        "and fits: say why this one goes first"
+    }
+
+
+def test_a_reason_or_being_in_order_needs_nothing_more():
+    assert rules.out_of_order_problem(referral(1), "Hospital discharge on Friday") == {}
+    assert rules.out_of_order_problem(None, "") == {}

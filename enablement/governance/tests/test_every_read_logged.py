@@ -540,7 +540,8 @@ API: dict[str, Reads | NoPersonalData] = {
         lambda i: f"{A}/referrals/{i['referral:waiting']}/allocate",
         "referral:waiting",
         method="post",
-        body=lambda i: {"worker_id": i["fits"], "reason": ""},
+        # The demo's referral waits behind older ones that fit: out of order, with why.
+        body=lambda i: {"worker_id": i["fits"], "reason": "", "out_of_order_reason": "Ready now"},
         setup=_fitting_worker,
     ),
     # After the allocation above: the rest of the team's list.

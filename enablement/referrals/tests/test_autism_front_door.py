@@ -168,7 +168,12 @@ def test_a_routed_referral_waits_at_the_destination_accepted_at_the_panels_date(
         worker_staff = StaffMember.objects.get(user__username=worker)
         done = client_for(senior).post(
             f"/allocation/referrals/{created.pk}/",
-            {"worker": worker_staff.pk, "reason": "Knows the person's area"},
+            {
+                "worker": worker_staff.pk,
+                "reason": "Knows the person's area",
+                # Ahead of any accepted earlier that fit: allocated out of order, with why.
+                "out_of_order_reason": "The panel agreed a start this week",
+            },
         )
         assert done.status_code == 302
     assert Episode.objects.get(referral=created).worker == worker_staff
