@@ -203,7 +203,9 @@ def validation_facts(referral) -> rules.ValidationFacts:
     return rules.ValidationFacts(
         status=referral.status,
         validated=referral.validated_at is not None,
-        screened=referral.screenings.exists(),
+        # A hold keeps the screening tool's answers as a screening of its own: it is the
+        # hold, not a screening, that stops the undo.
+        screened=referral.screenings.exclude(decision="hold").exists(),
         held=referral.holds.exists(),
         triaged=TriageDecision.objects.filter(referral=referral).exists(),
     )
