@@ -110,7 +110,9 @@ class Walk:
 
     def menu(self, label: str, heading: str | re.Pattern | None = None) -> None:
         nav = self.page.get_by_role("navigation", name="Menu")
-        self.go(nav.get_by_role("link", name=label, exact=True), heading)
+        # A menu item may carry a count after its label: "Inbox (3 unread)".
+        name = re.compile(rf"^{re.escape(label)}(\W|$)")
+        self.go(nav.get_by_role("link", name=name).first, heading)
 
     def open_referral(self, reference: str, within: Locator | None = None) -> None:
         link = (within or self.main()).get_by_role("link", name=reference, exact=True)
