@@ -745,16 +745,11 @@ def route_referral(
             raise ValidationError(
                 {field: f"Not one of this service's questions: {', '.join(sorted(unknown))}"}
             )
-    verdict = rules.eligibility(
-        settings,
-        date_of_birth=referral.person.date_of_birth if referral.person_id else None,
+    verdict = referral_eligibility(
+        referral,
         on=timezone.localdate(now),
-        diagnosis_category=referral.person.primary_diagnosis if referral.person_id else None,
-        ongoing_cmh_social_work=referral.ongoing_cmh_social_work,
-        diagnosed_need=referral.diagnosed_need,
-        eligible_needs=referral.eligible_needs,
-        preventative_entitlement=referral.preventative_entitlement,
-        not_appropriate=list(not_appropriate),
+        not_appropriate=not_appropriate,
+        appropriate_factors=None,
     )
     problems = rules.panel_route_problems(
         settings,
@@ -1074,21 +1069,8 @@ def screen_referral(
     refuse_too_long(Screening, {"risk_notes": risk_notes, "reason": reason})
     settings = referral.service_settings
     today = timezone.localdate(now)
-    verdict = rules.eligibility(
-        settings,
-        date_of_birth=referral.person.date_of_birth,
-        on=today,
-        diagnosis_category=referral.person.primary_diagnosis,
-        ongoing_cmh_social_work=referral.ongoing_cmh_social_work,
-        diagnosed_need=referral.diagnosed_need,
-        eligible_needs=referral.eligible_needs,
-        preventative_entitlement=referral.preventative_entitlement,
-        not_appropriate=not_appropriate,
-        residence=rules.Residence(referral.person.postcode, referral.residence_override_reason),
-        needs_assessment=rules.NeedsAssessment(
-            referral.face_to_face_assessment, referral.eligibility_assessed_on
-        ),
-        appropriate_factors=appropriate_factors,
+    verdict = referral_eligibility(
+        referral, on=today, not_appropriate=not_appropriate, appropriate_factors=appropriate_factors
     )
     if decision == "accept":
         problems = {}
@@ -1170,24 +1152,31 @@ def screen_referral(
     return referral
 
 
-def _eligibility_now(referral: Referral, today) -> rules.EligibilityDecision:
-    """The eligibility rules on what the referral says, with no screener's answers: what a
-    hold records beside the screening tool's answers."""
+def referral_eligibility(
+    referral: Referral, *, on, not_appropriate=(), appropriate_factors=()
+) -> rules.EligibilityDecision:
+    """The eligibility rules on what the referral says and the screener's answers: one
+    reading for the senior's screening, the panel's and a hold. `appropriate_factors` None
+    leaves that question out (the panel records the factors as indications only). A public
+    submission not yet matched has no record, so its age and diagnosis are not known."""
+    person = referral.person
     return rules.eligibility(
         referral.service_settings,
-        date_of_birth=referral.person.date_of_birth,
-        on=today,
-        diagnosis_category=referral.person.primary_diagnosis,
+        date_of_birth=person.date_of_birth if person else None,
+        on=on,
+        diagnosis_category=person.primary_diagnosis if person else None,
         ongoing_cmh_social_work=referral.ongoing_cmh_social_work,
         diagnosed_need=referral.diagnosed_need,
         eligible_needs=referral.eligible_needs,
         preventative_entitlement=referral.preventative_entitlement,
-        not_appropriate=[],
-        residence=rules.Residence(referral.person.postcode, referral.residence_override_reason),
+        not_appropriate=list(not_appropriate),
+        residence=rules.Residence(
+            person.postcode if person else None, referral.residence_override_reason
+        ),
         needs_assessment=rules.NeedsAssessment(
             referral.face_to_face_assessment, referral.eligibility_assessed_on
         ),
-        appropriate_factors=[],
+        appropriate_factors=None if appropriate_factors is None else list(appropriate_factors),
     )
 
 
@@ -1219,7 +1208,7 @@ def hold_referral(
         referral = _locked(referral)
         referral.status = _transition(referral, Action.HOLD)
         referral.save(update_fields=["status"])
-        verdict = _eligibility_now(referral, timezone.localdate(now))
+        verdict = referral_eligibility(referral, on=timezone.localdate(now))
         screening = Screening.objects.create(
             referral=referral,
             desktop_check_complete=desktop_check_complete,
