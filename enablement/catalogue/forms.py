@@ -111,6 +111,13 @@ class KeyedLinesField(_TextToList):
                     f"“gp: source, consent”; this line has no colon: “{line.strip()}”"
                 )
             values = [v.strip() for v in rest.split(",") if v.strip()]
+            if self.single and len(values) > 1:
+                # One level goes to one service: never keep the first and drop the rest.
+                raise forms.ValidationError(
+                    f"Give one value after “{key.strip()}:”, not {len(values)}: “{line.strip()}”"
+                )
+            if key.strip() in out:
+                raise forms.ValidationError(f"“{key.strip()}” is on more than one line")
             out[key.strip()] = (values[0] if values else "") if self.single else values
         return out
 

@@ -2,6 +2,7 @@
 checked as settings, and against the services that exist where settings are saved."""
 
 import pytest
+from django import forms
 from django.core.exceptions import ValidationError
 
 from enablement.catalogue import rules
@@ -109,3 +110,18 @@ def test_the_service_page_names_the_level_and_the_service_in_words(demo, client_
     page = client_for("pm.bep").get("/services/BEP/").content.decode()
     assert "Enhanced: Barnet Enablement Network" in page
     assert "enhanced: BEN" not in page
+
+
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("enhanced: BEN, KPS", "Give one value after “enhanced:”, not 2"),
+        ("enhanced: BEN\nenhanced: KPS", "“enhanced” is on more than one line"),
+    ],
+)
+def test_a_typed_setting_is_never_cut_short_silently(text, message):
+    from enablement.catalogue.forms import KeyedLinesField
+
+    with pytest.raises(forms.ValidationError) as error:
+        KeyedLinesField(single=True, label="Levels", required=False).clean(text)
+    assert message in str(error.value)
