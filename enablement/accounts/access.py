@@ -385,3 +385,139 @@ def get_person_for_privacy(user, pk) -> Person:
     if not may_manage_privacy(user):
         raise PermissionDenied
     return get_person(user, pk)
+
+
+# Episodes (issue 11). Staff of the team that holds an episode see all of it; the provision
+# manager of its service and quality managers see it to decide extensions and disputes. The
+# referrer and the named social worker see a summary (dates, the plan's goals, holds to
+# answer) and the messages for their referral; the person and their carer only the portal.
+def episode_filter(user) -> Q:
+    """Episodes whose whole record (plan, visits, notes, reviews) this user may see."""
+    if not user.is_authenticated or not user.is_active:
+        return NOTHING
+    roles, staff = user.roles, _staff(user)
+    if Role.QUALITY_MANAGER in roles:
+        return Q()
+    q = NOTHING
+    if Role.PROVISION_MANAGER in roles and staff is not None:
+        q |= Q(service__in=staff.services.all())
+    if roles & {Role.ADMIN, Role.WORKER, Role.SENIOR} and staff is not None and staff.team_id:
+        q |= Q(team_id=staff.team_id)
+    if Role.SYSADMIN in roles:
+        q |= Q(person_id__in=break_glass_people(user))
+    return q
+
+
+def social_worker_episode_filter(user) -> Q:
+    """Episodes of referrals this user made or holds as the named social worker."""
+    if not user.is_authenticated or not user.is_active or Role.REFERRER not in user.roles:
+        return NOTHING
+    return Q(referral__referrer=user) | Q(referral__named_social_worker=user)
+
+
+def _episodes():
+    from enablement.casework.models import Episode
+
+    return Episode.objects.select_related(
+        "referral",
+        "referral__named_social_worker",
+        "referral__referrer",
+        "person",
+        "service",
+        "service_settings",
+        "team",
+        "worker__user",
+    )
+
+
+def visible_episodes(user):
+    return reads.watch(_episodes().filter(episode_filter(user)))
+
+
+def get_episode(user, pk):
+    """The episode with this id if the user may see all of it, else 404."""
+    from enablement.casework.models import Episode
+
+    try:
+        episode = _episodes().filter(episode_filter(user)).get(pk=pk)
+    except (Episode.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    reads.viewed(person=episode.person, referral=episode.referral)
+    return episode
+
+
+def get_episode_summary(user, pk):
+    """The episode for its summary page: staff who see it all, or its referrer and named
+    social worker. 404 to anyone else."""
+    from enablement.casework.models import Episode
+
+    try:
+        episode = (
+            _episodes().filter(episode_filter(user) | social_worker_episode_filter(user)).get(pk=pk)
+        )
+    except (Episode.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    reads.viewed(person=episode.person, referral=episode.referral)
+    return episode
+
+
+# Who may take each action on an episode they can see (seed 000 §7, §7.1, §8; 001 §9-§14).
+# Worker actions are for the team's workers and seniors: a senior covers for a worker.
+_TEAM = {Role.WORKER, Role.SENIOR}
+EPISODE_ACTION_ROLES = {
+    "review_risk": _TEAM,
+    "record_meeting": _TEAM,
+    "raise_safety_issue": _TEAM,
+    "resolve_safety_issue": _TEAM,
+    "start": _TEAM,
+    "edit_plan": _TEAM,
+    "sign_plan": _TEAM,
+    "record_visit": _TEAM,
+    "write_note": _TEAM,
+    "escalate": {Role.WORKER},
+    "raise_hold": _TEAM,
+    "record_review": _TEAM,
+    "request_extension": _TEAM,
+    "propose_closure": _TEAM,
+    "record_dispute": _TEAM | {Role.PROVISION_MANAGER, Role.QUALITY_MANAGER},
+    # The senior's own steps.
+    "check_note": {Role.SENIOR},
+    "discuss_missed_visits": {Role.SENIOR},
+    "discuss_extension": {Role.SENIOR},
+    "agree_closure": {Role.SENIOR},
+    # Decided above the team: the provision manager of the service.
+    "decide_extension": {Role.PROVISION_MANAGER},
+}
+# Answered at each level of a disputed closure: senior, provision manager, quality manager.
+DISPUTE_ROLES = {
+    "senior": Role.SENIOR,
+    "provision_manager": Role.PROVISION_MANAGER,
+    "quality_manager": Role.QUALITY_MANAGER,
+}
+
+
+def may_act_on_episode(user, episode, action: str) -> bool:
+    """Whether the user may take `action` on an episode. Checked by every view and API
+    handler; the action functions trust it. `answer_hold` is the named social worker's
+    (or the referrer's, when no social worker is named)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if action == "answer_hold":
+        referral = episode.referral
+        return user.pk in (referral.named_social_worker_id, referral.referrer_id)
+    if action.startswith("answer_dispute_"):
+        role = DISPUTE_ROLES.get(action.removeprefix("answer_dispute_"))
+        roles = {role} if role else set()
+    else:
+        roles = EPISODE_ACTION_ROLES.get(action, set())
+    held = user.roles & roles
+    if not held:
+        return False
+    if Role.QUALITY_MANAGER in held:
+        return True
+    staff = _staff(user)
+    if staff is None:
+        return False
+    if Role.PROVISION_MANAGER in held and staff.services.filter(pk=episode.service_id).exists():
+        return True
+    return bool(held & {Role.WORKER, Role.SENIOR}) and staff.team_id == episode.team_id

@@ -91,15 +91,29 @@ def on_unexpected_error(request, exc: Exception):
 def _register_routers():
     from enablement.accounts.api import router as accounts_router
     from enablement.allocation.api import router as allocation_router
+    from enablement.casework.api import router as casework_router
     from enablement.catalogue.api import router as catalogue_router
+    from enablement.closures.api import router as closures_router
     from enablement.people.api import router as people_router
+    from enablement.plans.api import router as plans_router
     from enablement.referrals.api import router as referrals_router
+    from enablement.reviews.api import router as reviews_router
+    from enablement.visits.api import router as visits_router
 
     api.add_router("/", accounts_router)
     api.add_router("/people", people_router)
     api.add_router("/services", catalogue_router)
     api.add_router("/referrals", referrals_router)
     api.add_router("/allocation", allocation_router)
+    # One path for the episode, each part of the enablement adding its own actions.
+    for episode_router in (
+        casework_router,
+        plans_router,
+        visits_router,
+        reviews_router,
+        closures_router,
+    ):
+        api.add_router("/episodes", episode_router)
 
 
 _register_routers()

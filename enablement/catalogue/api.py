@@ -12,6 +12,7 @@ from enablement.api.schemas import PathCode, decimal_schema, responses
 from enablement.catalogue import services
 from enablement.catalogue.models import Service
 from enablement.catalogue.vocab import (
+    ClosureReason,
     DiagnosisCategory,
     ExtensionRule,
     NeedsBasis,
@@ -56,6 +57,8 @@ class SettingsValues(Schema):
     screening_working_days: int | None = SmallInt
     length_weeks: int = Field(..., ge=0, le=32767)
     total_support_weeks: int | None = SmallInt
+    total_support_months: int | None = SmallInt
+    closure_reasons: list[ClosureReason] = []
     chargeable_after_weeks: int | None = SmallInt
     weekly_hours: Annotated[Decimal | None, decimal_schema(maximum=999)] = Field(
         None, max_digits=5, decimal_places=2

@@ -4,6 +4,7 @@ from django.core.validators import MaxLengthValidator
 from enablement.catalogue import rules
 from enablement.catalogue.models import Service, Skill, Team
 from enablement.catalogue.vocab import (
+    ClosureReason,
     DiagnosisCategory,
     ExtensionRule,
     LeaveKind,
@@ -194,6 +195,17 @@ class ServiceSettingsForm(forms.Form):
     screening_working_days = _int("Screening clock in working days", required=False)
     length_weeks = _int("Length of enablement in weeks")
     total_support_weeks = _int("Total support in weeks", required=False)
+    total_support_months = _int(
+        "Longest support from the start, in calendar months",
+        required=False,
+        help_text="Extensions never run past it",
+    )
+    closure_reasons = forms.MultipleChoiceField(
+        label="Reasons an enablement may close for",
+        choices=ClosureReason.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     chargeable_after_weeks = _int("Chargeable after this many weeks", required=False)
     weekly_hours = forms.DecimalField(
         label="Hours a week (optional)",

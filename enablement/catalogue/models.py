@@ -79,6 +79,10 @@ class ServiceSettings(models.Model):
     screening_working_days = models.PositiveSmallIntegerField(null=True, blank=True)
     length_weeks = models.PositiveSmallIntegerField()
     total_support_weeks = models.PositiveSmallIntegerField(null=True, blank=True)
+    # A period the seed gives in months is counted in calendar months (core.dates.add_months).
+    total_support_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The longest support may run from the start, in months"
+    )
     chargeable_after_weeks = models.PositiveSmallIntegerField(null=True, blank=True)
     weekly_hours = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     extension_max_weeks = models.PositiveSmallIntegerField(default=0)
@@ -127,6 +131,9 @@ class ServiceSettings(models.Model):
         blank=True,
         help_text="A level the hub assessment hands on to another service: {level: code}",
     )
+    closure_reasons = models.JSONField(
+        default=list, blank=True, help_text="The reasons an episode may close for (ClosureReason)"
+    )
     # Where each value comes from: {"length_weeks": "seed 000 §7.1", ...}
     sources = models.JSONField(default=dict, blank=True)
 
@@ -146,6 +153,7 @@ class ServiceSettings(models.Model):
         "screening_working_days",
         "length_weeks",
         "total_support_weeks",
+        "total_support_months",
         "chargeable_after_weeks",
         "weekly_hours",
         "extension_max_weeks",
@@ -166,6 +174,7 @@ class ServiceSettings(models.Model):
         "face_to_face_assessment_required",
         "case_system_step",
         "level_destinations",
+        "closure_reasons",
     )
 
     class Meta:

@@ -20,7 +20,12 @@ from enablement.catalogue.forms import (
 )
 from enablement.catalogue.models import Resource, Service, ServiceSettings, StaffMember
 from enablement.catalogue.selectors import services_with_figures, staffing_gaps, team_staff
-from enablement.catalogue.vocab import DiagnosisCategory, ReferralSource, ServiceLevel
+from enablement.catalogue.vocab import (
+    ClosureReason,
+    DiagnosisCategory,
+    ReferralSource,
+    ServiceLevel,
+)
 from enablement.core import clock
 from enablement.core.formtools import add_errors
 from enablement.referrals.rules import minimum_data
@@ -53,6 +58,7 @@ _LIST_LABELS = {
     "diagnosis_categories": dict(DiagnosisCategory.choices),
     "excluded_categories": dict(DiagnosisCategory.choices),
     "levels": dict(ServiceLevel.choices),
+    "closure_reasons": dict(ClosureReason.choices),
 }
 
 

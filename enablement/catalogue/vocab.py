@@ -57,6 +57,20 @@ class ExtensionRule(models.TextChoices):
     MOVES_TO_NEXT_LEVEL = "next_level", "Moves to the next level (e.g. Enhanced)"
 
 
+class ClosureReason(models.TextChoices):
+    """Why an episode closed (seed 000 §8, 001 §13). A service lists the ones it uses."""
+
+    GOALS_ACHIEVED = "goals_achieved", "Goals achieved"
+    NO_ENABLEMENT_NEED = "no_enablement_need", "No enablement need"
+    NOT_READY = "not_ready", "Not ready for enablement"
+    DID_NOT_ENGAGE = "did_not_engage", "Did not engage"
+    DECLINED = "declined", "Declined the service"
+    MISSED_VISITS = "missed_visits", "Missed visits"
+    INADEQUATE_PROGRESS = "inadequate_progress", "Not making adequate progress"
+    TOO_UNWELL = "too_unwell", "Too unwell to take part"
+    RISK_TO_STAFF = "risk_to_staff", "Risk to staff"
+
+
 class ServiceLevel(models.TextChoices):
     SIGNPOSTING = "signposting", "Pre-enablement signposting"
     BRIEF = "brief", "Brief"
