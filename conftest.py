@@ -6,6 +6,12 @@ import os
 os.environ.setdefault("ENABLEMENT_TESTING", "true")
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests check rules, not speed: on a shared 2-core machine input generation can be
+# slow, which says nothing about the rule under test.
+settings.register_profile("enablement", suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("enablement")
 
 DEMO_USERS = {
     "referrer": "referrer",
