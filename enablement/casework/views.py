@@ -42,6 +42,11 @@ def episode(request, pk):
     )
 
 
+def _posted(request):
+    """The form's data on a POST, even an empty one (then every field says what is missing)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _episode_for(request, pk, action: str):
     episode = access.get_episode(request.user, pk)
     if not access.may_act_on_episode(request.user, episode, action):
@@ -76,7 +81,7 @@ def risk_review(request, pk):
     return _action_page(
         request,
         episode,
-        forms.RiskReviewForm(request.POST or None),
+        forms.RiskReviewForm(_posted(request)),
         title="Review the risk assessments and contact notes",
         button="Record the risk review",
         success="Risk review recorded",
@@ -105,7 +110,7 @@ def planning_meeting(request, pk):
     return _action_page(
         request,
         episode,
-        forms.PlanningMeetingForm(request.POST or None),
+        forms.PlanningMeetingForm(_posted(request)),
         title="Record the planning meeting",
         button="Record the planning meeting",
         success="Planning meeting recorded",
@@ -119,7 +124,7 @@ def safety_issue(request, pk):
     return _action_page(
         request,
         episode,
-        forms.SafetyIssueForm(request.POST or None),
+        forms.SafetyIssueForm(_posted(request)),
         title="Raise a health-and-safety issue",
         button="Raise it with the named social worker",
         success="Health-and-safety issue raised with the named social worker",
@@ -143,7 +148,7 @@ def resolve_safety_issue(request, pk, issue_pk):
     return _action_page(
         request,
         episode,
-        forms.ResolveSafetyIssueForm(request.POST or None),
+        forms.ResolveSafetyIssueForm(_posted(request)),
         title="Resolve a health-and-safety issue",
         button="Record as resolved",
         success="Health-and-safety issue resolved",
@@ -162,7 +167,7 @@ def start(request, pk):
     return _action_page(
         request,
         episode,
-        forms.StartForm(request.POST or None, initial={"start_on": clock.today()}),
+        forms.StartForm(_posted(request), initial={"start_on": clock.today()}),
         title="Start the enablement",
         button="Start the enablement",
         success="The enablement has started: the person and the named social worker have "
@@ -182,7 +187,7 @@ def hold(request, pk):
     return _action_page(
         request,
         episode,
-        forms.HoldForm(request.POST or None),
+        forms.HoldForm(_posted(request)),
         title="Put the enablement on hold: a concern for the social worker",
         button="Put on hold and ask the social worker",
         success="On hold: the named social worker has been asked",
@@ -206,7 +211,7 @@ def summary(request, pk):
     may_answer = open_hold is not None and access.may_act_on_episode(
         request.user, episode, "answer_hold"
     )
-    form = forms.HoldAnswerForm(request.POST or None) if may_answer else None
+    form = forms.HoldAnswerForm(_posted(request)) if may_answer else None
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
