@@ -9,12 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from enablement.accounts import access
-from enablement.casework import forms, services
+from enablement.casework import forms, rules, services
 from enablement.casework.models import Episode, EpisodeHold, EpisodeStatus, SafetyIssue
 from enablement.casework.sections import episode_sections
 from enablement.core import clock
 from enablement.core.formtools import add_errors
 from enablement.governance.models import Event
+from enablement.plans.models import Plan
 from enablement.referrals import selectors as referral_selectors
 
 TIMELINE_PAGE = 50
@@ -161,8 +162,6 @@ def resolve_safety_issue(request, pk, issue_pk):
 
 def start(request, pk):
     episode = _episode_for(request, pk, "start")
-    from enablement.casework import rules
-
     settings = rules.ClockSettings.of(episode.service_settings)
     return _action_page(
         request,
@@ -203,8 +202,6 @@ def summary(request, pk):
     who, when, the signed plan's goals and an open hold with the answer form. Nothing else
     of the record."""
     episode = access.get_episode_summary(request.user, pk)
-    from enablement.plans.models import Plan
-
     open_hold = EpisodeHold.objects.filter(
         episode=episode, answered_at__isnull=True, expired_at__isnull=True
     ).first()
