@@ -37,15 +37,22 @@ class PlanningMeetingForm(forms.Form):
         max_length=200,
         required=False,
     )
-    carer_need = forms.BooleanField(label="Needs relating to carers", required=False)
-    advocacy_need = forms.BooleanField(label="Advocacy needs", required=False)
-    capacity_need = forms.BooleanField(label="Mental capacity needs", required=False)
-    safeguarding_need = forms.BooleanField(label="Safeguarding needs", required=False)
+    needs = forms.MultipleChoiceField(
+        label="Needs identified at the meeting",
+        choices=[
+            ("carer_need", "Needs relating to carers"),
+            ("advocacy_need", "Advocacy"),
+            ("capacity_need", "Mental capacity"),
+            ("safeguarding_need", "Safeguarding"),
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Each need ticked is raised with the named social worker",
+    )
     needs_note = long_text_field(
         label="About the needs identified (optional)",
         required=False,
         rows=3,
-        help_text="Each need ticked is raised with the named social worker",
     )
     outcome = forms.ChoiceField(
         label="Outcome of the meeting",
@@ -55,6 +62,12 @@ class PlanningMeetingForm(forms.Form):
         help_text="Unsafe to start, or joint working needed for the whole period, closes the "
         "enablement as not ready and tells the named social worker",
     )
+
+    def meeting_values(self) -> dict:
+        """The action's values: each need as its own yes or no."""
+        data = dict(self.cleaned_data)
+        needs = set(data.pop("needs", ()))
+        return data | {need: need in needs for need, _ in self.fields["needs"].choices}
 
 
 class SafetyIssueForm(forms.Form):

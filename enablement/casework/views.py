@@ -95,10 +95,11 @@ def risk_review(request, pk):
 
 def planning_meeting(request, pk):
     episode = _episode_for(request, pk, "record_meeting")
+    form = forms.PlanningMeetingForm(_posted(request))
 
     def run(d):
         meeting = services.record_planning_meeting(
-            episode=episode, values=d, actor=request.user, now=clock.now()
+            episode=episode, values=form.meeting_values(), actor=request.user, now=clock.now()
         )
         if episode.status == EpisodeStatus.CLOSED:
             messages.info(
@@ -111,7 +112,7 @@ def planning_meeting(request, pk):
     return _action_page(
         request,
         episode,
-        forms.PlanningMeetingForm(_posted(request)),
+        form,
         title="Record the planning meeting",
         button="Record the planning meeting",
         success="Planning meeting recorded",

@@ -55,7 +55,7 @@ def test_worker_walks_before_the_start_by_pages(tuesday, episode, client_for, so
     before = Notification.objects.filter(user=social_worker).count()
     done = client.post(
         f"/episodes/{episode.pk}/planning-meeting/",
-        _form(carer_need="on", safeguarding_need="on", needs_note="Mum cares most days"),
+        _form(needs=["carer_need", "safeguarding_need"], needs_note="Mum cares most days"),
     )
     assert done.status_code == 302
     raised = Event.objects.filter(episode=episode, kind="episode.need_raised")
