@@ -451,10 +451,11 @@ def get_episode_summary(user, pk):
     social worker. 404 to anyone else."""
     from enablement.casework.models import Episode
 
+    whole = episode_filter(user)
+    # An empty Q (every episode: a quality manager) or'd with another Q is only the other.
+    seen = whole | social_worker_episode_filter(user) if whole else whole
     try:
-        episode = (
-            _episodes().filter(episode_filter(user) | social_worker_episode_filter(user)).get(pk=pk)
-        )
+        episode = _episodes().filter(seen).get(pk=pk)
     except (Episode.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
     reads.viewed(person=episode.person, referral=episode.referral)

@@ -123,3 +123,70 @@ def extension_problem(
             f"end on {long_date(end.planned_end)}"
         )
     return None
+
+
+# --- Before the start (seed 000 §7, 001 §10) ----------------------------------------------
+
+
+def meeting_problems(
+    *, held_on: date | None, today: date, risk_reviewed: bool, allocated_on: date | None = None
+) -> dict[str, str]:
+    """Why the planning meeting cannot be recorded as given, by field, in plain words."""
+    problems = {}
+    if not risk_reviewed:
+        problems["__all__"] = (
+            "Record that you reviewed the risk assessments and contact notes before the "
+            "planning meeting"
+        )
+    if held_on is not None:
+        if held_on > today:
+            problems["held_on"] = "The date of the meeting must be today or in the past"
+        elif allocated_on is not None and held_on < allocated_on:
+            problems["held_on"] = (
+                f"The date of the meeting must be on or after the allocation, "
+                f"{long_date(allocated_on)}"
+            )
+    return problems
+
+
+def start_problems(
+    *,
+    start_on: date | None,
+    risk_reviewed: bool,
+    meeting_held_on: date | None,
+    meeting_ready: bool,
+    open_issues: tuple[str, ...] = (),
+) -> dict[str, str]:
+    """Why the enablement cannot start on `start_on`, by field, or {} when it can.
+
+    The risk review, a planning meeting that found the person ready, and no open
+    health-and-safety issue (each named); the start is on or after the meeting.
+    """
+    reasons = []
+    if not risk_reviewed:
+        reasons.append("record that you reviewed the risk assessments and contact notes")
+    if meeting_held_on is None:
+        reasons.append("record the planning meeting")
+    elif not meeting_ready:
+        reasons.append("the planning meeting did not find the person ready to start")
+    for issue in open_issues:
+        reasons.append(f"resolve the health-and-safety issue: {issue}")
+    problems = {}
+    if reasons:
+        problems["__all__"] = "The enablement cannot start yet: " + "; ".join(reasons)
+    if start_on is not None and meeting_held_on is not None and start_on < meeting_held_on:
+        problems["start_on"] = (
+            f"The start date must be on or after the planning meeting, {long_date(meeting_held_on)}"
+        )
+    return problems
+
+
+def stored_clocks(start: date, settings: ClockSettings, *, extended_weeks: int = 0) -> dict:
+    """The clock columns an episode stores, as the rule gives them."""
+    c = clocks(start, settings, extended_weeks=extended_weeks)
+    return {
+        "started_on": c.started_on,
+        "planned_end": c.planned_end,
+        "chargeable_from": c.chargeable_from,
+        "support_ends_by": c.support_ends_by,
+    }

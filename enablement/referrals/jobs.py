@@ -1,5 +1,6 @@
 """The periodic sweep: does what the rules say is due. Safe to run any number of times."""
 
+from enablement.casework.services import expire_episode_holds
 from enablement.core import clock
 from enablement.notifications.services import deliver_outbox
 from enablement.referrals.services import expire_holds
@@ -7,4 +8,8 @@ from enablement.referrals.services import expire_holds
 
 def sweep() -> dict:
     now = clock.now()
-    return {"holds_closed": expire_holds(now=now), "emails_sent": deliver_outbox(now=now)}
+    return {
+        "holds_closed": expire_holds(now=now),
+        "episode_holds_closed": expire_episode_holds(now=now),
+        "emails_sent": deliver_outbox(now=now),
+    }

@@ -24,6 +24,8 @@ OVERSIGHT = {"provision_manager", "quality_manager"}
 STAFF = CASE_TEAM | OVERSIGHT | {"sysadmin"}
 # Workers never see the allocation pages (issue 5).
 ALLOCATION = {"admin", "senior"} | OVERSIGHT
+# The worker's steps on an episode: its team's workers and seniors (issue 11).
+TEAM_WORK = {"worker", "senior"}
 
 
 def _targets(demo_ids):
@@ -170,6 +172,35 @@ def _targets(demo_ids):
         ),
         ("api-v1:review_plan", f"/api/v1/allocation/teams/{team}/plan", {"senior"}),
         ("api-v1:forecast", "/api/v1/allocation/forecast", OVERSIGHT),
+        # The enablement episode (issue 11): the whole record for the team and those who
+        # oversee the service; its summary also for the referrer and named social worker;
+        # the steps before the start and a hold for the team's workers and seniors.
+        ("casework:episode", f"/episodes/{demo_ids['episode']}/", CASE_TEAM | OVERSIGHT),
+        ("casework:episode", f"/episodes/{demo_ids['episode_west']}/", OVERSIGHT),
+        (
+            "casework:summary",
+            f"/episodes/{demo_ids['episode']}/summary/",
+            CASE_TEAM | OVERSIGHT | {"referrer"},
+        ),
+        ("casework:risk-review", f"/episodes/{demo_ids['episode']}/risk-review/", TEAM_WORK),
+        (
+            "casework:planning-meeting",
+            f"/episodes/{demo_ids['episode']}/planning-meeting/",
+            TEAM_WORK,
+        ),
+        ("casework:safety-issue", f"/episodes/{demo_ids['episode']}/safety-issues/", TEAM_WORK),
+        (
+            "casework:safety-resolve",
+            f"/episodes/{demo_ids['episode']}/safety-issues/999999/resolve/",
+            set(),
+        ),
+        ("casework:start", f"/episodes/{demo_ids['episode']}/start/", TEAM_WORK),
+        ("casework:hold", f"/episodes/{demo_ids['episode']}/hold/", TEAM_WORK),
+        (
+            "api-v1:casework_episode",
+            f"/api/v1/episodes/{demo_ids['episode']}",
+            CASE_TEAM | OVERSIGHT | {"referrer"},
+        ),
         ("api-v1:openapi-json", "/api/v1/openapi.json", ALL),
         ("api-v1:openapi-view", "/api/v1/docs", ALL),
     ]
@@ -220,6 +251,14 @@ NOT_IN_MATRIX = {
     # POST: enablement/allocation/tests/test_api.py
     "api-v1:allocate",
     "api-v1:confirm_plan",
+    # POST: enablement/casework/tests/test_access_and_api.py
+    "api-v1:casework_risk_reviewed",
+    "api-v1:casework_planning_meeting",
+    "api-v1:casework_raise_safety_issue",
+    "api-v1:casework_resolve_safety_issue",
+    "api-v1:casework_start",
+    "api-v1:casework_raise_hold",
+    "api-v1:casework_answer_hold",
 }
 
 
@@ -228,6 +267,7 @@ def demo_ids(demo):
     from django.contrib.auth import get_user_model
 
     from enablement.accounts.models import RoleGrantRequest, User
+    from enablement.casework.models import Episode
     from enablement.catalogue.models import StaffMember, Team
     from enablement.people.models import Person
     from enablement.referrals.models import Referral
@@ -262,6 +302,8 @@ def demo_ids(demo):
         "waiting_west": Referral.objects.get(person__family_name="Lookalike").pk,
         "selfref": Referral.objects.get(submitted_details__family_name="Sampel").pk,
         "worker_user": User.objects.get(username="worker.east").pk,
+        "episode": Episode.objects.get(referral__person__family_name="Exemplar").pk,
+        "episode_west": Episode.objects.get(referral__person__family_name="Testcase").pk,
     }
 
 

@@ -163,6 +163,29 @@ def _break_glass(ids, client_for):
     ids["glass"] = True
 
 
+def _safety_issue(ids, client_for):
+    """An open health-and-safety issue on the demo's Kent East episode."""
+    from enablement.casework.models import SafetyIssue
+
+    issue = SafetyIssue.objects.filter(episode_id=ids["episode"], resolved_at__isnull=True)
+    if not issue.exists():
+        made = _api_post(
+            client_for("worker"),
+            f"/api/v1/episodes/{ids['episode']}/safety-issues",
+            {"kind": "access", "description": "No key safe"},
+        )
+        assert made.status_code == 201, made.content
+    ids["issue"] = issue.first().pk
+
+
+def _open_hold(ids, client_for):
+    from enablement.casework.models import EpisodeHold
+
+    ids["hold"] = EpisodeHold.objects.get(
+        episode_id=ids["episode"], answered_at__isnull=True, expired_at__isnull=True
+    ).pk
+
+
 # --- Pages, by URL name ------------------------------------------------------------------------
 
 PAGES: dict[str, Reads | NoPersonalData | tuple] = {
@@ -379,6 +402,33 @@ PAGES: dict[str, Reads | NoPersonalData | tuple] = {
     "privacy:legal-hold-lift": NoPersonalData(
         "POST: lifts a hold and returns to the legal-hold page, which is logged"
     ),
+    # The enablement episode (issue 11).
+    "casework:episode": Reads("worker", lambda i: f"/episodes/{i['episode']}/", "person:exemplar"),
+    "casework:summary": (
+        Reads("referrer", lambda i: f"/episodes/{i['episode']}/summary/", "person:exemplar"),
+        Reads("senior", lambda i: f"/episodes/{i['episode']}/summary/", "person:exemplar"),
+    ),
+    "casework:risk-review": Reads(
+        "worker", lambda i: f"/episodes/{i['episode']}/risk-review/", "person:exemplar"
+    ),
+    "casework:planning-meeting": Reads(
+        "worker", lambda i: f"/episodes/{i['episode']}/planning-meeting/", "person:exemplar"
+    ),
+    "casework:safety-issue": Reads(
+        "worker", lambda i: f"/episodes/{i['episode']}/safety-issues/", "person:exemplar"
+    ),
+    "casework:safety-resolve": Reads(
+        "worker",
+        lambda i: f"/episodes/{i['episode']}/safety-issues/{i['issue']}/resolve/",
+        "person:exemplar",
+        setup=_safety_issue,
+    ),
+    "casework:start": Reads(
+        "senior", lambda i: f"/episodes/{i['episode']}/start/", "person:exemplar"
+    ),
+    "casework:hold": Reads(
+        "senior", lambda i: f"/episodes/{i['episode']}/hold/", "person:exemplar"
+    ),
     "self-referral": NoPersonalData("the public form: shows nothing held"),
     "self-referral-done": NoPersonalData("the public form's thank-you page"),
 }
@@ -388,6 +438,17 @@ PAGES: dict[str, Reads | NoPersonalData | tuple] = {
 
 R = "/api/v1/referrals"
 A = "/api/v1/allocation"
+E = "/api/v1/episodes"
+
+
+def _no_open_safety_issue(ids, client_for):
+    """Before the start: no open health-and-safety issue (the pages' walk may leave one)."""
+    from enablement.casework.models import SafetyIssue
+
+    SafetyIssue.objects.filter(episode_id=ids["episode"], resolved_at__isnull=True).update(
+        resolved_at=timezone.now(), resolution="Resolved"
+    )
+
 
 API: dict[str, Reads | NoPersonalData] = {
     "GET /api/v1/me": NoPersonalData("the signed-in user's own account"),
@@ -555,6 +616,58 @@ API: dict[str, Reads | NoPersonalData] = {
         body=lambda i: {"reviewed": i["reviewed"]},
         setup=_reviewed_plan,
     ),
+    # The enablement episode (issue 11), walked to its start, a hold and its answer.
+    "GET /api/v1/episodes/{episode_id}": Reads(
+        "referrer", lambda i: f"{E}/{i['episode']}", "person:exemplar"
+    ),
+    "POST /api/v1/episodes/{episode_id}/risk-reviewed": Reads(
+        "worker", lambda i: f"{E}/{i['episode']}/risk-reviewed", "person:exemplar", method="post"
+    ),
+    "POST /api/v1/episodes/{episode_id}/planning-meeting": Reads(
+        "worker",
+        lambda i: f"{E}/{i['episode']}/planning-meeting",
+        "person:exemplar",
+        method="post",
+        body=lambda i: {"held_on": "2026-03-02", "attendees": "Bo, Wren", "outcome": "ready"},
+    ),
+    "POST /api/v1/episodes/{episode_id}/safety-issues": Reads(
+        "worker",
+        lambda i: f"{E}/{i['episode']}/safety-issues",
+        "person:exemplar",
+        method="post",
+        body=lambda i: {"kind": "unsafe_condition", "description": "Loose stair carpet"},
+    ),
+    "POST /api/v1/episodes/{episode_id}/safety-issues/{issue_id}/resolve": Reads(
+        "worker",
+        lambda i: f"{E}/{i['episode']}/safety-issues/{i['issue']}/resolve",
+        "person:exemplar",
+        method="post",
+        body=lambda i: {"resolution": "Fixed by the landlord"},
+        setup=_safety_issue,
+    ),
+    "POST /api/v1/episodes/{episode_id}/start": Reads(
+        "worker",
+        lambda i: f"{E}/{i['episode']}/start",
+        "person:exemplar",
+        method="post",
+        body=lambda i: {"start_on": "2026-03-03"},
+        setup=_no_open_safety_issue,
+    ),
+    "POST /api/v1/episodes/{episode_id}/holds": Reads(
+        "senior",
+        lambda i: f"{E}/{i['episode']}/holds",
+        "person:exemplar",
+        method="post",
+        body=lambda i: {"concern": "Poor progress against the goals"},
+    ),
+    "POST /api/v1/episodes/{episode_id}/holds/{hold_id}/answer": Reads(
+        "referrer",
+        lambda i: f"{E}/{i['episode']}/holds/{i['hold']}/answer",
+        "person:exemplar",
+        method="post",
+        body=lambda i: {"answer": "Carry on"},
+        setup=_open_hold,
+    ),
     "GET /api/v1/allocation/caseloads": NoPersonalData("workers' caseload figures"),
     "GET /api/v1/allocation/forecast": NoPersonalData("a projection of numbers"),
 }
@@ -588,6 +701,7 @@ def test_every_api_operation_is_classified():
 
 @pytest.fixture
 def ids(demo, user_for):
+    from enablement.casework.models import Episode
     from enablement.catalogue.models import Team
 
     def referral(family):
@@ -608,6 +722,8 @@ def ids(demo, user_for):
         "referral:returned": referral("Example"),
         "referral:panel": referral("Invented"),
         "referral:waiting": referral("Facsimile"),
+        "episode": Episode.objects.get(referral__person__family_name="Exemplar").pk,
+        "person:exemplar": Person.objects.get(family_name="Exemplar").pk,
     }
 
 
