@@ -3,7 +3,7 @@ event and the messages in one transaction. The views and the API check who may a
 (`access.may_act_on_episode`); these functions check the facts."""
 
 from datetime import datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -113,6 +113,11 @@ def record_visit(
     _refuse_closed(locked)
     note = note or ""
     refuse_too_long(Visit, {"note": note})
+    if hours is not None and not isinstance(hours, Decimal):
+        try:
+            hours = Decimal(str(hours))
+        except InvalidOperation:
+            raise ValidationError({"hours": "Enter hours as a number, like 1.5"}) from None
     if outcome and outcome not in VisitOutcome.values:
         raise ValidationError({"outcome": "Select what happened"})
     problems = rules.visit_problems(
