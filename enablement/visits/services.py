@@ -70,6 +70,9 @@ def plan_visit(*, episode: Episode, kind: str, planned_for: datetime, actor, now
     _kind(kind)
     if planned_for is None:
         raise ValidationError({"planned_for": "Enter the day and time of the visit"})
+    if timezone.is_naive(planned_for):
+        # A time without an offset is the service's local time.
+        planned_for = timezone.make_aware(planned_for)
     visit = Visit.objects.create(
         episode=episode, kind=kind, planned_for=planned_for, planned_by=actor
     )
