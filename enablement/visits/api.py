@@ -2,6 +2,7 @@
 
 The same action functions and access door as the pages."""
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
@@ -206,7 +207,22 @@ def visits_record(request, episode_id: PathId, visit_id: PathId, payload: Record
 @paginate(Pages, page_size=25)
 def visits_notes_list(request, episode_id: PathId):
     episode = _episode(request, episode_id)
-    return [_note_out(n) for n in selectors.episode_notes(episode)]
+    return _NotesPage(selectors.episode_notes(episode))
+
+
+class _NotesPage(Sequence):
+    """The notes read a page at a time: the pagination slices, the database pages."""
+
+    def __init__(self, notes):
+        self.notes = notes
+
+    def __len__(self) -> int:
+        return self.notes.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        return [_note_out(n) for n in self.notes[index]]
 
 
 @router.post(
