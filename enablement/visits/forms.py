@@ -18,7 +18,10 @@ def _kind_field():
         choices=ContactKind.choices,
         widget=forms.RadioSelect,
         initial=ContactKind.VISIT,
-        error_messages={"required": "Select the kind of contact"},
+        error_messages={
+            "required": "Select the kind of contact",
+            "invalid_choice": "Select the kind of contact",
+        },
     )
 
 
@@ -49,7 +52,10 @@ class RecordVisitForm(forms.Form):
         label="What happened?",
         choices=VisitOutcome.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select what happened"},
+        error_messages={
+            "required": "Select what happened",
+            "invalid_choice": "Select what happened",
+        },
     )
     happened_on = GovukDateField(label="Day of the visit")
     hours = forms.DecimalField(
@@ -90,7 +96,10 @@ class NoteForm(forms.Form):
         label="Kind of note",
         choices=NoteKind.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select the kind of note"},
+        error_messages={
+            "required": "Select the kind of note",
+            "invalid_choice": "Select the kind of note",
+        },
     )
     text = long_text_field(label="Note", rows=6, error_messages={"required": "Enter the note"})
 
@@ -116,7 +125,10 @@ class DiscussMissedVisitsForm(forms.Form):
         label="Decision",
         choices=list(DISCUSSION_DECISIONS.items()),
         widget=forms.RadioSelect,
-        error_messages={"required": "Select whether to continue or propose closure"},
+        error_messages={
+            "required": "Select whether to continue or propose closure",
+            "invalid_choice": "Select whether to continue or propose closure",
+        },
         help_text="Proposing closure records the decision only: closing the enablement is "
         "a separate step",
     )
@@ -131,7 +143,10 @@ class CheckNoteForm(forms.Form):
         choices=[("yes", "Yes"), ("no", "No")],
         coerce=lambda v: v == "yes",
         widget=forms.RadioSelect,
-        error_messages={"required": "Select whether the note meets the standard"},
+        error_messages={
+            "required": "Select whether the note meets the standard",
+            "invalid_choice": "Select whether the note meets the standard",
+        },
     )
     comment = long_text_field(
         label="Comment (needed if it does not)",

@@ -190,6 +190,7 @@ def record_visit(
             now=now,
             data={"visit": visit.pk},
         )
+    visit.prompted_senior = False
     if rules.is_missed(outcome):
         counts_after = rules.missed_counts(
             _counted_visits(locked, since=locked.missed_visits_discussed_at)
@@ -204,6 +205,7 @@ def record_visit(
         if reached:
             _prompt(locked, reached, counts_after, actor=actor, now=now)
             episode.missed_visits_prompted_at = now
+            visit.prompted_senior = True
     return visit
 
 

@@ -108,11 +108,12 @@ def visits(request, pk):
 
 
 def _record(request, episode, visit, form_class):
-    form = form_class(request.POST or None)
+    initial = {"happened_on": timezone.localdate(visit.planned_for)} if visit else {}
+    form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.record_visit(
+            recorded = services.record_visit(
                 episode=episode,
                 visit=visit,
                 kind=data.get("kind") or (visit.kind if visit else ""),
@@ -127,7 +128,7 @@ def _record(request, episode, visit, form_class):
             add_errors(form, exc)
         else:
             messages.success(request, "Visit recorded")
-            if episode.missed_visits_prompted_at is not None and rules.is_missed(data["outcome"]):
+            if recorded.prompted_senior:
                 messages.info(
                     request, "The senior has been asked to discuss the missed visits with you"
                 )

@@ -238,3 +238,26 @@ def test_episode_page_shows_the_section(started, client_for, user_for, monday):
     assert "Visits and notes" in page
     assert "Next planned visit" in page
     assert "Plan or record visits" in page
+
+
+def test_the_worker_is_told_when_a_miss_prompts_the_senior(started, client_for, monday):
+    client = client_for("worker")
+    body = {"kind": "visit", "outcome": "not_engaged", **_date("happened_on", monday.date())}
+    url = f"/episodes/{started.pk}/visits/record/"
+    for _ in range(2):
+        page = client.post(url, body, follow=True).content.decode()
+        assert "The senior has been asked" not in page
+    page = client.post(url, body, follow=True).content.decode()
+    assert "The senior has been asked to discuss the missed visits with you" in page
+    assert "Missed visits to discuss" in page
+    page = client.post(url, body, follow=True).content.decode()
+    assert "The senior has been asked" not in page  # once, not on every later miss
+
+
+def test_a_senior_posting_an_escalation_is_refused_in_plain_words(started, client_for, monday):
+    response = client_for("senior").post(
+        f"/episodes/{started.pk}/notes/", {"kind": "escalation", "text": "x"}
+    )
+    assert response.status_code == 200
+    assert "Select the kind of note" in response.content.decode()
+    assert "escalation is not one of" not in response.content.decode()
