@@ -22,6 +22,8 @@ CASE_TEAM = {"admin", "worker", "senior"}
 SEARCHERS = CASE_TEAM | {"referrer", "provision_manager", "quality_manager"}
 OVERSIGHT = {"provision_manager", "quality_manager"}
 STAFF = CASE_TEAM | OVERSIGHT | {"sysadmin"}
+# Who sees the whole of a Kent East episode: its team and those who oversee the service.
+EPISODE = CASE_TEAM | OVERSIGHT
 # Workers never see the allocation pages (issue 5).
 ALLOCATION = {"admin", "senior"} | OVERSIGHT
 # The worker's steps on an episode: its team's workers and seniors (issue 11).
@@ -34,6 +36,7 @@ def _targets(demo_ids):
     submitted, validated = demo_ids["submitted"], demo_ids["validated"]
     held, returned, panel = demo_ids["held"], demo_ids["returned"], demo_ids["panel"]
     panel_person = demo_ids["panel_person"]
+    episode = demo_ids["episode"]
     referral_roles = SEARCHERS
     # (url name, path, roles that get 200)
     return [
@@ -201,6 +204,27 @@ def _targets(demo_ids):
             f"/api/v1/episodes/{demo_ids['episode']}",
             CASE_TEAM | OVERSIGHT | {"referrer"},
         ),
+        # Visits and case notes (enablement/visits): everyone who sees the whole episode
+        # reads them; the team's workers and seniors record; seniors check and discuss.
+        ("visits:visits", f"/episodes/{episode}/visits/", EPISODE),
+        ("visits:visits", f"/episodes/{demo_ids['west_episode']}/visits/", OVERSIGHT),
+        ("visits:record-new", f"/episodes/{episode}/visits/record/", {"worker", "senior"}),
+        (
+            "visits:record",
+            f"/episodes/{episode}/visits/{demo_ids['visit']}/record/",
+            {"worker", "senior"},
+        ),
+        ("visits:notes", f"/episodes/{episode}/notes/", EPISODE),
+        (
+            "visits:note-correct",
+            f"/episodes/{episode}/notes/{demo_ids['note']}/correct/",
+            {"worker", "senior"},
+        ),
+        ("visits:note-check", f"/episodes/{episode}/notes/{demo_ids['note']}/check/", {"senior"}),
+        ("visits:discuss", f"/episodes/{episode}/missed-visits/discuss/", {"senior"}),
+        ("visits:sample", "/episodes/notes/sample/", {"senior"}),
+        ("api-v1:visits_list", f"/api/v1/episodes/{episode}/visits", EPISODE),
+        ("api-v1:visits_notes_list", f"/api/v1/episodes/{episode}/notes", EPISODE),
         ("api-v1:openapi-json", "/api/v1/openapi.json", ALL),
         ("api-v1:openapi-view", "/api/v1/docs", ALL),
     ]
@@ -259,6 +283,13 @@ NOT_IN_MATRIX = {
     "api-v1:casework_start",
     "api-v1:casework_raise_hold",
     "api-v1:casework_answer_hold",
+    # POST: enablement/visits/tests/test_api.py
+    "api-v1:visits_plan",
+    "api-v1:visits_record",
+    "api-v1:visits_notes_write",
+    "api-v1:visits_notes_correct",
+    "api-v1:visits_notes_check",
+    "api-v1:visits_missed_discuss",
 }
 
 
@@ -304,6 +335,27 @@ def demo_ids(demo):
         "worker_user": User.objects.get(username="worker.east").pk,
         "episode": Episode.objects.get(referral__person__family_name="Exemplar").pk,
         "episode_west": Episode.objects.get(referral__person__family_name="Testcase").pk,
+        **_visits_ids(demo),
+    }
+
+
+def _visits_ids(now):
+    """Exemplar's Kent East episode with a planned visit and a note; Gus's Kent West one."""
+    from enablement.accounts.models import User
+    from enablement.casework.models import Episode
+    from enablement.visits.models import CaseNote, Visit
+
+    episode = Episode.objects.get(referral__person__family_name="Exemplar")
+    worker = User.objects.get(username="worker.east")
+    visit = Visit.objects.create(episode=episode, planned_for=now, planned_by=worker)
+    note = CaseNote.objects.create(
+        episode=episode, kind="contact", text="Phoned", written_at=now, written_by=worker
+    )
+    return {
+        "episode": episode.pk,
+        "visit": visit.pk,
+        "note": note.pk,
+        "west_episode": Episode.objects.get(referral__person__family_name="Testcase").pk,
     }
 
 

@@ -186,6 +186,30 @@ def _open_hold(ids, client_for):
     ).pk
 
 
+def _episode_bits(ids, client_for):
+    """Exemplar's Kent East episode with a fresh planned visit and a fresh note (a note is
+    corrected or checked once), and its missed visits waiting for the senior."""
+    from enablement.accounts.models import User
+    from enablement.casework.models import Episode
+    from enablement.visits.models import CaseNote, Visit
+
+    episode = Episode.objects.get(referral__person__family_name="Exemplar")
+    worker = User.objects.get(username="worker.east")
+    now = timezone.now()
+    ids["episode"] = episode.pk
+    ids["referral:exemplar"] = episode.referral_id
+    ids["visit"] = Visit.objects.create(episode=episode, planned_for=now, planned_by=worker).pk
+    ids["note"] = CaseNote.objects.create(
+        episode=episode, kind="contact", text="Phoned", written_at=now, written_by=worker
+    ).pk
+    Episode.objects.filter(pk=episode.pk).update(missed_visits_prompted_at=now)
+
+
+def _ep(path):
+    """A Reads of one of the episode's visits pages or operations, naming its referral."""
+    return lambda i: path.format(**i)
+
+
 # --- Pages, by URL name ------------------------------------------------------------------------
 
 PAGES: dict[str, Reads | NoPersonalData | tuple] = {
@@ -326,6 +350,45 @@ PAGES: dict[str, Reads | NoPersonalData | tuple] = {
     ),
     "allocation:caseloads": NoPersonalData("workers' caseload figures; no person named"),
     "allocation:forecast": NoPersonalData("a projection of numbers"),
+    "visits:visits": Reads(
+        "worker", _ep("/episodes/{episode}/visits/"), "referral:exemplar", setup=_episode_bits
+    ),
+    "visits:record-new": Reads(
+        "worker",
+        _ep("/episodes/{episode}/visits/record/"),
+        "referral:exemplar",
+        setup=_episode_bits,
+    ),
+    "visits:record": Reads(
+        "worker",
+        _ep("/episodes/{episode}/visits/{visit}/record/"),
+        "referral:exemplar",
+        setup=_episode_bits,
+    ),
+    "visits:notes": Reads(
+        "worker", _ep("/episodes/{episode}/notes/"), "referral:exemplar", setup=_episode_bits
+    ),
+    "visits:note-correct": Reads(
+        "worker",
+        _ep("/episodes/{episode}/notes/{note}/correct/"),
+        "referral:exemplar",
+        setup=_episode_bits,
+    ),
+    "visits:note-check": Reads(
+        "senior",
+        _ep("/episodes/{episode}/notes/{note}/check/"),
+        "referral:exemplar",
+        setup=_episode_bits,
+    ),
+    "visits:discuss": Reads(
+        "senior",
+        _ep("/episodes/{episode}/missed-visits/discuss/"),
+        "referral:exemplar",
+        setup=_episode_bits,
+    ),
+    "visits:sample": Reads(
+        "senior", lambda i: "/episodes/notes/sample/", "referral:exemplar", setup=_episode_bits
+    ),
     "notifications:inbox": Reads("referrer", lambda i: "/inbox/", "referral:held"),
     "governance:access-log": Reads("provision_manager", lambda i: "/access-log/"),
     "governance:access-log-csv": Reads(
@@ -670,6 +733,60 @@ API: dict[str, Reads | NoPersonalData] = {
     ),
     "GET /api/v1/allocation/caseloads": NoPersonalData("workers' caseload figures"),
     "GET /api/v1/allocation/forecast": NoPersonalData("a projection of numbers"),
+    "GET /api/v1/episodes/{episode_id}/visits": Reads(
+        "worker", _ep(E + "/{episode}/visits"), "referral:exemplar", setup=_episode_bits
+    ),
+    "POST /api/v1/episodes/{episode_id}/visits": Reads(
+        "worker",
+        _ep(E + "/{episode}/visits"),
+        "referral:exemplar",
+        method="post",
+        body=lambda i: {"kind": "phone", "planned_for": "2026-03-04T10:00:00+00:00"},
+        setup=_episode_bits,
+    ),
+    "POST /api/v1/episodes/{episode_id}/visits/{visit_id}/record": Reads(
+        "worker",
+        _ep(E + "/{episode}/visits/{visit}/record"),
+        "referral:exemplar",
+        method="post",
+        body=lambda i: {"outcome": "attended", "happened_on": "2026-03-03", "hours": 1},
+        setup=_episode_bits,
+    ),
+    "GET /api/v1/episodes/{episode_id}/notes": Reads(
+        "worker", _ep(E + "/{episode}/notes"), "referral:exemplar", setup=_episode_bits
+    ),
+    "POST /api/v1/episodes/{episode_id}/notes": Reads(
+        "worker",
+        _ep(E + "/{episode}/notes"),
+        "referral:exemplar",
+        method="post",
+        body=lambda i: {"kind": "contact", "text": "Met at the library"},
+        setup=_episode_bits,
+    ),
+    "POST /api/v1/episodes/{episode_id}/notes/{note_id}/correct": Reads(
+        "worker",
+        _ep(E + "/{episode}/notes/{note}/correct"),
+        "referral:exemplar",
+        method="post",
+        body=lambda i: {"text": "Phoned twice"},
+        setup=_episode_bits,
+    ),
+    "POST /api/v1/episodes/{episode_id}/notes/{note_id}/check": Reads(
+        "senior",
+        _ep(E + "/{episode}/notes/{note}/check"),
+        "referral:exemplar",
+        method="post",
+        body=lambda i: {"meets_standard": True, "comment": "Clear"},
+        setup=_episode_bits,
+    ),
+    "POST /api/v1/episodes/{episode_id}/missed-visits/discuss": Reads(
+        "senior",
+        _ep(E + "/{episode}/missed-visits/discuss"),
+        "referral:exemplar",
+        method="post",
+        body=lambda i: {"decision": "continue", "note": "Agreed to carry on"},
+        setup=_episode_bits,
+    ),
 }
 
 
