@@ -24,6 +24,10 @@ OVERSIGHT = {"provision_manager", "quality_manager"}
 STAFF = CASE_TEAM | OVERSIGHT | {"sysadmin"}
 # Workers never see the allocation pages (issue 5).
 ALLOCATION = {"admin", "senior"} | OVERSIGHT
+# A team's episode: its whole record is the team's and its overseers'; the worker and the
+# senior act on it.
+EPISODE = CASE_TEAM | OVERSIGHT
+TEAM_ACTS = {"worker", "senior"}
 
 
 def _targets(demo_ids):
@@ -33,6 +37,7 @@ def _targets(demo_ids):
     held, returned, panel = demo_ids["held"], demo_ids["returned"], demo_ids["panel"]
     panel_person = demo_ids["panel_person"]
     referral_roles = SEARCHERS
+    ep, ext = demo_ids["reviews:episode"], demo_ids["reviews:extension"]
     # (url name, path, roles that get 200)
     return [
         ("accounts:tokens", "/account/tokens/", NOT_PORTAL),
@@ -170,6 +175,13 @@ def _targets(demo_ids):
         ),
         ("api-v1:review_plan", f"/api/v1/allocation/teams/{team}/plan", {"senior"}),
         ("api-v1:forecast", "/api/v1/allocation/forecast", OVERSIGHT),
+        # Reviews and extensions of a Kent East episode under way (issue 11 items 7, 8).
+        ("reviews:record", f"/episodes/{ep}/reviews/{demo_ids['reviews:review']}/", TEAM_ACTS),
+        ("reviews:add", f"/episodes/{ep}/reviews/new/", TEAM_ACTS),
+        ("reviews:extension_new", f"/episodes/{ep}/extensions/new/", TEAM_ACTS),
+        ("reviews:extension", f"/episodes/{ep}/extensions/{ext}/", EPISODE),
+        ("reviews:extension_queue", "/episodes/extensions/", {"senior", "provision_manager"}),
+        ("api-v1:reviews_list", f"/api/v1/episodes/{ep}/reviews", EPISODE),
         ("api-v1:openapi-json", "/api/v1/openapi.json", ALL),
         ("api-v1:openapi-view", "/api/v1/docs", ALL),
     ]
@@ -220,6 +232,12 @@ NOT_IN_MATRIX = {
     # POST: enablement/allocation/tests/test_api.py
     "api-v1:allocate",
     "api-v1:confirm_plan",
+    # POST: enablement/reviews/tests/
+    "api-v1:reviews_add",
+    "api-v1:reviews_record",
+    "api-v1:reviews_request_extension",
+    "api-v1:reviews_discuss_extension",
+    "api-v1:reviews_decide_extension",
 }
 
 
@@ -231,6 +249,7 @@ def demo_ids(demo):
     from enablement.catalogue.models import StaffMember, Team
     from enablement.people.models import Person
     from enablement.referrals.models import Referral
+    from enablement.reviews.tests.factories import episode_for_tables
 
     users = get_user_model().objects
 
@@ -262,6 +281,7 @@ def demo_ids(demo):
         "waiting_west": Referral.objects.get(person__family_name="Lookalike").pk,
         "selfref": Referral.objects.get(submitted_details__family_name="Sampel").pk,
         "worker_user": User.objects.get(username="worker.east").pk,
+        **episode_for_tables(),
     }
 
 

@@ -96,3 +96,38 @@ def make_episode(
                 target_date=found.planned_end,
             )
     return episode
+
+
+def episode_for_tables(*, extension: bool = True) -> dict:
+    """A Kent East episode under way since 2 February 2026 (its mid-point review due 16
+    March), with a request for an extension waiting for the senior if asked: the ids the
+    access tests (accounts, governance) request."""
+    episode = make_episode("KERS", start=dt.date(2026, 2, 2))
+    ids = {
+        "reviews:episode": episode.pk,
+        "reviews:review": Review.objects.get(episode=episode).pk,
+        "reviews:goals": list(
+            Goal.objects.filter(plan__episode=episode).values_list("pk", flat=True)
+        ),
+        "referral:reviews_episode": episode.referral_id,
+    }
+    if extension:
+        ids["reviews:extension"] = waiting_extension(episode).pk
+    return ids
+
+
+def waiting_extension(episode):
+    from enablement.reviews.models import Extension
+
+    return Extension.objects.filter(
+        episode=episode, status__in=["requested", "discussed"]
+    ).first() or (
+        Extension.objects.create(
+            episode=episode,
+            weeks=2,
+            reasons="Two journeys short of travelling alone",
+            evidence="Travelled alone twice",
+            requested_at=at(episode.started_on + dt.timedelta(days=21)),
+            requested_by=episode.worker.user,
+        )
+    )
