@@ -23,6 +23,7 @@ START = dt.date(2026, 3, 9)
 _numbers = itertools.count(1)
 
 TEAMS = {"KERS": "Kent East", "KPS": "KPS Kent", "STR": "Thanet and Dover", "BEP": "Barnet West"}
+WORKERS = {"KERS": "worker.east", "KPS": "worker.kps", "STR": "worker.str", "BEP": "worker.bep"}
 
 
 def at(day: dt.date, hour: int = 10) -> dt.datetime:
@@ -47,9 +48,8 @@ def make_episode(
     referral.service, referral.team, referral.service_settings = service, team, settings
     referral.save()
     users = get_user_model().objects
-    worker = StaffMember.objects.filter(
-        team=team, user__groups__name=ROLES[Role.WORKER].group
-    ).first()
+    workers = StaffMember.objects.filter(team=team, user__groups__name=ROLES[Role.WORKER].group)
+    worker = workers.filter(user__username=WORKERS.get(service_code)).first() or workers.first()
     senior = users.filter(
         staff__team=team, groups__name=ROLES[Role.SENIOR].group
     ).first() or users.get(username="senior.east")
