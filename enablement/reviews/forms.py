@@ -12,6 +12,7 @@ class ReviewForm(forms.Form):
 
     held_on = GovukDateField(
         label="Date the review was held",
+        help_text="For example, 20 4 2026",
         error_messages={"required": "Enter the date the review was held"},
     )
 

@@ -119,8 +119,10 @@ def test_the_kers_chain_senior_then_provision_manager(kers, today, client_for, u
     assert Notification.objects.filter(
         user=user_for("provision_manager"), subject__contains="extension to decide"
     ).exists()
-    # Now the provision manager's; the worker and the senior cannot decide.
+    # Now the provision manager's (of KERS only); the worker and the senior cannot decide.
     assert not selectors.waiting_extensions(user_for("senior")).exists()
+    assert list(selectors.waiting_extensions(user_for("provision_manager"))) == [ext]
+    assert not selectors.waiting_extensions(user_for("pm.autism")).exists()
     queue = client_for("provision_manager").get("/episodes/extensions/")
     assert "1 to decide" in queue.content.decode()
     assert client_for("worker").post(path, {"decision": "approve"}).status_code == 403
