@@ -171,10 +171,16 @@ def test_autism_approval_needs_the_ot_assessment_manager(demo, today, client_for
     )
     ext.refresh_from_db()
     assert ext.status == ExtensionStatus.REQUESTED
+    # A review date written wrong is put back to the rule when the clocks are recomputed.
+    Review.objects.filter(episode=episode, week=9).update(due_on=START)
     client_for("pm.autism").post(path, {"decision": "approve", "agreed_with": "Oakley Therapist"})
     ext.refresh_from_db()
     assert (ext.status, ext.agreed_with) == (ExtensionStatus.APPROVED, "Oakley Therapist")
     assert Episode.objects.get(pk=episode.pk).planned_end == START + dt.timedelta(weeks=18)
+    assert [
+        (r.week, r.due_on) for r in Review.objects.filter(episode=episode).order_by("week")
+    ] == [(w, START + dt.timedelta(weeks=w)) for w in (3, 6, 9)]
+    assert Episode.objects.get(pk=episode.pk).next_review_due == START + dt.timedelta(weeks=3)
 
 
 def test_str_decides_once_the_week_4_review_is_held(demo, client_for, user_for):
