@@ -488,6 +488,8 @@ EPISODE_ACTION_ROLES = {
     "agree_closure": {Role.SENIOR},
     # Decided above the team: the provision manager of the service.
     "decide_extension": {Role.PROVISION_MANAGER},
+    # STR decides an extension at the review, in the team (reviews.rules.approval_steps).
+    "decide_extension_at_review": {Role.SENIOR},
 }
 # Answered at each level of a disputed closure: senior, provision manager, quality manager.
 DISPUTE_ROLES = {

@@ -28,6 +28,10 @@ EPISODE = CASE_TEAM | OVERSIGHT
 ALLOCATION = {"admin", "senior"} | OVERSIGHT
 # The worker's steps on an episode: its team's workers and seniors (issue 11).
 TEAM_WORK = {"worker", "senior"}
+# A team's episode: its whole record is the team's and its overseers'; the worker and the
+# senior act on it.
+EPISODE = CASE_TEAM | OVERSIGHT
+TEAM_ACTS = {"worker", "senior"}
 
 
 def _targets(demo_ids):
@@ -38,6 +42,7 @@ def _targets(demo_ids):
     panel_person = demo_ids["panel_person"]
     episode = demo_ids["episode"]
     referral_roles = SEARCHERS
+    ep, ext = demo_ids["reviews:episode"], demo_ids["reviews:extension"]
     # (url name, path, roles that get 200)
     return [
         ("accounts:tokens", "/account/tokens/", NOT_PORTAL),
@@ -225,6 +230,13 @@ def _targets(demo_ids):
         ("visits:sample", "/episodes/notes/sample/", {"senior"}),
         ("api-v1:visits_list", f"/api/v1/episodes/{episode}/visits", EPISODE),
         ("api-v1:visits_notes_list", f"/api/v1/episodes/{episode}/notes", EPISODE),
+        # Reviews and extensions of a Kent East episode under way (issue 11 items 7, 8).
+        ("reviews:record", f"/episodes/{ep}/reviews/{demo_ids['reviews:review']}/", TEAM_ACTS),
+        ("reviews:add", f"/episodes/{ep}/reviews/new/", TEAM_ACTS),
+        ("reviews:extension_new", f"/episodes/{ep}/extensions/new/", TEAM_ACTS),
+        ("reviews:extension", f"/episodes/{ep}/extensions/{ext}/", EPISODE),
+        ("reviews:extension_queue", "/episodes/extensions/", {"senior", "provision_manager"}),
+        ("api-v1:reviews_list", f"/api/v1/episodes/{ep}/reviews", EPISODE),
         ("api-v1:openapi-json", "/api/v1/openapi.json", ALL),
         ("api-v1:openapi-view", "/api/v1/docs", ALL),
     ]
@@ -290,6 +302,12 @@ NOT_IN_MATRIX = {
     "api-v1:visits_notes_correct",
     "api-v1:visits_notes_check",
     "api-v1:visits_missed_discuss",
+    # POST: enablement/reviews/tests/
+    "api-v1:reviews_add",
+    "api-v1:reviews_record",
+    "api-v1:reviews_request_extension",
+    "api-v1:reviews_discuss_extension",
+    "api-v1:reviews_decide_extension",
 }
 
 
@@ -302,6 +320,7 @@ def demo_ids(demo):
     from enablement.catalogue.models import StaffMember, Team
     from enablement.people.models import Person
     from enablement.referrals.models import Referral
+    from enablement.reviews.tests.factories import episode_for_tables
 
     users = get_user_model().objects
 
@@ -356,6 +375,7 @@ def _visits_ids(now):
         "visit": visit.pk,
         "note": note.pk,
         "west_episode": Episode.objects.get(referral__person__family_name="Testcase").pk,
+        **episode_for_tables(),
     }
 
 

@@ -208,6 +208,34 @@ def _episode_bits(ids, client_for):
 def _ep(path):
     """A Reads of one of the episode's visits pages or operations, naming its referral."""
     return lambda i: path.format(**i)
+def _episode_under_way(ids, client_for):
+    """A Kent East episode under way (reviews.tests.factories), no extension asked for."""
+    from enablement.reviews.tests.factories import episode_for_tables
+
+    if "reviews:episode" not in ids:
+        ids.update(episode_for_tables(extension=False))
+
+
+def _extension_waiting(ids, client_for):
+    from enablement.casework.models import Episode
+    from enablement.reviews.tests.factories import waiting_extension
+
+    _episode_under_way(ids, client_for)
+    ids["reviews:extension"] = waiting_extension(Episode.objects.get(pk=ids["reviews:episode"])).pk
+
+
+def _review_body(ids):
+    return {
+        "held_on": "2026-03-03",
+        "progress": [{"goal_id": g, "level": "on_track"} for g in ids["reviews:goals"]],
+        "engagement": "good",
+        "participants": "The person and the worker",
+        "summary": "Going well",
+    }
+
+
+def _ep(ids) -> str:
+    return f"/episodes/{ids['reviews:episode']}"
 
 
 # --- Pages, by URL name ------------------------------------------------------------------------
@@ -491,6 +519,35 @@ PAGES: dict[str, Reads | NoPersonalData | tuple] = {
     ),
     "casework:hold": Reads(
         "senior", lambda i: f"/episodes/{i['episode']}/hold/", "person:exemplar"
+    "reviews:record": Reads(
+        "worker",
+        lambda i: f"{_ep(i)}/reviews/{i['reviews:review']}/",
+        "referral:reviews_episode",
+        setup=_episode_under_way,
+    ),
+    "reviews:add": Reads(
+        "senior",
+        lambda i: f"{_ep(i)}/reviews/new/",
+        "referral:reviews_episode",
+        setup=_episode_under_way,
+    ),
+    "reviews:extension_new": Reads(
+        "worker",
+        lambda i: f"{_ep(i)}/extensions/new/",
+        "referral:reviews_episode",
+        setup=_episode_under_way,
+    ),
+    "reviews:extension": Reads(
+        "provision_manager",
+        lambda i: f"{_ep(i)}/extensions/{i['reviews:extension']}/",
+        "referral:reviews_episode",
+        setup=_extension_waiting,
+    ),
+    "reviews:extension_queue": Reads(
+        "senior",
+        lambda i: "/episodes/extensions/",
+        "referral:reviews_episode",
+        setup=_extension_waiting,
     ),
     "self-referral": NoPersonalData("the public form: shows nothing held"),
     "self-referral-done": NoPersonalData("the public form's thank-you page"),
@@ -730,6 +787,52 @@ API: dict[str, Reads | NoPersonalData] = {
         method="post",
         body=lambda i: {"answer": "Carry on"},
         setup=_open_hold,
+    "GET /api/v1/episodes/{episode_id}/reviews": Reads(
+        "quality_manager",
+        lambda i: f"/api/v1{_ep(i)}/reviews",
+        "referral:reviews_episode",
+        setup=_episode_under_way,
+    ),
+    "POST /api/v1/episodes/{episode_id}/reviews/{review_id}": Reads(
+        "worker",
+        lambda i: f"/api/v1{_ep(i)}/reviews/{i['reviews:review']}",
+        "referral:reviews_episode",
+        method="post",
+        body=_review_body,
+        setup=_episode_under_way,
+    ),
+    "POST /api/v1/episodes/{episode_id}/reviews": Reads(
+        "senior",
+        lambda i: f"/api/v1{_ep(i)}/reviews",
+        "referral:reviews_episode",
+        method="post",
+        body=_review_body,
+        setup=_episode_under_way,
+    ),
+    # In order: asked for, discussed by the senior, decided by the provision manager.
+    "POST /api/v1/episodes/{episode_id}/extensions": Reads(
+        "worker",
+        lambda i: f"/api/v1{_ep(i)}/extensions",
+        "referral:reviews_episode",
+        method="post",
+        body=lambda i: {"weeks": 2, "reasons": "Two journeys short", "evidence": "Twice alone"},
+        setup=_episode_under_way,
+    ),
+    "POST /api/v1/episodes/{episode_id}/extensions/{extension_id}/discuss": Reads(
+        "senior",
+        lambda i: f"/api/v1{_ep(i)}/extensions/{i['reviews:extension']}/discuss",
+        "referral:reviews_episode",
+        method="post",
+        body=lambda i: {"note": "Agreed to put it forward"},
+        setup=_extension_waiting,
+    ),
+    "POST /api/v1/episodes/{episode_id}/extensions/{extension_id}/decide": Reads(
+        "provision_manager",
+        lambda i: f"/api/v1{_ep(i)}/extensions/{i['reviews:extension']}/decide",
+        "referral:reviews_episode",
+        method="post",
+        body=lambda i: {"approve": True},
+        setup=_extension_waiting,
     ),
     "GET /api/v1/allocation/caseloads": NoPersonalData("workers' caseload figures"),
     "GET /api/v1/allocation/forecast": NoPersonalData("a projection of numbers"),
