@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 
 from enablement.casework.models import Episode, EpisodeStatus
 from enablement.catalogue.models import StaffMember, Team
+from enablement.people.models import Person
 from enablement.plans.models import Goal, Plan, PlanStatus
 from enablement.referrals.models import Referral
 from enablement.referrals.rules import Status
@@ -30,14 +31,22 @@ def episode_under_way(
     goals=GOALS,
     started: bool = True,
     signed: bool = True,
+    new_person: bool = True,
 ) -> Episode:
-    """A new episode of the team (on a copy of one of its referrals), started, with a plan
-    of `goals`, signed by default."""
+    """A new episode of the team (on a copy of one of its referrals, for a new person unless
+    `new_person` is false), started, with a plan of `goals`, signed by default."""
     team = Team.objects.get(name=team_name)
-    like = Referral.objects.filter(team=team).order_by("pk").first()
+    referrals = Referral.objects.filter(team=team, person__isnull=False).order_by("pk")
+    like = referrals.filter(person__family_name="Exemplar").first() or referrals.first()
     copy = Referral.objects.get(pk=like.pk)
     copy.pk, copy.status = None, Status.ALLOCATED
-    copy.reference = f"CLOSE-{Referral.objects.count()}"
+    if new_person:
+        person = Person.objects.get(pk=like.person_id)
+        person.pk = person.nhs_number = person.case_system_id = person.portal_user = None
+        person.family_name = "Closurecase"
+        person.save()
+        copy.person = person
+    copy.reference = f"CLOSE-{Referral.objects.count()}"  # unique in a test's database
     copy.save()
     staff = StaffMember.objects.get(user__username=worker)
     senior = user("senior.east" if team_name == "Kent East" else "senior.west")
@@ -84,30 +93,39 @@ def goals_of(episode) -> list[Goal]:
     return list(Goal.objects.filter(plan__episode=episode).order_by("plan__version", "position"))
 
 
-def closed_with_dispute(at: datetime) -> dict:
-    """A Kent East episode closed (goals achieved) with a dispute waiting for the senior,
-    and another with a closure waiting for the senior. For the access tables."""
+def closure_fixtures(at: datetime) -> dict:
+    """Kent East episodes in each state a closure page acts on, for the access tables:
+    `open` (under way, with goals), `proposed` (a closure waiting for the senior), `closed`
+    with a `dispute` waiting for the senior, and `answered` closed with its dispute step
+    `answered_dispute` answered (the closure stands), so it may be escalated."""
     from enablement.closures import services
 
     worker, senior = user("worker.east"), user("senior.east")
-    closed = episode_under_way(at=at)
-    services.propose_closure(
-        episode=closed,
-        reason="goals_achieved",
-        outcomes={g.pk: ("achieved", "") for g in goals_of(closed)},
-        completed_with_person=True,
-        evaluation_offer="link",
-        actor=worker,
-        now=at,
-    )
-    services.agree_closure(episode=closed, actor=senior, now=at)
-    dispute = services.record_dispute(
-        episode=closed,
-        raised_by_name="The person's sister",
-        grounds="Still cannot use the bus alone",
-        actor=worker,
-        now=at,
-    )
+
+    def closed_episode():
+        episode = episode_under_way(at=at)
+        services.propose_closure(
+            episode=episode,
+            reason="goals_achieved",
+            outcomes={g.pk: ("achieved", "") for g in goals_of(episode)},
+            completed_with_person=True,
+            evaluation_offer="link",
+            actor=worker,
+            now=at,
+        )
+        services.agree_closure(episode=episode, actor=senior, now=at)
+        return episode
+
+    def disputed(episode):
+        return services.record_dispute(
+            episode=episode,
+            raised_by_name="The person's sister",
+            grounds="Still cannot use the bus alone",
+            actor=worker,
+            now=at,
+        )
+
+    open_ = episode_under_way(at=at)
     proposed = episode_under_way(at=at)
     services.propose_closure(
         episode=proposed,
@@ -118,4 +136,25 @@ def closed_with_dispute(at: datetime) -> dict:
         actor=worker,
         now=at,
     )
-    return {"closed": closed.pk, "dispute": dispute.pk, "proposed": proposed.pk}
+    closed = closed_episode()
+    dispute = disputed(closed)
+    answered = closed_episode()
+    answered_dispute = disputed(answered)
+    services.answer_dispute(
+        episode=answered,
+        dispute_id=answered_dispute.pk,
+        answer="The goals were met",
+        upheld=True,
+        actor=senior,
+        now=at,
+    )
+    return {
+        "open": open_.pk,
+        "open_goals": [g.pk for g in goals_of(open_)],
+        "proposed": proposed.pk,
+        "closed": closed.pk,
+        "dispute": dispute.pk,
+        "answered": answered.pk,
+        "answered_dispute": answered_dispute.pk,
+        "person": open_.person_id,
+    }

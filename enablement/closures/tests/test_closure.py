@@ -60,7 +60,9 @@ def _inbox(person):
     return list(Notification.objects.filter(user=person).values_list("subject", "body"))
 
 
-def test_goals_achieved_closes_the_episode_and_tells_the_named_social_worker(episode, client_for):
+def test_goals_achieved_closes_the_episode_and_tells_the_named_social_worker(demo, client_for):
+    # A person with other referrals and an episode of their own: none of them is touched.
+    episode = episode_under_way(at=demo, new_person=False)
     referral = episode.referral
     social_worker = referral.named_social_worker
     other_referrals = {
@@ -71,6 +73,7 @@ def test_goals_achieved_closes_the_episode_and_tells_the_named_social_worker(epi
         e.pk: e.status for e in Episode.objects.filter(person=episode.person).exclude(pk=episode.pk)
     }
 
+    assert other_referrals and other_episodes
     worker = client_for("worker")
     page = worker.get(f"/episodes/{episode.pk}/closure/")
     assert page.status_code == 200
@@ -463,6 +466,7 @@ def test_the_episode_section_reads_a_fixed_number_of_queries(
     senior.staff  # noqa: B018  (the access door reads it once per request)
     _propose(episode, now=demo)
     services.agree_closure(episode=episode, actor=senior, now=demo)
+    episode_section(senior, episode, today=demo.date())  # the user's roles, read once
     with django_assert_max_num_queries(5) as before:
         episode_section(senior, episode, today=demo.date())
     for i in range(3):
