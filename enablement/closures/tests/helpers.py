@@ -32,6 +32,7 @@ def episode_under_way(
     started: bool = True,
     signed: bool = True,
     new_person: bool = True,
+    person=None,
 ) -> Episode:
     """A new episode of the team (on a copy of one of its referrals, for a new person unless
     `new_person` is false), started, with a plan of `goals`, signed by default."""
@@ -40,7 +41,9 @@ def episode_under_way(
     like = referrals.filter(person__family_name="Exemplar").first() or referrals.first()
     copy = Referral.objects.get(pk=like.pk)
     copy.pk, copy.status = None, Status.ALLOCATED
-    if new_person:
+    if person is not None:
+        copy.person = person
+    elif new_person:
         person = Person.objects.get(pk=like.person_id)
         person.pk = person.nhs_number = person.case_system_id = person.portal_user = None
         person.family_name = "Closurecase"
@@ -102,8 +105,12 @@ def closure_fixtures(at: datetime) -> dict:
 
     worker, senior = user("worker.east"), user("senior.east")
 
+    open_ = episode_under_way(at=at)
+    # One person for them all, so the access tables name one person.
+    person = open_.person
+
     def closed_episode():
-        episode = episode_under_way(at=at)
+        episode = episode_under_way(at=at, person=person)
         services.propose_closure(
             episode=episode,
             reason="goals_achieved",
@@ -125,8 +132,7 @@ def closure_fixtures(at: datetime) -> dict:
             now=at,
         )
 
-    open_ = episode_under_way(at=at)
-    proposed = episode_under_way(at=at)
+    proposed = episode_under_way(at=at, person=person)
     services.propose_closure(
         episode=proposed,
         reason="declined",
