@@ -484,3 +484,30 @@ def test_the_episode_section_reads_a_fixed_number_of_queries(
     with django_assert_num_queries(len(before.captured_queries)):
         section = episode_section(senior, episode, today=demo.date())
     assert len(section["steps"]) == 3
+
+
+def test_the_api_refuses_a_reason_not_in_the_list_with_the_field_named(demo, client_for):
+    episode = episode_under_way(at=demo, goals=())
+    body = {
+        "reason": "moved_abroad",
+        "completed_with_person": False,
+        "evaluation_offer": "declined",
+    }
+    refused = _api(client_for("worker"), f"/api/v1/episodes/{episode.pk}/closure", body)
+    assert refused.status_code == 400
+    [error] = refused.json()["errors"]
+    assert error["field"] == "reason"
+    assert error["message"] == "Select one of this service's reasons for closing an enablement"
+    made = _api(
+        client_for("worker"),
+        f"/api/v1/episodes/{episode.pk}/closure",
+        {**body, "reason": "no_enablement_need"},
+    )
+    assert made.status_code == 201
+    assert made.json()["outcomes"] == []
+    assert made.json()["reason_label"] == "No enablement need"
+    not_agreed = _api(
+        client_for("senior"), f"/api/v1/episodes/{episode.pk}/closure/not-agree", {"note": "Wait"}
+    )
+    assert not_agreed.json()["episode_status"] == "active"
+    assert not_agreed.json()["decision_note"] == "Wait"
