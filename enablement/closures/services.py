@@ -152,13 +152,10 @@ def propose_closure(
         discussed_with_senior=discussed_with_senior,
     )
     if problem:
-        field = (
-            "discussed_with_senior"
-            if reason == rules.INADEQUATE_PROGRESS
-            and reason in (locked.service_settings.closure_reasons or ())
-            else "reason"
-        )
-        problems[field] = problem
+        # A listed reason refused only for want of the senior's discussion: the checkbox.
+        listed = reason in (locked.service_settings.closure_reasons or ())
+        needs_discussion = listed and reason == rules.INADEQUATE_PROGRESS
+        problems["discussed_with_senior" if needs_discussion else "reason"] = problem
     if reason == rules.INADEQUATE_PROGRESS and discussed_with_senior and not discussion_note:
         problems["discussion_note"] = "Say what was discussed with the senior"
     if evaluation_offer not in EvaluationOffer.values:

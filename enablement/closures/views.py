@@ -2,7 +2,9 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from enablement.accounts import access
 from enablement.accounts.roles import Role
@@ -29,7 +31,7 @@ def _episode(request, pk, action: str):
 
 
 def _back(episode):
-    return redirect(f"/episodes/{episode.pk}/#closure")
+    return redirect(reverse("casework:episode", args=[episode.pk]) + "#closure")
 
 
 def propose(request, pk):
@@ -125,8 +127,6 @@ def _step(request, pk, dispute_pk):
     episode = access.get_episode(request.user, pk)
     step = ClosureDispute.objects.filter(episode=episode, pk=dispute_pk).first()
     if step is None:
-        from django.http import Http404
-
         raise Http404
     return episode, step
 
@@ -165,12 +165,13 @@ def escalate(request, pk, dispute_pk):
     episode, step = _step(request, pk, dispute_pk)
     if not access.may_act_on_episode(request.user, episode, "record_dispute"):
         raise PermissionDenied
-    levels = list(
-        ClosureDispute.objects.filter(episode=episode, raised_at__lte=step.raised_at)
+    steps = list(
+        ClosureDispute.objects.filter(episode=episode)
         .order_by("raised_at", "id")
-        .values_list("level", flat=True)
+        .values_list("pk", "level")
     )
-    chain = rules.current_chain(levels)
+    upto = [level for _, level in steps[: [pk for pk, _ in steps].index(step.pk) + 1]]
+    chain = rules.current_chain(upto)
     next_level = rules.next_dispute_level(chain) if step.upheld else None
     if step.answered_at is None or next_level is None:
         messages.info(request, "This step of the dispute cannot be escalated")
