@@ -30,8 +30,8 @@ class PreviousEnablement:
     referral_id: int
     referral_reference: str
     decision_reason: str
-    # How it ended (the closure reason) and the outcomes and recommendations form: episodes
-    # do not record them yet. None means "not recorded", and the page says so.
+    # How it ended (the closure reason, in words) and the outcomes and recommendations form
+    # (`closures`): None means "not recorded", and the page says so.
     how_it_ended: str | None = None
     outcomes_and_recommendations: str | None = None
 
@@ -89,6 +89,13 @@ def last_enablement(
     )
     if episode is None:
         return None
+    how_it_ended = None
+    if episode.closure_reason:
+        from enablement.catalogue.vocab import ClosureReason
+
+        how_it_ended = dict(ClosureReason.choices).get(
+            episode.closure_reason, episode.closure_reason
+        )
     return PreviousEnablement(
         episode_id=episode.pk,
         service_name=episode.service.name,
@@ -99,7 +106,47 @@ def last_enablement(
         referral_id=episode.referral_id,
         referral_reference=episode.referral.reference,
         decision_reason=episode.referral.decision_reason,
+        how_it_ended=how_it_ended,
+        outcomes_and_recommendations=_outcomes_in_words(episode) or None,
     )
+
+
+def _outcomes_in_words(episode: Episode) -> str:
+    """The agreed closure's outcomes and recommendations form in words, in one query (the
+    closure joined to its goal outcomes and their goals); empty when none was recorded."""
+    from enablement.closures.models import Closure, ClosureStatus, GoalResult
+
+    rows = list(
+        Closure.objects.filter(episode=episode, status=ClosureStatus.AGREED)
+        .order_by("-decided_at", "-id", "goal_outcomes__goal__position")
+        .values(
+            "id",
+            "recommendations",
+            "further_needs",
+            "goal_outcomes__result",
+            "goal_outcomes__note",
+            "goal_outcomes__goal__description",
+        )
+    )
+    if not rows:
+        return ""
+    rows = [r for r in rows if r["id"] == rows[0]["id"]]
+    results = dict(GoalResult.choices)
+    lines = []
+    for row in rows:
+        if row["goal_outcomes__result"]:
+            line = (
+                f"{row['goal_outcomes__goal__description']}: "
+                f"{results.get(row['goal_outcomes__result'], '').lower()}"
+            )
+            if row["goal_outcomes__note"]:
+                line += f". {row['goal_outcomes__note']}"
+            lines.append(line)
+    if rows[0]["recommendations"]:
+        lines.append(f"Recommendations: {rows[0]['recommendations']}")
+    if rows[0]["further_needs"]:
+        lines.append(f"Further care and support needs: {rows[0]['further_needs']}")
+    return "\n".join(lines)
 
 
 def last_enablement_end(

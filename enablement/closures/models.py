@@ -42,6 +42,9 @@ class Closure(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    decision_note = models.TextField(
+        max_length=LONG_TEXT, blank=True, help_text="Why the senior did not agree"
+    )
     # The outcomes and recommendations form, completed with the person.
     recommendations = models.TextField(max_length=LONG_TEXT, blank=True)
     further_needs = models.TextField(

@@ -6,9 +6,8 @@ What the issue asks for and what exists today:
 
 - Columns now: reference, person, service, team, status, received, screening due (with its
   overdue flag), validated, decided (accepted, declined, routed, closed...) and the reason.
-- Then the episode: the allocated worker and the day of allocation. Its start, next review
-  due, planned end and closure come with the casework that records them; add them to
-  `COLUMNS` (and the table in `referrals/list.html`) then.
+- Then the episode: the allocated worker and the day of allocation, its status, and for a
+  closed one the day it closed and the reason (read with the episode's row: no extra query).
 
 Everything is read through `access.visible_referrals(user)`, the one door, so the page and
 both exports show a user exactly the referrals they may see, and the exports exactly the rows
@@ -42,7 +41,9 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from enablement.accounts import access
+from enablement.casework.models import EpisodeStatus
 from enablement.catalogue.models import Service, ServiceSettings, Team
+from enablement.catalogue.vocab import ClosureReason
 from enablement.core import clock
 from enablement.core.exports import attachment, csv_bytes
 from enablement.core.params import query_int
@@ -73,6 +74,8 @@ OVERDUE_STATUSES = CLOCK_STATUSES - {Status.ON_HOLD}
 # get_status_display() re-reads the model's callable choices on every call: too slow for
 # 50,000 rows of an export.
 STATUS_LABELS = {s.value: s.label for s in Status}
+EPISODE_STATUS_LABELS = dict(EpisodeStatus.choices)
+CLOSURE_REASON_LABELS = dict(ClosureReason.choices)
 
 _STATUS_ORDER = Case(
     *(When(status=s.value, then=Value(i)) for i, s in enumerate(Status)),
@@ -163,6 +166,11 @@ class Row:
     # The admin's case-system step in words, where the referral's rules have it (seed 000
     # process overview); empty elsewhere.
     case_system: str = ""
+
+    @property
+    def closure_reason(self) -> str:
+        """Why the referral's enablement closed, in words; empty while it is open."""
+        return _closure_reason(self)
 
 
 @dataclass
@@ -337,8 +345,7 @@ def _local_date(moment: datetime | None) -> date | None:
 
 
 # (header, width in a spreadsheet, value of a row). Dates are dates, so a spreadsheet sorts
-# and filters them as such. The episode's start, next review due, planned end and closure
-# are to come with the casework that records them.
+# and filters them as such.
 COLUMNS = (
     ("Reference", 18, lambda row: row.referral.reference),
     ("Person", 24, lambda row: row.referral.person_name),
@@ -359,6 +366,13 @@ COLUMNS = (
         13,
         lambda row: _local_date(_episode(row).allocated_at) if _episode(row) else None,
     ),
+    ("Enablement", 24, lambda row: _episode_status(row)),
+    (
+        "Enablement closed",
+        13,
+        lambda row: _local_date(_episode(row).closed_at) if _episode(row) else None,
+    ),
+    ("Closure reason", 30, lambda row: _closure_reason(row)),
 )
 
 
@@ -369,6 +383,18 @@ def _case_system(row: Row, name: str) -> date | None:
 
 def _episode(row: Row):
     return getattr(row.referral, "episode", None)
+
+
+def _episode_status(row: Row) -> str:
+    episode = _episode(row)
+    return EPISODE_STATUS_LABELS.get(episode.status, episode.status) if episode else ""
+
+
+def _closure_reason(row: Row) -> str:
+    episode = _episode(row)
+    if episode is None or not episode.closure_reason:
+        return ""
+    return CLOSURE_REASON_LABELS.get(episode.closure_reason, episode.closure_reason)
 
 
 HEADERS = [header for header, _, _ in COLUMNS]

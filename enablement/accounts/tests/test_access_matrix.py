@@ -237,8 +237,32 @@ def _targets(demo_ids):
         ("reviews:extension", f"/episodes/{ep}/extensions/{ext}/", EPISODE),
         ("reviews:extension_queue", "/episodes/extensions/", {"senior", "provision_manager"}),
         ("api-v1:reviews_list", f"/api/v1/episodes/{ep}/reviews", EPISODE),
+        *_closure_targets(demo_ids["closures"]),
         ("api-v1:openapi-json", "/api/v1/openapi.json", ALL),
         ("api-v1:openapi-view", "/api/v1/docs", ALL),
+    ]
+
+
+def _closure_targets(c):
+    """Closure (issue 11 item 9): the team's workers and seniors propose; the senior agrees
+    and answers a dispute first; anyone of the team or above records or escalates one."""
+    disputers = {"worker", "senior"} | OVERSIGHT
+    dispute, answered = c["dispute"], c["answered_dispute"]
+    return [
+        ("closures:to-agree", "/episodes/closures/", {"senior"} | OVERSIGHT),
+        ("closures:propose", f"/episodes/{c['open']}/closure/", {"worker", "senior"}),
+        ("closures:decide", f"/episodes/{c['proposed']}/closure/decide/", {"senior"}),
+        ("closures:dispute", f"/episodes/{c['closed']}/closure/disputes/new/", disputers),
+        (
+            "closures:answer-dispute",
+            f"/episodes/{c['closed']}/closure/disputes/{dispute}/answer/",
+            {"senior"},
+        ),
+        (
+            "closures:escalate-dispute",
+            f"/episodes/{c['answered']}/closure/disputes/{answered}/escalate/",
+            disputers,
+        ),
     ]
 
 
@@ -308,6 +332,13 @@ NOT_IN_MATRIX = {
     "api-v1:reviews_request_extension",
     "api-v1:reviews_discuss_extension",
     "api-v1:reviews_decide_extension",
+    # POST: enablement/closures/tests/test_closure.py
+    "api-v1:closures_propose",
+    "api-v1:closures_agree",
+    "api-v1:closures_not_agree",
+    "api-v1:closures_dispute",
+    "api-v1:closures_answer_dispute",
+    "api-v1:closures_escalate_dispute",
 }
 
 
@@ -334,7 +365,10 @@ def demo_ids(demo):
             requested_at=demo,
         ).pk
 
+    from enablement.closures.tests.helpers import closure_fixtures
+
     return {
+        "closures": closure_fixtures(demo),
         "kers_request": role_request(Team.objects.get(name="Kent East")),
         "bep_request": role_request(Team.objects.filter(service__code="BEP").first()),
         "east": Person.objects.get(family_name="Specimen").pk,

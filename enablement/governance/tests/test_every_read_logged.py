@@ -236,6 +236,30 @@ def _review_body(ids):
 
 def _ep(ids) -> str:
     return f"/episodes/{ids['reviews:episode']}"
+def _closures(ids, client_for):
+    """Kent East episodes in each state the closure pages and operations act on."""
+    if "closures" in ids:
+        return
+    from enablement.closures.tests.helpers import closure_fixtures
+    from enablement.core import clock
+
+    ids["closures"] = closure_fixtures(clock.now())
+    ids["person:closure"] = ids["closures"]["person"]
+
+
+def _closure_page(role, path, method="get", body=None):
+    return Reads(
+        role,
+        lambda i: path(i["closures"]),
+        "person:closure",
+        method=method,
+        body=body,
+        setup=_closures,
+    )
+
+
+def _closure_api(role, path, body):
+    return _closure_page(role, lambda c: f"/api/v1/episodes/{path(c)}", "post", body)
 
 
 # --- Pages, by URL name ------------------------------------------------------------------------
@@ -548,6 +572,20 @@ PAGES: dict[str, Reads | NoPersonalData | tuple] = {
         lambda i: "/episodes/extensions/",
         "referral:reviews_episode",
         setup=_extension_waiting,
+    "closures:to-agree": _closure_page("senior", lambda c: "/episodes/closures/"),
+    "closures:propose": _closure_page("worker", lambda c: f"/episodes/{c['open']}/closure/"),
+    "closures:decide": _closure_page(
+        "senior", lambda c: f"/episodes/{c['proposed']}/closure/decide/"
+    ),
+    "closures:dispute": _closure_page(
+        "worker", lambda c: f"/episodes/{c['closed']}/closure/disputes/new/"
+    ),
+    "closures:answer-dispute": _closure_page(
+        "senior", lambda c: f"/episodes/{c['closed']}/closure/disputes/{c['dispute']}/answer/"
+    ),
+    "closures:escalate-dispute": _closure_page(
+        "worker",
+        lambda c: f"/episodes/{c['answered']}/closure/disputes/{c['answered_dispute']}/escalate/",
     ),
     "self-referral": NoPersonalData("the public form: shows nothing held"),
     "self-referral-done": NoPersonalData("the public form's thank-you page"),
@@ -833,6 +871,37 @@ API: dict[str, Reads | NoPersonalData] = {
         method="post",
         body=lambda i: {"approve": True},
         setup=_extension_waiting,
+    # Closure, in an order where each finds the state it needs (closures/tests/helpers.py).
+    "POST /api/v1/episodes/{episode_id}/closure": _closure_api(
+        "worker",
+        lambda c: f"{c['open']}/closure",
+        lambda i: {
+            "reason": "declined",
+            "outcomes": [{"goal_id": g, "result": "not"} for g in i["closures"]["open_goals"]],
+            "completed_with_person": True,
+            "evaluation_offer": "paper",
+        },
+    ),
+    "POST /api/v1/episodes/{episode_id}/closure/not-agree": _closure_api(
+        "senior", lambda c: f"{c['open']}/closure/not-agree", lambda i: {"note": "Not yet"}
+    ),
+    "POST /api/v1/episodes/{episode_id}/closure/agree": _closure_api(
+        "senior", lambda c: f"{c['proposed']}/closure/agree", lambda i: {}
+    ),
+    "POST /api/v1/episodes/{episode_id}/disputes": _closure_api(
+        "worker",
+        lambda c: f"{c['proposed']}/disputes",
+        lambda i: {"raised_by_name": "Their carer", "grounds": "Closed too soon"},
+    ),
+    "POST /api/v1/episodes/{episode_id}/disputes/{dispute_id}/answer": _closure_api(
+        "senior",
+        lambda c: f"{c['closed']}/disputes/{c['dispute']}/answer",
+        lambda i: {"answer": "The goals were met", "upheld": True},
+    ),
+    "POST /api/v1/episodes/{episode_id}/disputes/{dispute_id}/escalate": _closure_api(
+        "worker",
+        lambda c: f"{c['answered']}/disputes/{c['answered_dispute']}/escalate",
+        lambda i: {"grounds": "Not satisfied"},
     ),
     "GET /api/v1/allocation/caseloads": NoPersonalData("workers' caseload figures"),
     "GET /api/v1/allocation/forecast": NoPersonalData("a projection of numbers"),

@@ -360,6 +360,9 @@ def test_csv_export_is_a_utf8_attachment_with_a_header_row(client_for, user_for)
         "Decision reason": "",
         "Allocated to": "",
         "Allocated": "",
+        "Enablement": "",
+        "Enablement closed": "",
+        "Closure reason": "",
     }
 
 
