@@ -351,7 +351,6 @@ def demo_ids(demo):
     from enablement.catalogue.models import StaffMember, Team
     from enablement.people.models import Person
     from enablement.referrals.models import Referral
-    from enablement.reviews.tests.factories import episode_for_tables
 
     users = get_user_model().objects
 
@@ -366,6 +365,7 @@ def demo_ids(demo):
         ).pk
 
     from enablement.closures.tests.helpers import closure_fixtures
+    from enablement.reviews.tests.factories import episode_for_tables
 
     return {
         "closures": closure_fixtures(demo),
@@ -386,9 +386,12 @@ def demo_ids(demo):
         "waiting_west": Referral.objects.get(person__family_name="Lookalike").pk,
         "selfref": Referral.objects.get(submitted_details__family_name="Sampel").pk,
         "worker_user": User.objects.get(username="worker.east").pk,
-        "episode": Episode.objects.get(referral__person__family_name="Exemplar").pk,
+        "episode": Episode.objects.filter(referral__person__family_name="Exemplar")
+        .earliest("pk")
+        .pk,
         "episode_west": Episode.objects.get(referral__person__family_name="Testcase").pk,
         **_visits_ids(demo),
+        **episode_for_tables(),
     }
 
 
@@ -398,7 +401,7 @@ def _visits_ids(now):
     from enablement.casework.models import Episode
     from enablement.visits.models import CaseNote, Visit
 
-    episode = Episode.objects.get(referral__person__family_name="Exemplar")
+    episode = Episode.objects.filter(referral__person__family_name="Exemplar").earliest("pk")
     worker = User.objects.get(username="worker.east")
     visit = Visit.objects.create(episode=episode, planned_for=now, planned_by=worker)
     note = CaseNote.objects.create(
@@ -409,7 +412,6 @@ def _visits_ids(now):
         "visit": visit.pk,
         "note": note.pk,
         "west_episode": Episode.objects.get(referral__person__family_name="Testcase").pk,
-        **episode_for_tables(),
     }
 
 

@@ -34,7 +34,7 @@ def held(transactional_db):
     from enablement.demo.loader import load_demo
 
     load_demo(now=timezone.make_aware(dt.datetime(2026, 3, 2, 9, 0)))
-    episode = Episode.objects.get(referral__person__family_name="Exemplar")
+    episode = Episode.objects.filter(referral__person__family_name="Exemplar").earliest("pk")
     worker = get_user_model().objects.get(username="worker.east")
     services.raise_episode_hold(episode=episode, concern="Violence", actor=worker, now=RAISED)
     return episode

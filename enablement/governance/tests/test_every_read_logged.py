@@ -193,7 +193,7 @@ def _episode_bits(ids, client_for):
     from enablement.casework.models import Episode
     from enablement.visits.models import CaseNote, Visit
 
-    episode = Episode.objects.get(referral__person__family_name="Exemplar")
+    episode = Episode.objects.filter(referral__person__family_name="Exemplar").earliest("pk")
     worker = User.objects.get(username="worker.east")
     now = timezone.now()
     ids["episode"] = episode.pk
@@ -208,6 +208,8 @@ def _episode_bits(ids, client_for):
 def _ep(path):
     """A Reads of one of the episode's visits pages or operations, naming its referral."""
     return lambda i: path.format(**i)
+
+
 def _episode_under_way(ids, client_for):
     """A Kent East episode under way (reviews.tests.factories), no extension asked for."""
     from enablement.reviews.tests.factories import episode_for_tables
@@ -234,8 +236,10 @@ def _review_body(ids):
     }
 
 
-def _ep(ids) -> str:
+def _rev(ids) -> str:
     return f"/episodes/{ids['reviews:episode']}"
+
+
 def _closures(ids, client_for):
     """Kent East episodes in each state the closure pages and operations act on."""
     if "closures" in ids:
@@ -543,27 +547,28 @@ PAGES: dict[str, Reads | NoPersonalData | tuple] = {
     ),
     "casework:hold": Reads(
         "senior", lambda i: f"/episodes/{i['episode']}/hold/", "person:exemplar"
+    ),
     "reviews:record": Reads(
         "worker",
-        lambda i: f"{_ep(i)}/reviews/{i['reviews:review']}/",
+        lambda i: f"{_rev(i)}/reviews/{i['reviews:review']}/",
         "referral:reviews_episode",
         setup=_episode_under_way,
     ),
     "reviews:add": Reads(
         "senior",
-        lambda i: f"{_ep(i)}/reviews/new/",
+        lambda i: f"{_rev(i)}/reviews/new/",
         "referral:reviews_episode",
         setup=_episode_under_way,
     ),
     "reviews:extension_new": Reads(
         "worker",
-        lambda i: f"{_ep(i)}/extensions/new/",
+        lambda i: f"{_rev(i)}/extensions/new/",
         "referral:reviews_episode",
         setup=_episode_under_way,
     ),
     "reviews:extension": Reads(
         "provision_manager",
-        lambda i: f"{_ep(i)}/extensions/{i['reviews:extension']}/",
+        lambda i: f"{_rev(i)}/extensions/{i['reviews:extension']}/",
         "referral:reviews_episode",
         setup=_extension_waiting,
     ),
@@ -572,6 +577,7 @@ PAGES: dict[str, Reads | NoPersonalData | tuple] = {
         lambda i: "/episodes/extensions/",
         "referral:reviews_episode",
         setup=_extension_waiting,
+    ),
     "closures:to-agree": _closure_page("senior", lambda c: "/episodes/closures/"),
     "closures:propose": _closure_page("worker", lambda c: f"/episodes/{c['open']}/closure/"),
     "closures:decide": _closure_page(
@@ -825,15 +831,16 @@ API: dict[str, Reads | NoPersonalData] = {
         method="post",
         body=lambda i: {"answer": "Carry on"},
         setup=_open_hold,
+    ),
     "GET /api/v1/episodes/{episode_id}/reviews": Reads(
         "quality_manager",
-        lambda i: f"/api/v1{_ep(i)}/reviews",
+        lambda i: f"/api/v1{_rev(i)}/reviews",
         "referral:reviews_episode",
         setup=_episode_under_way,
     ),
     "POST /api/v1/episodes/{episode_id}/reviews/{review_id}": Reads(
         "worker",
-        lambda i: f"/api/v1{_ep(i)}/reviews/{i['reviews:review']}",
+        lambda i: f"/api/v1{_rev(i)}/reviews/{i['reviews:review']}",
         "referral:reviews_episode",
         method="post",
         body=_review_body,
@@ -841,7 +848,7 @@ API: dict[str, Reads | NoPersonalData] = {
     ),
     "POST /api/v1/episodes/{episode_id}/reviews": Reads(
         "senior",
-        lambda i: f"/api/v1{_ep(i)}/reviews",
+        lambda i: f"/api/v1{_rev(i)}/reviews",
         "referral:reviews_episode",
         method="post",
         body=_review_body,
@@ -850,7 +857,7 @@ API: dict[str, Reads | NoPersonalData] = {
     # In order: asked for, discussed by the senior, decided by the provision manager.
     "POST /api/v1/episodes/{episode_id}/extensions": Reads(
         "worker",
-        lambda i: f"/api/v1{_ep(i)}/extensions",
+        lambda i: f"/api/v1{_rev(i)}/extensions",
         "referral:reviews_episode",
         method="post",
         body=lambda i: {"weeks": 2, "reasons": "Two journeys short", "evidence": "Twice alone"},
@@ -858,7 +865,7 @@ API: dict[str, Reads | NoPersonalData] = {
     ),
     "POST /api/v1/episodes/{episode_id}/extensions/{extension_id}/discuss": Reads(
         "senior",
-        lambda i: f"/api/v1{_ep(i)}/extensions/{i['reviews:extension']}/discuss",
+        lambda i: f"/api/v1{_rev(i)}/extensions/{i['reviews:extension']}/discuss",
         "referral:reviews_episode",
         method="post",
         body=lambda i: {"note": "Agreed to put it forward"},
@@ -866,11 +873,12 @@ API: dict[str, Reads | NoPersonalData] = {
     ),
     "POST /api/v1/episodes/{episode_id}/extensions/{extension_id}/decide": Reads(
         "provision_manager",
-        lambda i: f"/api/v1{_ep(i)}/extensions/{i['reviews:extension']}/decide",
+        lambda i: f"/api/v1{_rev(i)}/extensions/{i['reviews:extension']}/decide",
         "referral:reviews_episode",
         method="post",
         body=lambda i: {"approve": True},
         setup=_extension_waiting,
+    ),
     # Closure, in an order where each finds the state it needs (closures/tests/helpers.py).
     "POST /api/v1/episodes/{episode_id}/closure": _closure_api(
         "worker",
@@ -1011,7 +1019,9 @@ def ids(demo, user_for):
         "referral:returned": referral("Example"),
         "referral:panel": referral("Invented"),
         "referral:waiting": referral("Facsimile"),
-        "episode": Episode.objects.get(referral__person__family_name="Exemplar").pk,
+        "episode": Episode.objects.filter(referral__person__family_name="Exemplar")
+        .earliest("pk")
+        .pk,
         "person:exemplar": Person.objects.get(family_name="Exemplar").pk,
     }
 
