@@ -170,8 +170,30 @@ def _targets(demo_ids):
         ),
         ("api-v1:review_plan", f"/api/v1/allocation/teams/{team}/plan", {"senior"}),
         ("api-v1:forecast", "/api/v1/allocation/forecast", OVERSIGHT),
+        # The plan on a page (issue 11 item 2): Pat's episode, version 1 signed, 2 a draft.
+        *_plan_targets(demo_ids["pat_episode"]),
         ("api-v1:openapi-json", "/api/v1/openapi.json", ALL),
         ("api-v1:openapi-view", "/api/v1/docs", ALL),
+    ]
+
+
+def _plan_targets(episode):
+    p = f"/episodes/{episode}/plan/"
+    readers = CASE_TEAM | OVERSIGHT
+    team = {"worker", "senior"}
+    api = f"/api/v1/episodes/{episode}/plan"
+    return [
+        ("plans:edit", p, team),
+        ("plans:sign", f"{p}sign/", team),
+        ("plans:versions", f"{p}versions/", readers),
+        ("plans:compare", f"{p}compare/?a=1&b=2", readers),
+        # The person and their carer read the signed version, never the draft.
+        ("plans:pdf", f"{p}1/pdf/", readers | {"person", "carer"}),
+        ("plans:pdf", f"{p}2/pdf/", readers),
+        ("plans:easy-read", f"{p}1/easy-read/", readers | {"person", "carer"}),
+        ("plans:mine", f"{p}mine/", {"person", "carer"}),
+        ("api-v1:plans_get", api, readers),
+        ("api-v1:plans_version", f"{api}/versions/1", readers),
     ]
 
 
@@ -220,6 +242,12 @@ NOT_IN_MATRIX = {
     # POST: enablement/allocation/tests/test_api.py
     "api-v1:allocate",
     "api-v1:confirm_plan",
+    # POST: enablement/plans/tests/test_plan_pages.py and test_api.py
+    "plans:revise",
+    "plans:sign-mine",
+    "api-v1:plans_save",
+    "api-v1:plans_sign_worker",
+    "api-v1:plans_sign_paper",
 }
 
 
@@ -230,6 +258,7 @@ def demo_ids(demo):
     from enablement.accounts.models import RoleGrantRequest, User
     from enablement.catalogue.models import StaffMember, Team
     from enablement.people.models import Person
+    from enablement.plans.tests.helpers import pat_with_plans
     from enablement.referrals.models import Referral
 
     users = get_user_model().objects
@@ -262,6 +291,7 @@ def demo_ids(demo):
         "waiting_west": Referral.objects.get(person__family_name="Lookalike").pk,
         "selfref": Referral.objects.get(submitted_details__family_name="Sampel").pk,
         "worker_user": User.objects.get(username="worker.east").pk,
+        "pat_episode": pat_with_plans(demo).pk,
     }
 
 

@@ -80,3 +80,13 @@ def signed_plan(episode: Episode, *, now, worker="worker.east", goals=None):
     return services.record_paper_signature(
         episode=episode, plan=plan, signed_on=now.date(), actor=actor, now=now
     )
+
+
+def pat_with_plans(now) -> Episode:
+    """For the access matrix and the read log: an episode of Pat Example (the portal's
+    person, Kent East) with version 1 signed and version 2 a draft to edit and sign."""
+    episode = pat_episode()
+    signed_plan(episode, now=now)
+    worker = get_user_model().objects.get(username="worker.east")
+    services.start_revision(episode=episode, actor=worker, now=now, change_summary="Review")
+    return episode
