@@ -470,3 +470,61 @@ def test_selectors_current_plan_prefers_the_draft(episode):
     )
     assert selectors.current_plan(episode).version == 2
     assert selectors.signed_plan(episode).version == 1
+
+
+# --- A hub's level and the resource catalogue ------------------------------------------------
+
+
+def _hub_episode():
+    """An episode of Barnet's hub service (routing "hub"), worked by a hub worker."""
+    from enablement.casework.models import Episode
+    from enablement.catalogue.models import Service, StaffMember
+
+    model = demo_episode()
+    bep = Service.objects.get(code="BEP")
+    worker = StaffMember.objects.get(user__username="worker.bep")
+    referral = model.referral
+    referral.pk, referral.reference = None, "BEP-PLAN-1"
+    referral.service, referral.service_settings = bep, bep.current_settings
+    referral.team = worker.team
+    referral.save()
+    return Episode.objects.create(
+        referral=referral,
+        person=model.person,
+        service=bep,
+        service_settings=bep.current_settings,
+        team=worker.team,
+        worker=worker,
+        allocated_at=model.allocated_at,
+        allocated_by=model.allocated_by,
+        allocation_reason="for the level test",
+    )
+
+
+def test_a_hub_plan_names_its_level(tuesday, client_for):
+    episode = _hub_episode()
+    client = client_for("worker.bep")
+    page = client.get(_url(episode)).content.decode()
+    assert "Level of support" in page
+    assert "Enhanced" in page and "Pre-enablement signposting" not in page
+    target = {"target_date": dt.date(2026, 3, 10)}
+    missing = client.post(_url(episode), _form(goals=[GOAL | target]))
+    assert "Select the level of support in this plan" in missing.content.decode()
+    saved = client.post(_url(episode), _form(goals=[GOAL | target], level="brief"))
+    assert saved.status_code == 302
+    assert Plan.objects.get(episode=episode).level == "brief"
+    section = client.get(f"/episodes/{episode.pk}/").content.decode()
+    assert "Brief" in section
+
+
+def test_a_kers_plan_asks_no_level_and_uses_the_catalogue(episode, client_for):
+    from enablement.catalogue.models import Resource
+
+    client = client_for("worker")
+    page = client.get(_url(episode)).content.decode()
+    assert "Level of support" not in page
+    navigator = Resource.objects.get(code="navigator")
+    assert navigator.name in page
+    client.post(_url(episode), _form(goals=[GOAL], resources=[navigator.pk]))
+    plan = Plan.objects.get(episode=episode)
+    assert list(plan.resources.all()) == [navigator]
