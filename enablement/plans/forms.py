@@ -38,7 +38,7 @@ class PlanForm(forms.Form):
         error_messages={"invalid_choice": "Select resources from the list"},
     )
 
-    def __init__(self, *args, resources, levels=(), rows: int, **kwargs):
+    def __init__(self, *args, resources, levels=(), rows: int, example=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["resources"].queryset = resources
         if levels:
@@ -68,7 +68,11 @@ class PlanForm(forms.Form):
                 required=False,
             )
             self.fields[f"goal_{i}_target_date"] = GovukDateField(
-                label=f"Goal {n}: target date", required=False
+                label=f"Goal {n}: target date",
+                required=False,
+                help_text=f"For example, {example.day} {example.month} {example.year}"
+                if example
+                else GovukDateField.default_hint,
             )
             self.fields[f"goal_{i}_steps"] = long_text_field(
                 f"Goal {n}: steps and who takes them (optional)",

@@ -106,6 +106,8 @@ def plan_problems(plan: PlanInput, *, window: Window, levels: Sequence[str] = ()
             problems[f"goals.{i}.{name}"] = message
     if levels and plan.level not in levels:
         problems["level"] = "Select the level of support in this plan"
+    if not levels and plan.level:
+        problems["level"] = "This service's plans have no level of support"
     return problems
 
 

@@ -1,6 +1,8 @@
 """The plan's pages. Thin: the episode through the access door (or, for a person and their
 carer, the portal's door), the form, the action, then back to a page to read."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -49,7 +51,9 @@ def edit(request, pk):
             {"episode": episode, "plan": plan, "form": RevisionForm()},
         )
     rows = min(_rows_wanted(request, plan), rules.MAX_GOALS)
+    window = selectors.window(episode)
     kwargs = {
+        "example": min(window.starts_on + timedelta(days=28), window.ends_on),
         "resources": selectors.resources(episode),
         "levels": selectors.levels(episode),
         "rows": rows,
@@ -101,7 +105,7 @@ def edit(request, pk):
             "plan": plan,
             "form": form,
             "conflict": [r for r in conflict if r.changed] if conflict else None,
-            "window": selectors.window(episode),
+            "window": window,
             "can_add": form.rows < rules.MAX_GOALS,
         },
     )

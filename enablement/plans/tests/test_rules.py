@@ -200,3 +200,10 @@ def test_unkeyed_goals_never_match_each_other():
     b = PlanInput(goals=(good(),))
     labels = [r.label for r in rules.compare(a, b) if r.label.startswith("Goal")]
     assert "Goal 2: what the person wants" in labels
+
+
+def test_no_level_where_none_is_offered():
+    plan = PlanInput(goals=(good(),), level="enhanced")
+    assert rules.plan_problems(plan, window=WINDOW) == {
+        "level": "This service's plans have no level of support"
+    }
