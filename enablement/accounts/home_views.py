@@ -211,8 +211,15 @@ def referrer(request):
 
 @role_required(Role.PERSON, Role.CARER)
 def portal(request):
+    from enablement.plans import selectors as plans
+
     people = access.visible_people(request.user).prefetch_related("carers")
-    return render(request, "home/portal.html", {"people": people})
+    # The enablement as the person sees it: the signed plan, the dates, the next visit.
+    episodes = plans.portal_episodes(request.user)
+    visits = plans.next_visits(episodes, clock.now())
+    for episode in episodes:
+        episode.next_visit = visits.get(episode.pk)
+    return render(request, "home/portal.html", {"people": people, "episodes": episodes})
 
 
 @role_required(Role.SYSADMIN)

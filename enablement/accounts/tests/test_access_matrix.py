@@ -238,6 +238,8 @@ def _targets(demo_ids):
         ("reviews:extension_queue", "/episodes/extensions/", {"senior", "provision_manager"}),
         ("api-v1:reviews_list", f"/api/v1/episodes/{ep}/reviews", EPISODE),
         *_closure_targets(demo_ids["closures"]),
+        # The plan on a page (issue 11 item 2): Pat's episode, version 1 signed, 2 a draft.
+        *_plan_targets(demo_ids["pat_episode"]),
         ("api-v1:openapi-json", "/api/v1/openapi.json", ALL),
         ("api-v1:openapi-view", "/api/v1/docs", ALL),
     ]
@@ -263,6 +265,26 @@ def _closure_targets(c):
             f"/episodes/{c['answered']}/closure/disputes/{answered}/escalate/",
             disputers,
         ),
+    ]
+
+
+def _plan_targets(episode):
+    p = f"/episodes/{episode}/plan/"
+    readers = CASE_TEAM | OVERSIGHT
+    team = {"worker", "senior"}
+    api = f"/api/v1/episodes/{episode}/plan"
+    return [
+        ("plans:edit", p, team),
+        ("plans:sign", f"{p}sign/", team),
+        ("plans:versions", f"{p}versions/", readers),
+        ("plans:compare", f"{p}compare/?a=1&b=2", readers),
+        # The person and their carer read the signed version, never the draft.
+        ("plans:pdf", f"{p}1/pdf/", readers | {"person", "carer"}),
+        ("plans:pdf", f"{p}2/pdf/", readers),
+        ("plans:easy-read", f"{p}1/easy-read/", readers | {"person", "carer"}),
+        ("plans:mine", f"{p}mine/", {"person", "carer"}),
+        ("api-v1:plans_get", api, readers),
+        ("api-v1:plans_version", f"{api}/versions/1", readers),
     ]
 
 
@@ -339,6 +361,12 @@ NOT_IN_MATRIX = {
     "api-v1:closures_dispute",
     "api-v1:closures_answer_dispute",
     "api-v1:closures_escalate_dispute",
+    # POST: enablement/plans/tests/test_plan_pages.py and test_api.py
+    "plans:revise",
+    "plans:sign-mine",
+    "api-v1:plans_save",
+    "api-v1:plans_sign_worker",
+    "api-v1:plans_sign_paper",
 }
 
 
@@ -365,6 +393,7 @@ def demo_ids(demo):
         ).pk
 
     from enablement.closures.tests.helpers import closure_fixtures
+    from enablement.plans.tests.helpers import pat_with_plans
     from enablement.reviews.tests.factories import episode_for_tables
 
     return {
@@ -392,6 +421,7 @@ def demo_ids(demo):
         "episode_west": Episode.objects.get(referral__person__family_name="Testcase").pk,
         **_visits_ids(demo),
         **episode_for_tables(),
+        "pat_episode": pat_with_plans(demo).pk,
     }
 
 

@@ -266,6 +266,55 @@ def _closure_api(role, path, body):
     return _closure_page(role, lambda c: f"/api/v1/episodes/{path(c)}", "post", body)
 
 
+def _pat_plans(ids, client_for):
+    """Pat's episode with plan version 1 signed and version 2 a draft (plans.tests)."""
+    from enablement.plans.tests.helpers import pat_with_plans
+
+    if "pat_episode" not in ids:
+        ids["pat_episode"] = pat_with_plans(timezone.now()).pk
+
+
+def _plan_page(role, tail, method="get", body=None, statuses=(200, 201, 302)):
+    return Reads(
+        role,
+        lambda i: f"/episodes/{i['pat_episode']}/plan/{tail}",
+        "person:pat",
+        method=method,
+        body=body,
+        setup=_pat_plans,
+        statuses=statuses,
+    )
+
+
+def _plan_api(role, tail="", method="get", body=None):
+    return Reads(
+        role,
+        lambda i: f"/api/v1/episodes/{i['pat_episode']}/plan{tail}",
+        "person:pat",
+        method=method,
+        body=body,
+        setup=_pat_plans,
+    )
+
+
+def _plan_body(ids):
+    from enablement.plans.models import Plan
+
+    draft = Plan.objects.get(episode_id=ids["pat_episode"], status="draft")
+    goal = draft.goals.first()
+    return {
+        "row_version": draft.row_version,
+        "goals": [
+            {
+                "key": goal.key,
+                "description": goal.description,
+                "measure": goal.measure,
+                "target_date": goal.target_date.isoformat(),
+            }
+        ],
+    }
+
+
 # --- Pages, by URL name ------------------------------------------------------------------------
 
 PAGES: dict[str, Reads | NoPersonalData | tuple] = {
@@ -593,6 +642,15 @@ PAGES: dict[str, Reads | NoPersonalData | tuple] = {
         "worker",
         lambda c: f"/episodes/{c['answered']}/closure/disputes/{c['answered_dispute']}/escalate/",
     ),
+    "plans:edit": _plan_page("worker", ""),
+    "plans:revise": _plan_page("worker", "change/", method="post"),
+    "plans:sign": _plan_page("senior", "sign/"),
+    "plans:versions": _plan_page("quality_manager", "versions/"),
+    "plans:compare": _plan_page("provision_manager", "compare/?a=1&b=2"),
+    "plans:pdf": (_plan_page("worker", "2/pdf/"), _plan_page("carer", "1/pdf/")),
+    "plans:easy-read": (_plan_page("admin", "2/easy-read/"), _plan_page("person", "1/easy-read/")),
+    "plans:mine": (_plan_page("person", "mine/"), _plan_page("carer", "mine/")),
+    "plans:sign-mine": _plan_page("person", "mine/sign/", method="post"),
     "self-referral": NoPersonalData("the public form: shows nothing held"),
     "self-referral-done": NoPersonalData("the public form's thank-you page"),
 }
@@ -910,6 +968,17 @@ API: dict[str, Reads | NoPersonalData] = {
         "worker",
         lambda c: f"{c['answered']}/disputes/{c['answered_dispute']}/escalate",
         lambda i: {"grounds": "Not satisfied"},
+    ),
+    "GET /api/v1/episodes/{episode_id}/plan": _plan_api("worker"),
+    "PUT /api/v1/episodes/{episode_id}/plan": _plan_api("worker", method="put", body=_plan_body),
+    "GET /api/v1/episodes/{episode_id}/plan/versions/{version}": _plan_api(
+        "quality_manager", "/versions/1"
+    ),
+    "POST /api/v1/episodes/{episode_id}/plan/sign-worker": _plan_api(
+        "worker", "/sign-worker", method="post", body=lambda i: {}
+    ),
+    "POST /api/v1/episodes/{episode_id}/plan/sign-paper": _plan_api(
+        "senior", "/sign-paper", method="post", body=lambda i: {"signed_on": "2026-03-03"}
     ),
     "GET /api/v1/allocation/caseloads": NoPersonalData("workers' caseload figures"),
     "GET /api/v1/allocation/forecast": NoPersonalData("a projection of numbers"),
