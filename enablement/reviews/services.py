@@ -21,6 +21,7 @@ from enablement.core.dates import long_date
 from enablement.core.limits import fit, refuse_too_long
 from enablement.governance.services import record_event
 from enablement.notifications.services import notify
+from enablement.plans.services import start_revision
 from enablement.reviews import rules, selectors
 from enablement.reviews.models import (
     Engagement,
@@ -51,52 +52,6 @@ def _worker_user(episode: Episode):
 
 
 # --- Reviews -----------------------------------------------------------------------------------
-
-
-def _start_revision(*, episode, actor, now, change_summary):
-    """A new version of the plan to sign, by the plans app's action. If that app does not
-    offer it (yet), the smallest stand-in: the draft if there is one, else a copy of the
-    latest version as a new draft, its goals keeping their keys."""
-    try:
-        from enablement.plans.services import start_revision
-    except ImportError:
-        return _fallback_revision(
-            episode=episode, actor=actor, now=now, change_summary=change_summary
-        )
-    return start_revision(episode=episode, actor=actor, now=now, change_summary=change_summary)
-
-
-def _fallback_revision(*, episode, actor, now, change_summary):
-    from enablement.plans.models import Plan, PlanStatus
-
-    draft = Plan.objects.filter(episode=episode, status=PlanStatus.DRAFT).first()
-    if draft is not None:
-        return draft
-    latest = Plan.objects.filter(episode=episode).order_by("-version").first()
-    if latest is None:
-        return None
-    goals = list(latest.goals.all())
-    resources = list(latest.resources.all())
-    plan = Plan.objects.create(
-        episode=episode,
-        version=latest.version + 1,
-        status=PlanStatus.DRAFT,
-        based_on=latest,
-        strengths=latest.strengths,
-        own_strategies=latest.own_strategies,
-        interventions=latest.interventions,
-        level=latest.level,
-        change_summary=change_summary,
-        created_at=now,
-        created_by=actor,
-        updated_at=now,
-    )
-    plan.resources.set(resources)
-    for goal in goals:
-        goal.pk = None
-        goal.plan = plan
-        goal.save()
-    return plan
 
 
 @transaction.atomic
@@ -180,7 +135,7 @@ def record_review(
     referral = locked.referral
     what = f"week {review.week} review" if review.week else "review"
     if values.get("plan_changes"):
-        review.new_plan = _start_revision(
+        review.new_plan = start_revision(
             episode=locked,
             actor=actor,
             now=now,
