@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from enablement.casework import views
 
@@ -6,4 +6,5 @@ app_name = "casework"
 
 urlpatterns = [
     path("<int:pk>/", views.episode, name="episode"),
+    path("", include("enablement.casework.daily_urls")),
 ]

@@ -534,6 +534,9 @@ def load_demo(*, now) -> dict:
         portal_user=user_model.objects.get(username="carer")
     )
     created["referrals"] = _load_referrals(now=now, referrer=referrer)
+    from enablement.demo.episodes import load_episodes
+
+    created["episodes"] = load_episodes(now=now)
     return created
 
 
