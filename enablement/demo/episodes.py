@@ -389,9 +389,12 @@ def _tell(story, person, team, worker_user, senior, referrer, *, now, today):
     past = [started + 7 * i * d for i in range(story.started_days_ago // 7 + 1) if i]
     attended = VisitOutcome.ATTENDED
     if story.state == "missed":
-        outcomes = [attended, VisitOutcome.CANCELLED_BY_PERSON, VisitOutcome.NOT_ENGAGED]
-        visits = [(started + 2 * d, attended)] + [
-            (started + (6 + 4 * i) * d, o) for i, o in enumerate(outcomes[1:] + [outcomes[1]])
+        # Three missed (the person cancelled twice, once did not engage): the threshold.
+        visits = [
+            (started + 2 * d, attended),
+            (started + 6 * d, VisitOutcome.CANCELLED_BY_PERSON),
+            (started + 10 * d, VisitOutcome.NOT_ENGAGED),
+            (started + 14 * d, VisitOutcome.CANCELLED_BY_PERSON),
         ]
         add_visits(episode, by=w, days=[*visits, (today + 3 * d, "")])
         prompted = _at(today - d, 17)
