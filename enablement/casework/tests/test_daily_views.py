@@ -208,3 +208,43 @@ def test_closed_episodes_are_not_on_any_daily_list(monday, client_for):
     assert Episode.objects.filter(status=EpisodeStatus.CLOSED).exists()
     for role, path in (("worker", "/episodes/mine/"), ("senior", "/episodes/team/")):
         assert "Gil Finished" not in _rows(client_for(role).get(path))
+
+
+# --- Home pages and navigation ---------------------------------------------------------
+
+
+def test_worker_home_starts_with_what_needs_their_action(monday, client_for):
+    html = client_for("worker").get("/home/caseload/").content.decode()
+    needs = html[html.index("Needs your action") :]
+    assert html.index("Needs your action") < html.index("Allocated to you")
+    assert 'data-testid="needs-overdue">1<' in needs  # Cal's review
+    # Ames (just allocated) and those of the allocation story allocated to this worker.
+    from enablement.casework.models import PlanningMeeting
+
+    planning = Episode.objects.filter(
+        worker__user__username="worker.east", status=EpisodeStatus.PLANNING
+    ).exclude(pk__in=PlanningMeeting.objects.values("episode"))
+    assert planning.filter(person__family_name="Newcomer").exists()
+    assert f'data-testid="needs-meetings">{planning.count()}<' in needs
+    assert 'data-testid="needs-plans">1<' in needs  # Bea: meeting held, plan a draft
+    assert 'data-testid="needs-reviews">0<' in needs
+    assert 'href="/episodes/mine/"' in needs
+    with time_machine.travel(timezone.make_aware(dt.datetime(2026, 3, 9, 10, 0)), tick=False):
+        html = client_for("worker").get("/home/caseload/").content.decode()
+    # Pat's mid-point review (day 42 of 30 days ago: 12 March) is due within 7 days.
+    assert 'data-testid="needs-reviews">1<' in html
+
+
+def test_senior_home_shows_the_team_prompts_and_links_the_team_view(monday, client_for):
+    html = client_for("senior").get("/home/screening/").content.decode()
+    prompts = html[html.index('data-testid="team-prompts"') :]
+    assert 'data-testid="prompt-reviews">1<' in prompts
+    assert 'data-testid="prompt-closures">1<' in prompts
+    assert 'href="/episodes/team/"' in html
+
+
+def test_navigation_offers_the_daily_views_to_their_roles(monday, client_for):
+    worker = client_for("worker").get("/home/caseload/").content.decode()
+    assert 'href="/episodes/mine/"' in worker and 'href="/episodes/team/"' not in worker
+    senior = client_for("senior").get("/home/screening/").content.decode()
+    assert "Team enablements" in senior and 'href="/episodes/mine/"' not in senior

@@ -174,6 +174,9 @@ PAGES: dict[str, Reads | NoPersonalData | tuple] = {
     "home:worker": Reads("worker", lambda i: "/home/caseload/", "person:east"),
     "home:admin": Reads("admin", lambda i: "/home/validation/", "referral:submitted"),
     "home:senior": Reads("senior", lambda i: "/home/screening/", "referral:validated"),
+    # Pat Example's demo enablement is on worker.east's caseload and Kent East's team view.
+    "casework:caseload": Reads("worker", lambda i: "/episodes/mine/", "person:pat"),
+    "casework:team": Reads("senior", lambda i: "/episodes/team/", "person:pat"),
     "home:dashboard": NoPersonalData("aggregate counts only, small numbers suppressed"),
     "home:referrer": Reads("referrer", lambda i: "/home/my-referrals/", "referral:submitted"),
     "home:portal": Reads("person", lambda i: "/home/my-record/", "person:pat"),
