@@ -178,7 +178,7 @@ def main():
     from enablement.people.models import Person
     from enablement.people.selectors import search_people
 
-    load_demo(now=timezone.now())
+    load_demo(now=timezone.now(), episodes=True)
     generate()
     generate_casework()
     generate_visits()

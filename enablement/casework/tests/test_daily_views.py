@@ -18,10 +18,10 @@ from enablement.visits.models import VisitOutcome
 
 
 @pytest.fixture
-def monday(demo):
+def monday(demo_episodes):
     # The moment the demo was loaded: its dates are relative to it.
     with time_machine.travel(timezone.make_aware(dt.datetime(2026, 3, 2, 10, 0)), tick=False):
-        yield demo
+        yield demo_episodes
 
 
 def _rows(response):
@@ -231,8 +231,9 @@ def test_worker_home_starts_with_what_needs_their_action(monday, client_for):
     assert 'href="/episodes/mine/"' in needs
     with time_machine.travel(timezone.make_aware(dt.datetime(2026, 3, 9, 10, 0)), tick=False):
         html = client_for("worker").get("/home/caseload/").content.decode()
-    # Pat's mid-point review (day 42 of 30 days ago: 12 March) is due within 7 days.
-    assert 'data-testid="needs-reviews">1<' in html
+    # Within 7 days of 9 March: Dot's mid-point review (started 26 January: 9 March) and
+    # Pat's (started 31 January: 14 March); Cal's is overdue and counted as such.
+    assert 'data-testid="needs-reviews">2<' in html
 
 
 def test_senior_home_shows_the_team_prompts_and_links_the_team_view(monday, client_for):
