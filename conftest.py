@@ -42,6 +42,16 @@ def demo(db):
 
 
 @pytest.fixture
+def demo_episodes(demo):
+    """The demo with its enablements in every state (`demo.episodes`), as `make run` loads
+    it. Kept apart from `demo`, whose allocation story many tests count."""
+    from enablement.demo.episodes import load_episodes
+
+    load_episodes(now=demo)
+    return demo
+
+
+@pytest.fixture
 def user_for(demo, django_user_model):
     def get(role_or_username: str):
         username = DEMO_USERS.get(role_or_username, role_or_username)

@@ -178,9 +178,10 @@ def main():
     from enablement.people.models import Person
     from enablement.people.selectors import search_people
 
-    load_demo(now=timezone.now())
+    load_demo(now=timezone.now(), episodes=True)
     generate()
     generate_casework()
+    generate_visits()
     user = get_user_model().objects.get(username="quality")  # sees everyone
     sample = Person.objects.exclude(nhs_number=None).order_by("pk")[PEOPLE // 2]
     table = Person._meta.db_table
@@ -207,6 +208,7 @@ def main():
         ),
     ]
     cases += allocation_cases()
+    cases += daily_cases()
     from enablement.referrals.models import Referral
 
     print(
@@ -267,6 +269,140 @@ def allocation_cases():
             None,
         ),
     ]
+
+
+VISITS_PER_EPISODE = int(os.environ.get("BENCH_VISITS_PER_EPISODE", "10"))
+
+
+def generate_visits():
+    """Each open episode of the bench gets a started clock, a review row, visits (most
+    recorded, one planned) and notes, so the caseload and the episode page read real rows."""
+    from enablement.casework.models import OPEN_EPISODE_STATUSES, Episode
+    from enablement.reviews.models import Review
+    from enablement.visits.models import CaseNote, Visit
+
+    if Visit.objects.exists():
+        return
+    now = timezone.now()
+    senior = Episode.objects.filter(status__in=OPEN_EPISODE_STATUSES).values_list(
+        "allocated_by_id", flat=True
+    )[:1]
+    author = senior[0] if senior else None
+    visits, notes, reviews = [], [], []
+    for e in Episode.objects.filter(status__in=OPEN_EPISODE_STATUSES).only("pk", "allocated_at"):
+        started = timezone.localdate(e.allocated_at) + timedelta(days=7)
+        Episode.objects.filter(pk=e.pk).update(
+            started_on=started,
+            planned_end=started + timedelta(weeks=12),
+            next_review_due=started + timedelta(weeks=6),
+        )
+        reviews.append(Review(episode_id=e.pk, week=6, due_on=started + timedelta(weeks=6)))
+        for k in range(VISITS_PER_EPISODE):
+            planned = now - timedelta(days=2 * (VISITS_PER_EPISODE - k))
+            last = k == VISITS_PER_EPISODE - 1
+            visits.append(
+                Visit(
+                    episode_id=e.pk,
+                    planned_for=now + timedelta(days=2) if last else planned,
+                    outcome="" if last else "attended",
+                    happened_on=None if last else planned.date(),
+                    planned_by_id=author,
+                )
+            )
+            notes.append(
+                CaseNote(
+                    episode_id=e.pk,
+                    kind="contact",
+                    text="bench",
+                    written_at=planned,
+                    written_by_id=author,
+                )
+            )
+        if len(visits) >= 20000:
+            Visit.objects.bulk_create(visits)
+            CaseNote.objects.bulk_create(notes)
+            Review.objects.bulk_create(reviews)
+            visits, notes, reviews = [], [], []
+    Visit.objects.bulk_create(visits)
+    CaseNote.objects.bulk_create(notes)
+    Review.objects.bulk_create(reviews)
+
+
+def daily_cases():
+    """My caseload (a bench worker with a full caseload), the senior's team view with its
+    prompts, and the episode page as a signed-in worker requests it."""
+    from django.db.models import Count
+    from django.test import Client
+
+    from enablement.casework import daily_selectors
+    from enablement.casework.models import OPEN_EPISODE_STATUSES, Episode
+    from enablement.catalogue.models import StaffMember, Team
+    from enablement.visits.models import Visit
+
+    team = Team.objects.get(service__code="KERS", name="Kent East")
+    busiest = (
+        StaffMember.objects.filter(team=team, episodes__status__in=OPEN_EPISODE_STATUSES)
+        .annotate(n=Count("episodes"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    worker = busiest.user
+    senior = get_user_model_user("senior.east")
+    now = timezone.now()
+    today = timezone.localdate(now)
+    episode = (
+        Episode.objects.filter(worker=busiest, status__in=OPEN_EPISODE_STATUSES)
+        .order_by("pk")
+        .first()
+    )
+    statuses = "('planning', 'active', 'on_hold', 'closing')"
+    e_table = Episode._meta.db_table
+    v_table = Visit._meta.db_table
+    # The same question in SQL: each open episode with its earliest unrecorded visit.
+    caseload_sql = (
+        f"SELECT e.*, (SELECT MIN(v.planned_for) FROM {v_table} v WHERE v.episode_id = e.id "
+        f"AND v.outcome = '') FROM {e_table} e WHERE e.worker_id = %s AND e.status IN "
+        f"{statuses}"
+    )
+    client = Client()
+    client.force_login(worker)
+    n_open = Episode.objects.filter(worker=busiest, status__in=OPEN_EPISODE_STATUSES).count()
+    n_team = Episode.objects.filter(team=team, status__in=OPEN_EPISODE_STATUSES).count()
+
+    def team_view():
+        rows = daily_selectors.team_rows(senior, team, today)
+        daily_selectors.prompts(rows, team, today, now=now)
+
+    def episode_page():
+        response = client.get(f"/episodes/{episode.pk}/")
+        assert response.status_code == 200, response.status_code
+
+    return [
+        (
+            f"my caseload ({n_open} open)",
+            lambda: daily_selectors.caseload(worker, today),
+            caseload_sql,
+            [busiest.pk],
+        ),
+        (
+            f"team view + prompts ({n_team} open)",
+            team_view,
+            caseload_sql.replace("e.worker_id", "e.team_id"),
+            [team.pk],
+        ),
+        (
+            "episode page (HTTP, signed in)",
+            episode_page,
+            f"SELECT * FROM {e_table} e JOIN {v_table} v ON v.episode_id = e.id WHERE e.id = %s",
+            [episode.pk],
+        ),
+    ]
+
+
+def get_user_model_user(username):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=username)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,12 @@ from enablement.accounts.roles import Role
 # (label, url name, roles that see it). Order is the order in the navigation.
 NAVIGATION = (
     ("Home", "accounts:home", None),
+    ("My caseload", "casework:caseload", {Role.WORKER}),
+    (
+        "Team enablements",
+        "casework:team",
+        {Role.SENIOR, Role.PROVISION_MANAGER, Role.QUALITY_MANAGER},
+    ),
     (
         "People",
         "people:search",

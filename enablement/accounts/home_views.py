@@ -50,10 +50,16 @@ def worker(request):
     # A hub's workers do the hub assessment (seed 003 LEH): its queue is theirs too.
     hub = team is not None and team.service.current_settings.routing == "hub"
     queue = _queue(request.user, Status.IN_TRIAGE) if hub else None
+    from enablement.casework import daily_selectors
+
+    # "Needs your action": counted from the caseload's rows (casework.daily_rules).
+    today = clock.today()
+    needs = daily_selectors.worker_counts(daily_selectors.caseload(request.user, today), today)
     return render(
         request,
         "home/worker.html",
         {
+            "needs": needs,
             "queue": queue,
             "staff": staff,
             "team": team,
@@ -126,16 +132,26 @@ def admin(request):
 @role_required(Role.SENIOR)
 def senior(request):
     from enablement.allocation import selectors as allocation
+    from enablement.casework import daily_selectors
     from enablement.referrals.rules import Status
 
     team = _team(request)
     today = clock.today()
     rows = team_staff(team, on=today) if team else []
     workers = allocation.team_workers(team, on=today) if team else []
+    # The team view's prompts, counted the same way (casework.daily_selectors).
+    prompts = (
+        daily_selectors.prompts(
+            daily_selectors.team_rows(request.user, team, today), team, today, now=clock.now()
+        )
+        if team
+        else None
+    )
     return render(
         request,
         "home/senior.html",
         {
+            "prompts": prompts,
             "team": team,
             "rows": rows,
             "room": sum(w.room for w in workers),

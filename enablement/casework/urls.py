@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from enablement.casework import views
 
@@ -17,4 +17,5 @@ urlpatterns = [
     ),
     path("<int:pk>/start/", views.start, name="start"),
     path("<int:pk>/hold/", views.hold, name="hold"),
+    path("", include("enablement.casework.daily_urls")),
 ]

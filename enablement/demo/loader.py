@@ -415,7 +415,11 @@ def _team(ref: str | None) -> Team | None:
 
 
 @transaction.atomic
-def load_demo(*, now) -> dict:
+def load_demo(*, now, episodes: bool = False) -> dict:
+    """The demo at `now`. With `episodes`, also the enablements in every state
+    (`demo.episodes`): `make run`, `load_demo` and the bench ask for them; the tests' `demo`
+    fixture keeps the allocation story alone (its room, proposals and forecast figures are
+    asserted throughout) and the `demo_episodes` fixture adds them."""
     created = {"services": 0, "users": 0, "people": 0}
     sysadmin = None
     for spec in SERVICES:
@@ -534,6 +538,10 @@ def load_demo(*, now) -> dict:
         portal_user=user_model.objects.get(username="carer")
     )
     created["referrals"] = _load_referrals(now=now, referrer=referrer)
+    if episodes:
+        from enablement.demo.episodes import load_episodes
+
+        created["episodes"] = load_episodes(now=now)
     return created
 
 

@@ -75,6 +75,9 @@ def _targets(demo_ids):
             {"sysadmin"},
         ),
         ("home:worker", "/home/caseload/", {"worker"}),
+        # The daily views: a worker's own caseload; the team view for seniors and managers.
+        ("casework:caseload", "/episodes/mine/", {"worker"}),
+        ("casework:team", "/episodes/team/", {"senior"} | OVERSIGHT),
         ("home:admin", "/home/validation/", {"admin"}),
         ("home:senior", "/home/screening/", {"senior"}),
         (
@@ -409,7 +412,7 @@ def demo_ids(demo):
         "submitted": Referral.objects.get(person__family_name="Sample").pk,
         "validated": Referral.objects.get(person__family_name="Specimen").pk,
         "held": Referral.objects.get(person__family_name="Placeholder").pk,
-        "returned": Referral.objects.get(person__family_name="Example").pk,
+        "returned": Referral.objects.get(person__family_name="Example", status="returned").pk,
         "panel": Referral.objects.get(person__family_name="Invented").pk,
         "waiting": Referral.objects.get(person__family_name="Facsimile").pk,
         "waiting_west": Referral.objects.get(person__family_name="Lookalike").pk,

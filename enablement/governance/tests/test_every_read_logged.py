@@ -43,6 +43,13 @@ class Reads:
     statuses: tuple[int, ...] = (200, 201, 302)
 
 
+def _episodes():
+    """The demo's enablements (`demo.episodes`), for the daily views' reads."""
+    from enablement.demo.episodes import load_episodes
+
+    load_episodes(now=timezone.now())
+
+
 @dataclass(frozen=True)
 class NoPersonalData:
     why: str
@@ -326,6 +333,13 @@ PAGES: dict[str, Reads | NoPersonalData | tuple] = {
     "home:worker": Reads("worker", lambda i: "/home/caseload/", "person:east"),
     "home:admin": Reads("admin", lambda i: "/home/validation/", "referral:submitted"),
     "home:senior": Reads("senior", lambda i: "/home/screening/", "referral:validated"),
+    # Pat Example's demo enablement is on worker.east's caseload and Kent East's team view.
+    "casework:caseload": Reads(
+        "worker", lambda i: "/episodes/mine/", "person:pat", setup=lambda i, c: _episodes()
+    ),
+    "casework:team": Reads(
+        "senior", lambda i: "/episodes/team/", "person:pat", setup=lambda i, c: _episodes()
+    ),
     "home:dashboard": NoPersonalData("aggregate counts only, small numbers suppressed"),
     "home:referrer": Reads("referrer", lambda i: "/home/my-referrals/", "referral:submitted"),
     "home:portal": Reads("person", lambda i: "/home/my-record/", "person:pat"),

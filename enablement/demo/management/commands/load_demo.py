@@ -8,7 +8,7 @@ class Command(BaseCommand):
     help = "Load the demo services, staff and fictitious people (safe to run again)."
 
     def handle(self, *args, **options):
-        created = load_demo(now=clock.now())
+        created = load_demo(now=clock.now(), episodes=True)
         self.stdout.write(
             f"Demo loaded: {created['services']} services, {created['users']} users, "
             f"{created['people']} people, {created['referrals']} referrals added "

@@ -24,7 +24,7 @@ class Command(BaseCommand):
         if not settings.DEMO:
             raise CommandError("run_demo is for the demo: set ENABLEMENT_DEMO=true")
         call_command("migrate", interactive=False, verbosity=0)
-        created = load_demo(now=clock.now())
+        created = load_demo(now=clock.now(), episodes=True)
         url = f"http://{host}:{port}"
         lines = [
             "",
