@@ -430,10 +430,6 @@ def _episodes():
     )
 
 
-def visible_episodes(user):
-    return reads.watch(_episodes().filter(episode_filter(user)))
-
-
 def get_episode(user, pk):
     """The episode with this id if the user may see all of it, else 404."""
     from enablement.casework.models import Episode
