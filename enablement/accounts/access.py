@@ -442,6 +442,15 @@ def get_episode(user, pk):
     return episode
 
 
+def get_episode_for(user, pk, action: str | None = None):
+    """The episode with this id if the user may see all of it (else 404) and, when an action
+    is named, take it (else 403). Every episode page and API handler that acts comes here."""
+    episode = get_episode(user, pk)
+    if action and not may_act_on_episode(user, episode, action):
+        raise PermissionDenied
+    return episode
+
+
 def get_episode_summary(user, pk):
     """The episode for its summary page: staff who see it all, or its referrer and named
     social worker. 404 to anyone else."""

@@ -158,10 +158,7 @@ def _issue(issue: SafetyIssue) -> dict:
 
 
 def _acting(request, episode_id: int, action: str):
-    episode = access.get_episode(request.auth, episode_id)
-    if not access.may_act_on_episode(request.auth, episode, action):
-        raise PermissionDenied
-    return episode
+    return access.get_episode_for(request.auth, episode_id, action)
 
 
 @router.get(

@@ -49,10 +49,7 @@ def _posted(request):
 
 
 def _episode_for(request, pk, action: str):
-    episode = access.get_episode(request.user, pk)
-    if not access.may_act_on_episode(request.user, episode, action):
-        raise PermissionDenied
-    return episode
+    return access.get_episode_for(request.user, pk, action)
 
 
 def _action_page(request, episode, form, *, title, button, success, run, **context):

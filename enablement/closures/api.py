@@ -96,10 +96,7 @@ class DisputeOut(Schema):
 
 
 def _episode(request, episode_id: int, action: str):
-    episode = access.get_episode(request.auth, episode_id)
-    if not access.may_act_on_episode(request.auth, episode, action):
-        raise PermissionDenied
-    return episode
+    return access.get_episode_for(request.auth, episode_id, action)
 
 
 def _closure_out(closure: Closure, episode) -> dict:

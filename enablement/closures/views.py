@@ -24,10 +24,7 @@ from enablement.governance import reads
 
 
 def _episode(request, pk, action: str):
-    episode = access.get_episode(request.user, pk)
-    if not access.may_act_on_episode(request.user, episode, action):
-        raise PermissionDenied
-    return episode
+    return access.get_episode_for(request.user, pk, action)
 
 
 def _back(episode):

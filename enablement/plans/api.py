@@ -8,7 +8,6 @@ sent; nothing is written."""
 from datetime import date, datetime
 from typing import Annotated
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
@@ -145,10 +144,7 @@ def _plan_out(plan: Plan) -> dict:
 
 
 def _acting(request, episode_id, action):
-    episode = access.get_episode(request.auth, episode_id)
-    if not access.may_act_on_episode(request.auth, episode, action):
-        raise PermissionDenied
-    return episode
+    return access.get_episode_for(request.auth, episode_id, action)
 
 
 def _current_draft(episode):

@@ -4,7 +4,7 @@ carer, the portal's door), the form, the action, then back to a page to read."""
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,10 +27,7 @@ from enablement.plans.pdf import plan_pdf
 
 
 def _acting(request, pk, action: str):
-    episode = access.get_episode(request.user, pk)
-    if not access.may_act_on_episode(request.user, episode, action):
-        raise PermissionDenied
-    return episode
+    return access.get_episode_for(request.user, pk, action)
 
 
 def _rows_wanted(request, plan) -> int:

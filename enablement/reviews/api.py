@@ -137,10 +137,7 @@ def _extension_out(extension, episode) -> dict:
 
 
 def _acting(request, episode_id, action):
-    episode = access.get_episode(request.auth, episode_id)
-    if not access.may_act_on_episode(request.auth, episode, action):
-        raise PermissionDenied
-    return episode
+    return access.get_episode_for(request.auth, episode_id, action)
 
 
 def _record(request, episode, review, payload: ReviewIn):

@@ -101,10 +101,7 @@ class DiscussOut(Schema):
 
 
 def _episode(request, episode_id, action=None):
-    episode = access.get_episode(request.auth, episode_id)
-    if action and not access.may_act_on_episode(request.auth, episode, action):
-        raise PermissionDenied
-    return episode
+    return access.get_episode_for(request.auth, episode_id, action)
 
 
 def _visit_out(v: Visit) -> dict:

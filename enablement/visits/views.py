@@ -31,10 +31,7 @@ NOTES_PER_PAGE = 25
 
 
 def _episode_for(request, pk, action: str | None = None):
-    episode = access.get_episode(request.user, pk)
-    if action and not access.may_act_on_episode(request.user, episode, action):
-        raise PermissionDenied
-    return episode
+    return access.get_episode_for(request.user, pk, action)
 
 
 def _visit(episode, visit_id) -> Visit:
