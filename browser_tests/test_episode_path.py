@@ -1,0 +1,214 @@
+"""A KERS enablement episode from allocation to closure, walked in a real browser as the
+demo's users (issue 11 acceptance): the senior allocates, the worker reviews the risks,
+holds the planning meeting, writes and signs the plan, starts, records visits and the
+week 6 review (which changes the plan), asks for an extension the senior discusses and the
+provision manager approves, and proposes closure the senior agrees. Every step is reached
+by a link or button; every page on the way opens, passes axe and does not scroll sideways
+at 320 px (the `Walk` of the seed paths). The named social worker's inbox holds a message
+for each step seed 000 says they hear about. The clicks are counted and printed.
+
+The live server reads the real clock, so every date is today: the planning meeting, the
+start, the visits and the review (a review may be held before the day it is due)."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from browser_tests.test_seed_paths import Walk, _fill_date
+
+PERSON = "Wyn Facsimile"  # accepted two days ago in Kent East, waiting; Rowan is named
+GOALS = (
+    (
+        "Cook a hot meal twice a week",
+        "Cooks two hot meals a week for three weeks running",
+        "Plan the meals on Monday with the worker; shop on Tuesday",
+    ),
+    (
+        "Take the bus alone to the allotment group",
+        "Goes to the Tuesday allotment group alone three weeks running",
+        "Travel together twice, then the worker meets Wyn there",
+    ),
+)
+
+
+def _day(d: dt.date) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+def _episode_heading() -> str:
+    return f"{PERSON}: enablement"
+
+
+def _open_episode_from_home(walk: Walk, reference: str) -> None:
+    """The worker's caseload lists the referral; its page links to the enablement."""
+    walk.menu("Home", "My caseload")
+    walk.open_referral(reference, walk.page.get_by_test_id("my-episodes"))
+    walk.go(walk.page.get_by_test_id("see-enablement"), _episode_heading())
+
+
+def _write_goals(walk: Walk, target: dt.date) -> None:
+    page = walk.page
+    for i, (description, measure, steps) in enumerate(GOALS):
+        n = i + 1
+        page.get_by_label(f"Goal {n}: what the person wants to do, in their words").fill(
+            description
+        )
+        page.get_by_label(f"Goal {n}: how you will measure it").fill(measure)
+        _fill_date(page, f"Goal {n}: target date", target)
+        page.get_by_label(f"Goal {n}: steps and who takes them (optional)").fill(steps)
+        if (
+            n < len(GOALS)
+            and page.get_by_label(f"Goal {n + 1}: how you will measure it").count() == 0
+        ):
+            walk.button("Save and add another goal")
+
+
+def _sign_plan(walk: Walk, version: int, today: dt.date) -> None:
+    """From the episode page, Wren signs the plan, then records Wyn's paper signature."""
+    page = walk.page
+    sign = walk.main().get_by_role("link", name="Sign the plan", exact=True)
+    walk.go(sign, f"Sign plan version {version}")
+    walk.button("Sign the plan", _episode_heading())
+    expect(page.get_by_role("alert")).to_contain_text("Signature recorded")
+    walk.go(sign, f"Sign plan version {version}")
+    _fill_date(page, "Date the person signed", today)
+    walk.button("Record the paper signature", _episode_heading())
+    expect(page.get_by_role("alert")).to_contain_text(f"Plan version {version} agreed and signed")
+    expect(page.get_by_test_id("plan-status")).to_have_text("Agreed and signed")
+
+
+@pytest.mark.browser
+def test_kers_episode_from_allocation_to_closure(page: Page):
+    walk = Walk(page, "KERS (seed 000): an enablement from allocation to closure")
+    today = timezone.localdate()
+    main = walk.main
+
+    # 1. The senior allocates the demo's waiting referral of Wyn Facsimile to Wren.
+    walk.sign_in("senior.east", "Screening and allocation")
+    walk.menu("Waiting list", "Waiting list: Kent East")
+    row = page.get_by_test_id("waiting-list").locator("tr").filter(has_text=PERSON)
+    reference = row.get_attribute("data-reference")
+    walk.menu("Home", "Screening and allocation")
+    walk.allocate_from_waiting_list(
+        reference,
+        "Kent East",
+        "Wren Worker",
+        person=PERSON,
+        accepted=today - dt.timedelta(days=2),
+    )
+    walk.sign_out()
+
+    # 2. Wren opens the enablement from their caseload: the steps before the start.
+    walk.sign_in("worker.east", "My caseload")
+    _open_episode_from_home(walk, reference)
+    page.screenshot(path="/tmp/walk-episode-at-start.png", full_page=True)
+    tasks = page.get_by_test_id("before-start")
+    walk.go(
+        tasks.get_by_role("link", name="Review risk and contact notes"),
+        "Review the risk assessments and contact notes",
+    )
+    walk.tick(page.get_by_label(re.compile(r"^I have reviewed the risk assessments")))
+    walk.button("Record the risk review", _episode_heading())
+
+    walk.go(tasks.get_by_role("link", name="Planning meeting"), "Record the planning meeting")
+    _fill_date(page, "Date of the planning meeting", today)
+    page.get_by_label("Who attended", exact=True).fill("Wyn Facsimile, Wren Worker")
+    walk.tick(page.get_by_label("Ready to start the enablement", exact=True))
+    walk.button("Record the planning meeting", _episode_heading())
+
+    # The plan on a page: two SMART goals, signed by Wren and on paper by Wyn.
+    walk.go(
+        main().get_by_role("link", name="Write the plan with the person"),
+        f"{PERSON}: enablement plan",
+    )
+    _write_goals(walk, today + dt.timedelta(weeks=8))
+    page.get_by_label("Strengths", exact=True).fill("Likes cooking; knows the bus routes")
+    walk.button("Save the draft plan", _episode_heading())
+    _sign_plan(walk, 1, today)
+    page.screenshot(path="/tmp/walk-plan.png", full_page=True)
+
+    # Start today.
+    walk.go(tasks.get_by_role("link", name="Start", exact=True), "Start the enablement")
+    _fill_date(page, "Start date", today)
+    walk.button("Start the enablement", _episode_heading())
+    expect(page.get_by_test_id("episode-status")).to_have_text(
+        re.compile("(?i)started|enablement|in progress")
+    )
+    clocks = page.get_by_test_id("clocks")
+    expect(clocks).to_contain_text(f"Started{_day(today)}")
+    planned_end = clocks.get_by_role("definition").nth(2).inner_text()
+    print("planned end:", planned_end)
+
+    # 3. Three visits, attended, with hours.
+    visits = page.get_by_test_id("visits-section")
+    walk.go(
+        visits.get_by_role("link", name="Plan or record visits"), f"Visits and contacts: {PERSON}"
+    )
+    for hours in ("1.5", "2", "1"):
+        walk.go(
+            main().get_by_role("link", name="Record a visit that happened"),
+            "Record a visit that happened",
+        )
+        walk.tick(
+            page.get_by_role("group", name="Kind of contact").get_by_label("Face-to-face visit")
+        )
+        walk.tick(page.get_by_label("Attended", exact=True))
+        _fill_date(page, "Day of the visit", today)
+        page.get_by_label(re.compile(r"^Hours spent with the person")).fill(hours)
+        walk.button("Record the visit", None)
+        print("after visit:", page.get_by_role("heading", level=1).inner_text(), page.url)
+    expect(page.get_by_test_id("recorded-visits").locator("tbody tr")).to_have_count(3)
+    walk.go(page.get_by_role("link", name="Back to the enablement"), _episode_heading())
+
+    # 4. The week 6 review, held today: progress on each goal, and the plan changes.
+    reviews = page.get_by_test_id("reviews")
+    week6 = reviews.get_by_role("row").filter(has_text="Week 6 review")
+    walk.go(week6.get_by_role("link", name=re.compile("^Record")), "Record the week 6 review")
+    _fill_date(page, "Date the review was held", today)
+    for n, level in ((1, "On track"), (2, "Some progress")):
+        group = page.get_by_role("group", name=re.compile(rf"^Goal {n}:"))
+        walk.tick(group.get_by_label(level, exact=True))
+    walk.tick(page.get_by_label("Engaging well", exact=True))
+    page.get_by_label("Who took part", exact=True).fill("Wyn Facsimile, Wren Worker")
+    page.get_by_label("Summary of the review", exact=True).fill(
+        "Cooking is going well; the bus is still hard alone"
+    )
+    page.get_by_label("The plan revision agreed with the person (optional)").fill(
+        "Travel together once more before Wyn goes alone"
+    )
+    walk.tick(page.get_by_label("The plan changes: make a new version to sign"))
+    walk.button("Save the review", None)
+    print("after review:", page.get_by_role("heading", level=1).inner_text(), page.url)
+    if page.get_by_role("heading", level=1).inner_text() != _episode_heading():
+        walk.go(page.get_by_role("link", name=re.compile("^Back to the")).first, None)
+    expect(page.get_by_test_id("plan-status")).to_have_text("Draft: not yet signed")
+    walk.go(
+        main().get_by_role("link", name="Edit the draft plan"),
+        f"{PERSON}: enablement plan, version 2",
+    )
+    page.get_by_label("Goal 2: steps and who takes them (optional)").fill(
+        "Travel together three times, then the worker meets Wyn there"
+    )
+    walk.button("Save the draft plan", _episode_heading())
+    _sign_plan(walk, 2, today)
+
+    # 5. A 2-week extension, with reasons and evidence.
+    walk.go(page.get_by_test_id("ask-extension"), "Ask for an extension")
+    page.get_by_label("Weeks", exact=True).fill("2")
+    page.get_by_label("Reasons for the extension", exact=True).fill(
+        "Wyn was in hospital for two weeks"
+    )
+    page.get_by_label("Evidence that the extra time will meet the goals", exact=True).fill(
+        "Cooking is on track; two more weeks of travel practice will get Wyn there"
+    )
+    walk.button("Ask for the extension", None)
+    print("after ask:", page.get_by_role("heading", level=1).inner_text(), page.url)
+    walk.sign_out()
+
+    walk.sign_in("senior.east", "Screening and allocation")
+    print(main().inner_text()[:2000])
+    walk.sign_out()
+    walk.report()
