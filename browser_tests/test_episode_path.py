@@ -100,7 +100,6 @@ def test_kers_episode_from_allocation_to_closure(page: Page):
     walk.menu("Waiting list", "Waiting list: Kent East")
     row = page.get_by_test_id("waiting-list").locator("tr").filter(has_text=PERSON)
     reference = row.get_attribute("data-reference")
-    walk.menu("Home", "Screening and allocation")
     walk.allocate_from_waiting_list(
         reference,
         "Kent East",
