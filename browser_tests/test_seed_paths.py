@@ -58,6 +58,17 @@ RAW_CODES = re.compile(
     )
     + r")\b"
 )
+# The innermost elements whose right edge is past the window's: what makes a page scroll.
+WIDEST = """() => {
+  const edge = document.documentElement.clientWidth;
+  const past = [...document.body.querySelectorAll("*")].filter(
+    (e) => e.getBoundingClientRect().right > edge + 0.5
+  );
+  return past
+    .filter((e) => !past.some((o) => o !== e && e.contains(o)))
+    .slice(0, 5)
+    .map((e) => `${e.tagName.toLowerCase()}.${e.className}: ${e.textContent.trim().slice(0, 60)}`);
+}"""
 ALLOCATE = re.compile(r"^[A-Z]+-\d{6}\s*: allocate$")
 
 
@@ -168,10 +179,11 @@ class Walk:
         widths = page.evaluate(
             "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
         )
+        wide = page.evaluate(WIDEST) if widths[0] > widths[1] else []
         page.set_viewport_size(DESKTOP)
         assert widths[0] <= widths[1], (
             f"{page.url} ({h1.inner_text()}) scrolls sideways at 320 px: "
-            f"{widths[0]} px of content in {widths[1]} px"
+            f"{widths[0]} px of content in {widths[1]} px; past the edge: {wide}"
         )
 
     def report(self) -> None:

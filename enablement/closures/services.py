@@ -271,8 +271,9 @@ def agree_closure(*, episode: Episode, actor, now: datetime) -> Closure:
         f"{locked.person.full_name}'s enablement with {locked.service.name} closed "
         f"({label.lower()}). The outcomes and recommendations form, completed "
         f"{'with' if closure.completed_with_person else 'without'} the person:\n\n"
-        f"{words or 'No goals, recommendations or further needs were recorded.'}\n\n"
-        f"Further care and support needs: {closure.further_needs or 'none identified'}.",
+        f"{words or 'No goals, recommendations or further needs were recorded.'}"
+        # The form's words name the further needs when there are some; say when none were.
+        + ("" if closure.further_needs else "\n\nFurther care and support needs: none identified."),
         now,
     )
     _tell(

@@ -36,6 +36,7 @@ def episode_section(user, episode, *, today) -> dict | None:
         "plan": current,
         "signed": signed,
         "count": len(plans),
-        "may_edit": access.may_act_on_episode(user, episode, "edit_plan"),
-        "may_sign": access.may_act_on_episode(user, episode, "sign_plan"),
+        # A closed enablement's plan is a record: no link offers to change or sign it.
+        "may_edit": episode.is_open and access.may_act_on_episode(user, episode, "edit_plan"),
+        "may_sign": episode.is_open and access.may_act_on_episode(user, episode, "sign_plan"),
     }

@@ -19,6 +19,7 @@ from enablement.accounts.roles import Role
 from enablement.casework.models import Episode
 from enablement.casework.services import lock_episode
 from enablement.catalogue.models import Resource
+from enablement.core.dates import long_date
 from enablement.core.limits import refuse_too_long
 from enablement.governance.services import record_event
 from enablement.notifications.services import notify
@@ -351,7 +352,7 @@ def record_paper_signature(
         episode,
         kind="plan.paper_signature",
         summary=f"{episode.referral.reference}: the person signed plan version {plan.version} "
-        f"on paper on {signed_on:%d/%m/%Y}" + (" (scan kept)" if content else ""),
+        f"on paper on {long_date(signed_on)}" + (" (scan kept)" if content else ""),
         actor=actor,
         now=now,
     )
