@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from enablement.catalogue.vocab import ServiceLevel
 from enablement.core.dates import long_date
 
 MAX_GOALS = 8
@@ -21,7 +22,7 @@ SCAN_TYPES = (
     (b"\xff\xd8\xff", "image/jpeg"),
     (b"\x89PNG\r\n\x1a\n", "image/png"),
 )
-SIGNPOSTING = "signposting"
+SIGNPOSTING = ServiceLevel.SIGNPOSTING.value
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ def level_choices(*, routing: str, service_levels: Sequence[str], referral_level
     if routing == "hub":
         return [lv for lv in service_levels if lv != SIGNPOSTING]
     if referral_level:
-        return ["brief", "enhanced", "specialist"]
+        return [lv for lv in ServiceLevel.values if lv != SIGNPOSTING]
     return []
 
 
