@@ -21,7 +21,9 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 run: $(VENV)/.installed
 	ENABLEMENT_DEMO=true $(PY) manage.py run_demo --host $(HOST) --port $(PORT)
 
-## Ruff, then the whole test suite (unit, API property run, browser tests with axe).
+## Ruff, then the whole test suite (unit, API property run, browser tests with axe), one
+## worker per core (pytest-xdist). PYTEST_ARGS="-n0 path" runs part of it in one process.
+PYTEST_ARGS ?= -n auto
 test: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
