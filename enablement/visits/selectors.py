@@ -66,15 +66,17 @@ def episode_notes(episode):
     )
 
 
-def note_sample(team_id, *, now, size: int = rules.NOTE_SAMPLE_SIZE):
+def note_sample(team_id, *, now, checker, size: int = rules.NOTE_SAMPLE_SIZE):
     """Up to `size` notes of the team's episodes written in the last 30 days and not yet
     checked, in an order that looks random but stays the same from one visit to the next
-    (a hash of the note's id). Corrections are sampled like any note."""
+    (a hash of the note's id). Corrections are sampled like any note. The checker's own
+    notes are left out: nobody checks their own work."""
     since = now - timedelta(days=rules.NOTE_SAMPLE_DAYS)
     return list(
         CaseNote.objects.filter(
             episode__team_id=team_id, written_at__gte=since, checks__isnull=True
         )
+        .exclude(written_by=checker)
         .select_related("episode__person", "episode__referral", "written_by")
         .annotate(order=(F("id") * rules.HASH_MULTIPLIER) % rules.HASH_MODULUS)
         .order_by("order", "id")[:size]

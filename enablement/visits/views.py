@@ -288,7 +288,7 @@ def sample(request):
     staff = getattr(request.user, "staff", None)
     if staff is None or not staff.team_id:
         raise PermissionDenied
-    found = selectors.note_sample(staff.team_id, now=clock.now())
+    found = selectors.note_sample(staff.team_id, now=clock.now(), checker=request.user)
     reads.shown_referrals([n.episode.referral for n in found])
     return render(
         request,

@@ -9,7 +9,7 @@ from enablement.casework.models import Episode
 from enablement.catalogue.models import Service
 from enablement.governance.models import Event
 from enablement.notifications.models import Notification
-from enablement.visits import sections, services
+from enablement.visits import sections, selectors, services
 from enablement.visits.models import CaseNote, NoteCheck, Visit
 
 
@@ -129,10 +129,21 @@ def test_senior_samples_and_checks_notes(started, client_for, user_for, monday):
     )
     for i in range(12):
         services.write_note(episode=started, kind="contact", text=f"n{i}", actor=worker, now=monday)
+    own = services.write_note(
+        episode=started,
+        kind="contact",
+        text="The senior's own",
+        actor=user_for("senior"),
+        now=monday,
+    )
     senior = client_for("senior")
     page = senior.get("/episodes/notes/sample/").content.decode()
     assert page.count("Check<span") == 10
     assert f"/notes/{old.pk}/check/" not in page
+    # Nobody checks their own notes: a sample as big as the team's notes leaves out only those.
+    whole = selectors.note_sample(started.team_id, now=monday, checker=user_for("senior"), size=50)
+    assert own not in whole and len(whole) == 12
+    assert f"/notes/{own.pk}/check/" not in page
     links = re.findall(r"/notes/(\d+)/check/", page)
     again = senior.get("/episodes/notes/sample/").content.decode()
     assert re.findall(r"/notes/(\d+)/check/", again) == links  # stable
