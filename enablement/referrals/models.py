@@ -329,6 +329,13 @@ class Screening(models.Model):
             return self.eligibility
 
     @property
+    def eligibility_findings(self) -> list[str]:
+        """Each criterion that failed or needs judgement, in the screener's words."""
+        from enablement.referrals.rules import without_citations
+
+        return [without_citations(r) for r in self.eligibility_reasons]
+
+    @property
     def complex_feature_labels(self) -> list[str]:
         from enablement.referrals.rules import COMPLEX_FEATURE_LABELS
 
