@@ -1062,13 +1062,13 @@ def appropriate_factor_findings(settings: SettingsLike, confirmed: Sequence[str]
         # A factor the service does not list is a programming or data error, not a finding.
         raise ValueError(f"Not one of this service's appropriate factors: {unknown!r}")
     return [
-        (
-            Eligibility.NEEDS_JUDGEMENT,
-            f"Not confirmed, a factor that indicates the referral is appropriate: {factor}",
-        )
+        (Eligibility.NEEDS_JUDGEMENT, f"{UNCONFIRMED_FACTOR}{factor}")
         for factor in known
         if factor not in confirmed
     ]
+
+
+UNCONFIRMED_FACTOR = "Not confirmed, a factor that indicates the referral is appropriate: "
 
 
 # --- The senior's screening decision (issue 12 item 3) ------------------------------------

@@ -93,7 +93,11 @@ def test_an_old_hold_post_keeps_the_answers_and_shows_them_in_words_on_the_refer
     assert "Put on hold" in block
     # No factor was confirmed, so eligibility names each one unconfirmed.
     assert "Eligibility: needs the screener&#x27;s judgement:" in block
-    assert "<li>Not confirmed, a factor that indicates the referral is appropriate:" in block
+    assert (
+        "<li>6 of the factors that indicate the referral is appropriate not confirmed "
+        "(listed below)</li>"
+    ) in block
+    assert block.count("Not confirmed: ") == 6
     assert "Desktop check: done" in block
     assert "<li>Violence</li>" in block
     assert "<li>Poor or inappropriate housing and homelessness</li>" in block
@@ -324,6 +328,9 @@ def test_the_api_hold_keeps_the_same_answers(validated, client_for):
         (s["decision"], s["complex_features"], s["risk_notes"], s["desktop_check_complete"])
         for s in body["screenings"]
     ] == [("hold", ["housing"], "Arrears since January", True)]
+    # The API gives the words beside the codes.
+    assert body["screenings"][0]["decision_label"] == "Put on hold"
+    assert body["screenings"][0]["eligibility_label"] == "Needs the screener's judgement"
     assert Referral.objects.get(pk=validated.pk).status == Status.ON_HOLD
 
 
