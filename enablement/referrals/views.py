@@ -372,7 +372,12 @@ def _screening_page(request, referral, *, preset: str | None = None):
     may_hold = settings.complex_risk_hold and access.may_act_on_referral(
         request.user, referral, "hold"
     )
-    kept = referral.screenings.select_related("screened_by").order_by("-screened_at", "-pk").first()
+    # Back to screening after a hold: the answers given with it are offered again.
+    kept = (
+        referral.screenings.select_related("screened_by").order_by("-screened_at", "-pk").first()
+        if referral.status == rules.Status.VALIDATED
+        else None
+    )
     data = request.POST.copy() if request.method == "POST" else None
     if data is not None and preset and not data.get("decision"):
         # A post to the hold address from its old form, which had no decision question.

@@ -14,7 +14,7 @@ from django.utils.html import escape
 
 from enablement.catalogue.models import Team
 from enablement.people.models import Person
-from enablement.referrals import services
+from enablement.referrals import rules, services
 from enablement.referrals.jobs import sweep
 from enablement.referrals.models import Referral, Screening
 from enablement.referrals.rules import Status
@@ -342,3 +342,50 @@ def test_the_api_refuses_a_feature_the_tool_does_not_have(validated, client_for)
     )
     assert refused.status_code in (400, 422)
     assert not Screening.objects.filter(referral=validated).exists()
+
+
+# --- The pure rule: what each decision needs -------------------------------------------------
+
+JUDGEMENT = rules.EligibilityDecision(
+    rules.Eligibility.NEEDS_JUDGEMENT,
+    ("Postcode district SW1A is outside Kent: decide (seed 000 §1)", "No primary diagnosis"),
+)
+ELIGIBLE = rules.EligibilityDecision(rules.Eligibility.ELIGIBLE, ())
+
+
+def _problems(decision, verdict=ELIGIBLE, **answers):
+    given = {"desktop_check_complete": False, "reason": "", "concern": ""} | answers
+    return rules.screening_problems(decision, verdict=verdict, **given)
+
+
+def test_accept_lists_every_missing_answer_and_names_each_criterion():
+    problems = _problems("accept", JUDGEMENT)
+    assert set(problems) == {"desktop_check_complete", "reason"}
+    assert problems["reason"] == (
+        "Eligibility needs your judgement on Postcode district SW1A is outside Kent: decide; "
+        "No primary diagnosis. Record why you accept"
+    )
+    assert _problems("accept", JUDGEMENT, desktop_check_complete=True, reason="Placed") == {}
+    refused = _problems("accept", desktop_check_complete=True, refused="Ended in March.")
+    assert refused == {"decision": "This referral cannot be accepted. Ended in March."}
+
+
+def test_each_other_decision_needs_its_own_answer_only():
+    assert _problems("decline") == {"reason": "Record why you decline the referral"}
+    assert _problems("not_ready") == {"reason": "Record why the person is not ready for enablement"}
+    assert _problems("hold") == {"concern": "Describe the risk concern for the social worker"}
+    assert _problems("hold", concern="Safe to visit?") == {}
+    assert _problems("") == {
+        "decision": "Select a decision: accept, decline, not ready for enablement or put on hold"
+    }
+    assert _problems("hold", holds_allowed=False, concern="x") == {
+        "decision": "Select a decision: accept, decline, not ready for enablement"
+    }
+
+
+def test_a_finding_reads_without_its_seed_citation():
+    assert rules.without_citations("Outside Kent (seed 000 §1)") == "Outside Kent"
+    assert (
+        rules.without_citations("needs (seed 000 §5, seed 001 §5); recorded: none")
+        == "needs; recorded: none"
+    )
