@@ -281,7 +281,8 @@ def test_the_referrer_answers_a_hold_on_accessible_pages(page: Page):
     # When they go to answer it and send an empty answer
     page.get_by_role("button", name="Answer the risk concern").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Answer the risk concern")
-    expect(page.locator(".govuk-inset-text")).to_contain_text("eviction proceedings")
+    expect(page.get_by_test_id("hold-concern")).to_contain_text("eviction proceedings")
+    expect(page.get_by_test_id("hold-deadline")).to_contain_text("runs until the end of")
     assert_accessible(page)
     page.get_by_role("button", name="Send answer").click()
 
