@@ -1083,6 +1083,24 @@ def without_citations(finding: str) -> str:
     return _SEED_CITATION.sub("", finding).strip()
 
 
+def _judgement_findings(reasons: Sequence[str]) -> list[str]:
+    """The findings as a screener reads them, the factors not confirmed named together."""
+    factors = [
+        r.removeprefix(UNCONFIRMED_FACTOR) for r in reasons if r.startswith(UNCONFIRMED_FACTOR)
+    ]
+    findings = [without_citations(r) for r in reasons if not r.startswith(UNCONFIRMED_FACTOR)]
+    if factors:
+        which = (
+            "The factor that indicates"
+            if len(factors) == 1
+            else f"{len(factors)} factors that indicate"
+        )
+        findings.append(
+            f"{which} the referral is appropriate, not confirmed: " + "; ".join(factors)
+        )
+    return findings
+
+
 def screening_problems(
     decision: str,
     *,
@@ -1117,8 +1135,8 @@ def screening_problems(
             problems["decision"] = f"This referral cannot be accepted. {refused}"
         if verdict.outcome == Eligibility.NEEDS_JUDGEMENT and not reason.strip():
             problems["reason"] = (
-                "Eligibility needs your judgement on "
-                + "; ".join(without_citations(r) for r in verdict.reasons)
+                "Eligibility needs your judgement. "
+                + ". ".join(_judgement_findings(verdict.reasons))
                 + ". Record why you accept"
             )
     elif decision in ("decline", "not_ready") and not reason.strip():

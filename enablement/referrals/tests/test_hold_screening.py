@@ -270,10 +270,10 @@ def test_accept_names_each_criterion_that_needs_judgement(validated, client_for)
     )
     errors = _errors(page.content.decode())
     assert errors["desktop_check_complete"] == "Complete the desktop check before accepting"
-    assert errors["reason"].startswith(
-        "Eligibility needs your judgement on Not confirmed, a factor"
+    assert unescape(errors["reason"]) == (
+        "Eligibility needs your judgement. The factor that indicates the referral is "
+        f"appropriate, not confirmed: {factors[0]}. Record why you accept"
     )
-    assert unescape(errors["reason"]).count("Not confirmed") == 1
     assert factors[0] in unescape(errors["reason"])
     assert "seed 0" not in errors["reason"]
     # Nothing typed is lost.
@@ -362,8 +362,16 @@ def test_accept_lists_every_missing_answer_and_names_each_criterion():
     problems = _problems("accept", JUDGEMENT)
     assert set(problems) == {"desktop_check_complete", "reason"}
     assert problems["reason"] == (
-        "Eligibility needs your judgement on Postcode district SW1A is outside Kent: decide; "
+        "Eligibility needs your judgement. Postcode district SW1A is outside Kent: decide. "
         "No primary diagnosis. Record why you accept"
+    )
+    factors = rules.EligibilityDecision(
+        rules.Eligibility.NEEDS_JUDGEMENT,
+        (f"{rules.UNCONFIRMED_FACTOR}Stable", f"{rules.UNCONFIRMED_FACTOR}Willing"),
+    )
+    assert _problems("accept", factors, desktop_check_complete=True)["reason"] == (
+        "Eligibility needs your judgement. 2 factors that indicate the referral is "
+        "appropriate, not confirmed: Stable; Willing. Record why you accept"
     )
     assert _problems("accept", JUDGEMENT, desktop_check_complete=True, reason="Placed") == {}
     refused = _problems("accept", desktop_check_complete=True, refused="Ended in March.")
