@@ -281,7 +281,8 @@ def test_the_referrer_answers_a_hold_on_accessible_pages(page: Page):
     # When they go to answer it and send an empty answer
     page.get_by_role("button", name="Answer the risk concern").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Answer the risk concern")
-    expect(page.locator(".govuk-inset-text")).to_contain_text("eviction proceedings")
+    expect(page.get_by_test_id("hold-concern")).to_contain_text("eviction proceedings")
+    expect(page.get_by_test_id("hold-deadline")).to_contain_text("runs until the end of")
     assert_accessible(page)
     page.get_by_role("button", name="Send answer").click()
 
@@ -301,11 +302,14 @@ def test_the_senior_puts_a_referral_on_hold_on_accessible_pages(page: Page):
     _open_referral(page, reference)
     expect(_status(page)).to_have_text("Waiting for screening")
 
-    # When they open the hold form and send it empty
-    page.get_by_role("button", name="Put on hold: complex risk").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Put on hold: complex risk")
+    # When they open the screening page, choose the hold and send it without the concern
+    page.get_by_role("button", name="Screen", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Screen the referral")
     assert_accessible(page)
-    page.get_by_role("button", name="Put on hold and ask the social worker").click()
+    page.get_by_role("group", name="Decision").get_by_label(
+        "Put on hold: ask the named social worker about a complex risk", exact=True
+    ).check()
+    page.get_by_role("button", name="Save", exact=True).click()
 
     # Then the error summary says what to do, and the page is still accessible
     summary = page.locator(".govuk-error-summary")
@@ -318,7 +322,7 @@ def test_the_senior_puts_a_referral_on_hold_on_accessible_pages(page: Page):
     page.get_by_label("The risk concern, for the named social worker", exact=True).fill(
         "Mentions a new partner who controls money: is it safe to visit at home?"
     )
-    page.get_by_role("button", name="Put on hold and ask the social worker").click()
+    page.get_by_role("button", name="Save", exact=True).click()
 
     # Then it waits for the named social worker
     expect(_status(page)).to_have_text("On hold: waiting for the named social worker")

@@ -155,6 +155,7 @@ class HoldOut(Schema):
 
 class ScreeningOut(Schema):
     decision: str
+    decision_label: str = Field(description="The decision in words")
     desktop_check_complete: bool
     complex_features: list[str]
     risk_notes: str
@@ -164,6 +165,7 @@ class ScreeningOut(Schema):
         "the screener confirmed"
     )
     eligibility: str
+    eligibility_label: str = Field(description="The eligibility outcome in words")
     eligibility_reasons: list[str]
     reason: str
     screened_by: str | None
@@ -478,6 +480,12 @@ class HoldIn(Schema):
         description="The risk screening tool's complex-case features, as screening takes them",
     )
     risk_notes: str = Field("", max_length=TEXT)
+    not_appropriate: list[Annotated[str, Field(max_length=TEXT)]] = Field([], max_length=100)
+    appropriate_factors: list[Annotated[str, Field(max_length=TEXT)]] = Field(
+        [],
+        max_length=100,
+        description="The eligibility answers so far, kept with the hold as screening takes them",
+    )
 
 
 class AnswerIn(Schema):
@@ -888,6 +896,8 @@ def hold_referral(request, referral_id: PathId, payload: HoldIn):
         desktop_check_complete=payload.desktop_check_complete,
         complex_features=payload.complex_features,
         risk_notes=payload.risk_notes,
+        not_appropriate=payload.not_appropriate,
+        appropriate_factors=payload.appropriate_factors,
         actor=request.auth,
         now=clock.now(),
     )

@@ -258,6 +258,11 @@ class _ScreeningToolForm(forms.Form):
 
 
 class ScreeningForm(_ScreeningToolForm):
+    """The senior's screening on one page (issue 12 item 3): the desktop check, the risk
+    screening tool, eligibility and the decision, hold included. Which answers a decision
+    needs is checked by `rules.screening_problems`, all at once, so the fields a decision
+    may need are optional here."""
+
     not_appropriate = forms.MultipleChoiceField(
         label="Reasons the service would not be appropriate",
         required=False,
@@ -283,16 +288,23 @@ class ScreeningForm(_ScreeningToolForm):
             ("accept", "Accept"),
             ("decline", "Decline"),
             ("not_ready", "Not ready for enablement"),
+            ("hold", "Put on hold: ask the named social worker about a complex risk"),
         ],
         error_messages={"required": "Select a decision"},
+    )
+    concern = long_text_field(
+        label="The risk concern, for the named social worker",
+        called="The risk concern",
+        required=False,
     )
     reason = long_text_field(
         label="Reason",
         required=False,
-        help_text="Needed to decline, or to accept when eligibility needs judgement",
+        help_text="Needed to decline, to say why the person is not ready, or to accept when "
+        "eligibility needs your judgement",
     )
 
-    def __init__(self, *args, factors=(), appropriate=(), **kwargs):
+    def __init__(self, *args, factors=(), appropriate=(), holds=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["not_appropriate"].choices = [(f, f) for f in factors]
         if not factors:
@@ -301,17 +313,31 @@ class ScreeningForm(_ScreeningToolForm):
         if not appropriate:
             del self.fields["appropriate_factors"]
         self.fields["skills_needed"].choices = Skill.objects.values_list("code", "name")
+        if not holds:
+            # A service without holds, or a user who may not hold: three decisions.
+            decision = self.fields["decision"]
+            decision.choices = [c for c in decision.choices if c[0] != "hold"]
+            del self.fields["concern"]
 
+    @staticmethod
+    def initial_from(screening) -> dict:
+        """The answers kept from an earlier screening (a hold's), offered again when the
+        senior comes back to decide: nothing they found is asked twice."""
+        if screening is None:
+            return {}
+        return {
+            "desktop_check_complete": screening.desktop_check_complete,
+            "complex_features": list(screening.complex_features),
+            "risk_notes": screening.risk_notes,
+            "not_appropriate": list(screening.not_appropriate),
+            "appropriate_factors": list(screening.appropriate_factors),
+        }
 
-class HoldForm(_ScreeningToolForm):
-    """A hold asks the screening tool's questions as screening does, so the answers the
-    senior gives with the hold are kept (issue 12 item 3)."""
+    def tool_fields(self):
+        return [self[n] for n in ("desktop_check_complete", "complex_features", "risk_notes")]
 
-    concern = long_text_field(
-        label="The risk concern, for the named social worker",
-        called="The risk concern",
-        error_messages={"required": "Describe the risk concern for the social worker"},
-    )
+    def eligibility_fields(self):
+        return [self[n] for n in ("not_appropriate", "appropriate_factors") if n in self.fields]
 
 
 class AnswerForm(forms.Form):

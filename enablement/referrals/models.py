@@ -329,6 +329,24 @@ class Screening(models.Model):
             return self.eligibility
 
     @property
+    def eligibility_findings(self) -> list[str]:
+        """Each criterion that failed or needs judgement, in the screener's words, but the
+        factors not confirmed: pages list every factor, confirmed or not, beside these."""
+        from enablement.referrals.rules import UNCONFIRMED_FACTOR, without_citations
+
+        return [
+            without_citations(r)
+            for r in self.eligibility_reasons
+            if not r.startswith(UNCONFIRMED_FACTOR)
+        ]
+
+    @property
+    def factors_not_confirmed(self) -> int:
+        from enablement.referrals.rules import UNCONFIRMED_FACTOR
+
+        return sum(r.startswith(UNCONFIRMED_FACTOR) for r in self.eligibility_reasons)
+
+    @property
     def complex_feature_labels(self) -> list[str]:
         from enablement.referrals.rules import COMPLEX_FEATURE_LABELS
 

@@ -1062,13 +1062,92 @@ def appropriate_factor_findings(settings: SettingsLike, confirmed: Sequence[str]
         # A factor the service does not list is a programming or data error, not a finding.
         raise ValueError(f"Not one of this service's appropriate factors: {unknown!r}")
     return [
-        (
-            Eligibility.NEEDS_JUDGEMENT,
-            f"Not confirmed, a factor that indicates the referral is appropriate: {factor}",
-        )
+        (Eligibility.NEEDS_JUDGEMENT, f"{UNCONFIRMED_FACTOR}{factor}")
         for factor in known
         if factor not in confirmed
     ]
+
+
+UNCONFIRMED_FACTOR = "Not confirmed, a factor that indicates the referral is appropriate: "
+
+
+# --- The senior's screening decision (issue 12 item 3) ------------------------------------
+
+# Citations such as "(seed 000 §5, seed 001 §5)" help someone check a rule in the settings
+# and docs; a screener reading a finding does not need them.
+_SEED_CITATION = re.compile(r"\s*\(seed \d{3}[^()]*\)")
+
+
+def without_citations(finding: str) -> str:
+    """A finding as a screener reads it: the same words, without the seed citation."""
+    return _SEED_CITATION.sub("", finding).strip()
+
+
+def _judgement_findings(reasons: Sequence[str]) -> list[str]:
+    """The findings as a screener reads them, the factors not confirmed named together."""
+    factors = [
+        r.removeprefix(UNCONFIRMED_FACTOR) for r in reasons if r.startswith(UNCONFIRMED_FACTOR)
+    ]
+    findings = [without_citations(r) for r in reasons if not r.startswith(UNCONFIRMED_FACTOR)]
+    if factors:
+        which = (
+            "The factor that indicates"
+            if len(factors) == 1
+            else f"{len(factors)} factors that indicate"
+        )
+        findings.append(
+            f"{which} the referral is appropriate, not confirmed: " + "; ".join(factors)
+        )
+    return findings
+
+
+def screening_problems(
+    decision: str,
+    *,
+    desktop_check_complete: bool,
+    reason: str,
+    concern: str,
+    verdict: EligibilityDecision,
+    refused: str | None = None,
+    holds_allowed: bool = True,
+) -> dict[str, str]:
+    """Everything that stops the senior's decision, keyed by form field, all at once, so the
+    page shows every missing answer in one go. Empty when nothing does.
+
+    Accept needs the desktop check done, a person who is not ineligible nor refused by the
+    re-referral rule (`refused`, its message), and a reason when eligibility needs judgement,
+    naming each criterion that does. Decline and not ready need a reason. A hold needs the
+    concern for the named social worker, and a service that uses holds."""
+    choices = "accept, decline, not ready for enablement" + (
+        " or put on hold" if holds_allowed else ""
+    )
+    if decision not in SCREENING_DECISIONS or (decision == "hold" and not holds_allowed):
+        return {"decision": f"Select a decision: {choices}"}
+    problems: dict[str, str] = {}
+    if decision == "accept":
+        if not desktop_check_complete:
+            problems["desktop_check_complete"] = "Complete the desktop check before accepting"
+        if verdict.outcome == Eligibility.NOT_ELIGIBLE:
+            problems["decision"] = "Not eligible: " + "; ".join(
+                without_citations(r) for r in verdict.reasons
+            )
+        if refused is not None:
+            problems["decision"] = f"This referral cannot be accepted. {refused}"
+        if verdict.outcome == Eligibility.NEEDS_JUDGEMENT and not reason.strip():
+            problems["reason"] = (
+                "Eligibility needs your judgement. "
+                + ". ".join(_judgement_findings(verdict.reasons))
+                + ". Record why you accept"
+            )
+    elif decision in ("decline", "not_ready") and not reason.strip():
+        problems["reason"] = (
+            "Record why you decline the referral"
+            if decision == "decline"
+            else "Record why the person is not ready for enablement"
+        )
+    elif decision == "hold" and not concern.strip():
+        problems["concern"] = "Describe the risk concern for the social worker"
+    return problems
 
 
 # --- Re-referral (seed 000 §9, seed 001 §15) ----------------------------------------------

@@ -1027,6 +1027,24 @@ DECISION_ACTIONS = {
 }
 
 
+def _check_factors(referral: Referral, not_appropriate, appropriate_factors) -> None:
+    """The screener's eligibility answers name only the service's own factors."""
+    settings = referral.service_settings
+    unknown = set(not_appropriate) - set(settings.not_appropriate_factors)
+    if unknown:
+        raise ValidationError(
+            {"not_appropriate": f"Not one of this service's reasons: {', '.join(sorted(unknown))}"}
+        )
+    unknown = set(appropriate_factors) - set(settings.appropriate_factors)
+    if unknown:
+        raise ValidationError(
+            {
+                "appropriate_factors": "Not one of this service's factors: "
+                + ", ".join(sorted(unknown))
+            }
+        )
+
+
 def screen_referral(
     *,
     referral: Referral,
@@ -1040,44 +1058,31 @@ def screen_referral(
     now: datetime,
     skills_needed: list[str] = (),
     appropriate_factors: list[str] = (),
+    concern: str = "",
 ) -> Referral:
-    """The senior's screening. `appropriate_factors` are the service's "factors which would
+    """The senior's screening, on one page: the desktop check, the risk screening tool,
+    eligibility and the decision (accept, decline, not ready, or a hold asking the named
+    social worker `concern`). `appropriate_factors` are the service's "factors which would
     indicate that a referral to the service would be appropriate" (seed 000 §5, seed 001 §6)
     that the screener confirms; each one not confirmed asks for judgement, so accepting then
-    needs a reason."""
+    needs a reason. Every problem with the answers is raised at once. Whatever the decision,
+    the answers are kept on a screening of the referral."""
     skills = list(Skill.objects.filter(code__in=set(skills_needed)))
     unknown_skills = set(skills_needed) - {s.code for s in skills}
     if unknown_skills:
         raise ValidationError(
             {"skills_needed": f"Not a skill we record: {', '.join(sorted(unknown_skills))}"}
         )
-    unknown = set(not_appropriate) - set(referral.service_settings.not_appropriate_factors)
-    if unknown:
-        raise ValidationError(
-            {"not_appropriate": f"Not one of this service's reasons: {', '.join(sorted(unknown))}"}
-        )
-    unknown = set(appropriate_factors) - set(referral.service_settings.appropriate_factors)
-    if unknown:
-        raise ValidationError(
-            {
-                "appropriate_factors": "Not one of this service's factors: "
-                + ", ".join(sorted(unknown))
-            }
-        )
-    if decision not in DECISION_ACTIONS:
-        raise ValidationError({"decision": "Select accept, decline or not ready"})
+    _check_factors(referral, not_appropriate, appropriate_factors)
     refuse_too_long(Screening, {"risk_notes": risk_notes, "reason": reason})
+    refuse_too_long(Hold, {"concern": concern})
     settings = referral.service_settings
     today = timezone.localdate(now)
     verdict = referral_eligibility(
         referral, on=today, not_appropriate=not_appropriate, appropriate_factors=appropriate_factors
     )
+    refused = None
     if decision == "accept":
-        problems = {}
-        if not desktop_check_complete:
-            problems["desktop_check_complete"] = "Complete the desktop check before accepting"
-        if verdict.outcome == rules.Eligibility.NOT_ELIGIBLE:
-            problems["decision"] = "Not eligible: " + "; ".join(verdict.reasons)
         # Read again: the person may have been matched, or an episode closed, since.
         previous = previous_end(
             service=referral.service,
@@ -1086,24 +1091,36 @@ def screen_referral(
             typed=referral.previous_ended_on if referral.previous_ended_typed else None,
             now=referral.received_at,
         )
-        refused = rules.re_referral_problem(
+        refusal = rules.re_referral_problem(
             settings,
             last_ended_on=previous["previous_ended_on"],
             submitted_on=timezone.localdate(referral.received_at),
             changed_needs_statement=referral.changed_needs_statement,
         )
-        if refused is not None:
-            problems["decision"] = f"This referral cannot be accepted. {refused.message}"
-        if verdict.outcome == rules.Eligibility.NEEDS_JUDGEMENT and not reason.strip():
-            problems["reason"] = (
-                "Eligibility needs your judgement ("
-                + "; ".join(verdict.reasons)
-                + "): record why you accept"
-            )
-        if problems:
-            raise ValidationError(problems)
-    elif not reason.strip():
-        raise ValidationError({"reason": "Record the reason for the decision"})
+        refused = refusal.message if refusal is not None else None
+    problems = rules.screening_problems(
+        decision,
+        desktop_check_complete=desktop_check_complete,
+        reason=reason,
+        concern=concern,
+        verdict=verdict,
+        refused=refused,
+        holds_allowed=settings.complex_risk_hold,
+    )
+    if problems:
+        raise ValidationError(problems)
+    if decision == "hold":
+        return hold_referral(
+            referral=referral,
+            concern=concern,
+            actor=actor,
+            now=now,
+            desktop_check_complete=desktop_check_complete,
+            complex_features=complex_features,
+            risk_notes=risk_notes,
+            not_appropriate=not_appropriate,
+            appropriate_factors=appropriate_factors,
+        ).referral
     with transaction.atomic():
         referral = _locked(referral)
         referral.status = _transition(referral, DECISION_ACTIONS[decision])
@@ -1189,10 +1206,13 @@ def hold_referral(
     desktop_check_complete: bool = False,
     complex_features: Sequence[str] = (),
     risk_notes: str = "",
+    not_appropriate: Sequence[str] = (),
+    appropriate_factors: Sequence[str] = (),
 ) -> Hold:
     """The senior puts a referral on hold for complex risk and asks the named social worker.
-    The desktop check and the risk screening tool's answers given with it are kept on a
-    screening with the decision "hold", so nothing the senior found is lost."""
+    The desktop check, the risk screening tool's and the eligibility answers given with it
+    are kept on a screening with the decision "hold", so nothing the senior found is lost:
+    the screening page offers them again once the social worker has answered."""
     if not referral.service_settings.complex_risk_hold:
         raise ValidationError({"__all__": f"{referral.service.name} does not use holds"})
     if not concern.strip():
@@ -1204,17 +1224,27 @@ def hold_referral(
         raise ValidationError(
             {"complex_features": "Select complex-case features from the risk screening tool"}
         )
+    _check_factors(referral, not_appropriate, appropriate_factors)
     with transaction.atomic():
         referral = _locked(referral)
         referral.status = _transition(referral, Action.HOLD)
         referral.save(update_fields=["status"])
-        verdict = referral_eligibility(referral, on=timezone.localdate(now))
+        verdict = referral_eligibility(
+            referral,
+            on=timezone.localdate(now),
+            not_appropriate=not_appropriate,
+            appropriate_factors=appropriate_factors,
+        )
         screening = Screening.objects.create(
             referral=referral,
             desktop_check_complete=desktop_check_complete,
             # In the tool's order, whatever order they came in.
             complex_features=[c for c, _ in rules.COMPLEX_FEATURES if c in complex_features],
             risk_notes=risk_notes,
+            not_appropriate=list(not_appropriate),
+            appropriate_factors=[
+                f for f in referral.service_settings.appropriate_factors if f in appropriate_factors
+            ],
             eligibility=verdict.outcome,
             eligibility_reasons=list(verdict.reasons),
             decision="hold",

@@ -19,7 +19,6 @@ from enablement.referrals.forms import (
     AnswerForm,
     AssessForm,
     CaseSystemConfirmForm,
-    HoldForm,
     MatchForm,
     OnBehalfForm,
     PublicReturnForm,
@@ -356,76 +355,123 @@ def resubmit_referral(request, pk):
 
 
 def screen_referral(request, pk):
-    referral = _referral_for(request, pk, "screen_accept")
-    settings = referral.service_settings
-    form = ScreeningForm(
-        request.POST or None,
-        factors=settings.not_appropriate_factors,
-        appropriate=settings.appropriate_factors,
-    )
-    return _action_page(
-        request,
-        referral,
-        form,
-        title="Screen the referral",
-        button="Save",
-        success=f"Referral {referral.reference} screened",
-        run=lambda d: services.screen_referral(
-            referral=referral,
-            decision=d["decision"],
-            desktop_check_complete=d["desktop_check_complete"],
-            complex_features=d["complex_features"],
-            risk_notes=d["risk_notes"],
-            not_appropriate=d.get("not_appropriate", []),
-            appropriate_factors=d.get("appropriate_factors", []),
-            skills_needed=d["skills_needed"],
-            reason=d["reason"],
-            actor=request.user,
-            now=clock.now(),
-        ),
-        previous_enablement=selectors.previous_enablement(request.user, referral),
-        # What the screener weighs before the questions: ordinary residence and the
-        # eligibility assessment (issue 10 item 6).
-        intro_template="referrals/_eligibility_questions.html",
-        residence=rules.residence_findings(
-            settings,
-            rules.Residence(
-                referral.person.postcode if referral.person_id else None,
-                referral.residence_override_reason,
-            ),
-        ),
-        assessment=rules.needs_assessment_findings(
-            settings,
-            rules.NeedsAssessment(
-                referral.face_to_face_assessment, referral.eligibility_assessed_on
-            ),
-        ),
-    )
+    return _screening_page(request, _referral_for(request, pk, "screen_accept"))
 
 
 def hold_referral(request, pk):
-    referral = _referral_for(request, pk, "hold")
-    return _action_page(
+    """The hold is one of the screening page's decisions (issue 12 item 3); this address,
+    which other pages and tests may link to, opens that page with the hold chosen."""
+    return _screening_page(request, _referral_for(request, pk, "hold"), preset="hold")
+
+
+def _screening_page(request, referral, *, preset: str | None = None):
+    """The senior's screening in one flow: the referral's key facts beside the form; the
+    desktop check, the risk screening tool, eligibility and the decision, a hold included.
+    The answers kept from an earlier screening (a hold's) are offered again."""
+    settings = referral.service_settings
+    may_hold = settings.complex_risk_hold and access.may_act_on_referral(
+        request.user, referral, "hold"
+    )
+    # Back to screening after a hold: the answers given with it are offered again.
+    kept = (
+        referral.screenings.select_related("screened_by").order_by("-screened_at", "-pk").first()
+        if referral.status == rules.Status.VALIDATED
+        else None
+    )
+    data = request.POST.copy() if request.method == "POST" else None
+    if data is not None and preset and not data.get("decision"):
+        # A post to the hold address from its old form, which had no decision question.
+        data["decision"] = preset
+    form = ScreeningForm(
+        data,
+        initial=ScreeningForm.initial_from(kept) | ({"decision": preset} if preset else {}),
+        factors=settings.not_appropriate_factors,
+        appropriate=settings.appropriate_factors,
+        holds=may_hold,
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            if d["decision"] == "hold" and not may_hold:
+                raise PermissionDenied
+            done = services.screen_referral(
+                referral=referral,
+                decision=d["decision"],
+                desktop_check_complete=d["desktop_check_complete"],
+                complex_features=d["complex_features"],
+                risk_notes=d["risk_notes"],
+                not_appropriate=d.get("not_appropriate", []),
+                appropriate_factors=d.get("appropriate_factors", []),
+                skills_needed=d["skills_needed"],
+                reason=d["reason"],
+                concern=d.get("concern", ""),
+                actor=request.user,
+                now=clock.now(),
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            if done.status == rules.Status.ON_HOLD:
+                until = rules.hold_expires_after(settings, clock.today(), ENGLAND_AND_WALES)
+                messages.success(
+                    request,
+                    f"Referral {referral.reference} on hold: the named social worker has been "
+                    f"asked, and has until the end of {until:%A %-d %B %Y} to answer",
+                )
+            else:
+                messages.success(request, f"Referral {referral.reference} screened")
+            return redirect("referrals:detail", pk=referral.pk)
+    today = clock.today()
+    return render(
         request,
-        referral,
-        HoldForm(request.POST or None),
-        title="Put on hold: complex risk",
-        button="Put on hold and ask the social worker",
-        success="On hold: the named social worker has been asked",
-        run=lambda d: services.hold_referral(
-            referral=referral,
-            concern=d["concern"],
-            desktop_check_complete=d["desktop_check_complete"],
-            complex_features=d["complex_features"],
-            risk_notes=d["risk_notes"],
-            actor=request.user,
-            now=clock.now(),
-        ),
-        # The hold page says how long the social worker has (issue 12 item 3).
-        hold_deadline=rules.hold_expires_after(
-            referral.service_settings, clock.today(), ENGLAND_AND_WALES
+        "referrals/screen.html",
+        {
+            "form": form,
+            "referral": referral,
+            "title": "Screen the referral",
+            "flags": selectors.referral_flags(referral),
+            "risks": referral.risks.all(),
+            "details": getattr(referral, "submitted_details", None),
+            "previous_enablement": selectors.previous_enablement(request.user, referral),
+            "kept": kept,
+            "answered_hold": referral.holds.filter(answered_at__isnull=False).first(),
+            **_eligibility_context(referral, today),
+            # The hold's deadline if it starts today (issue 12 item 3).
+            "hold_deadline": rules.hold_expires_after(settings, today, ENGLAND_AND_WALES)
+            if may_hold
+            else None,
+        },
+    )
+
+
+def _eligibility_context(referral, today) -> dict:
+    """What the screener weighs before the questions: ordinary residence and the eligibility
+    assessment (issue 10 item 6), and the eligibility rules on what the referral says, its
+    outcome in words and each criterion that fails or needs judgement named (issue 12)."""
+    settings = referral.service_settings
+    residence = rules.residence_findings(
+        settings,
+        rules.Residence(
+            referral.person.postcode if referral.person_id else None,
+            referral.residence_override_reason,
         ),
     )
+    assessment = rules.needs_assessment_findings(
+        settings,
+        rules.NeedsAssessment(referral.face_to_face_assessment, referral.eligibility_assessed_on),
+    )
+    shown_beside = {finding for _, finding in (*residence, *assessment)}
+    verdict = services.referral_eligibility(referral, on=today, appropriate_factors=None)
+    return {
+        "residence": [(o, rules.without_citations(f)) for o, f in residence],
+        "assessment": [(o, rules.without_citations(f)) for o, f in assessment],
+        "eligibility": {
+            "label": rules.Eligibility(verdict.outcome).label,
+            "findings": [
+                rules.without_citations(r) for r in verdict.reasons if r not in shown_beside
+            ],
+        },
+    }
 
 
 def answer_hold(request, pk):
@@ -443,6 +489,10 @@ def answer_hold(request, pk):
             referral=referral, answer=d["answer"], actor=request.user, now=clock.now()
         ),
         hold=referral.holds.first(),
+        # The social worker's own deadline (issue 12 item 3).
+        hold_deadline=selectors.clocks(
+            referral, today=clock.today(), calendar=ENGLAND_AND_WALES
+        ).hold_until,
     )
 
 
