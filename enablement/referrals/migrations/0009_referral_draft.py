@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalogue", "0009_drafts"),
+        ("catalogue", "0009_team_postcodes_propose_the_team"),
         ("people", "0003_bounded_text"),
         ("referrals", "0008_validation_undo"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
