@@ -19,6 +19,7 @@ from enablement.referrals import services
 from enablement.referrals.models import Referral
 from enablement.referrals.rules import RiskArea, Status
 from enablement.referrals.services import RiskEntry
+from enablement.referrals.tests.sectioned import refer_in_sections
 
 NOW = timezone.make_aware(dt.datetime(2026, 3, 3, 10, 0))  # the day after the demo's load
 OUTSIDE_KENT = "SW1A 1AA"
@@ -228,14 +229,12 @@ def test_the_referral_form_refuses_outside_the_area_beside_the_reason_field(
             f"risk_{area}_assessed_on_1": "2",
             f"risk_{area}_assessed_on_2": "2026",
         }
-    page = client.post(f"/referrals/new/?person={ada.pk}", form).content.decode()
+    page = refer_in_sections(client, ada, form).content.decode()
     assert 'id="id_residence_override_reason-error"' in page
     assert "SW1A 1AA is outside Kent" in page
     assert "If the person lives outside the service&#x27;s area, why refer them?" in page
 
-    response = client.post(
-        f"/referrals/new/?person={ada.pk}", form | {"residence_override_reason": OVERRIDE}
-    )
+    response = refer_in_sections(client, ada, form | {"residence_override_reason": OVERRIDE})
     assert response.status_code == 302, response.content.decode()
     referral = Referral.objects.get(person=ada, residence_override_reason=OVERRIDE)
     assert referral.face_to_face_assessment is True
