@@ -39,12 +39,23 @@ def start(walk, service: str) -> None:
     walk.button("Continue", f"Referral to {service}")
 
 
+def _heading(walk) -> str:
+    return walk.page.get_by_role("heading", level=1).inner_text()
+
+
 def open_section(walk, slug: str) -> None:
+    """Open a section, unless saving the one before already led to it: from a section page
+    or check your answers, back to the task list first."""
+    if _heading(walk) == SECTION[slug]:
+        return
+    if not TASKS.match(_heading(walk)):
+        walk.go(walk.page.get_by_role("link", name="Back", exact=True), TASKS)
     tasks = walk.page.get_by_test_id("sections")
     walk.go(tasks.get_by_role("link", name=SECTION[slug], exact=True), SECTION[slug])
 
 
-def save(walk, heading=TASKS) -> None:
+def save(walk, heading=None) -> None:
+    """Save and continue: on to the next section still to do, or check your answers."""
     walk.button("Save and continue", heading)
 
 
@@ -118,7 +129,8 @@ def consent(walk) -> None:
 
 
 def check_and_send(walk, service_code: str = "[A-Z]+") -> str:
-    walk.button("Check your answers", CHECK)
+    if _heading(walk) != CHECK:
+        walk.button("Check your answers", CHECK)
     walk.button("Send referral", re.compile(rf"^Referral {service_code}-\d{{6}}$"))
     expect(walk.status()).to_have_text("Submitted")
     return walk.page.get_by_role("heading", level=1).inner_text().removeprefix("Referral ")

@@ -51,7 +51,8 @@ def test_a_referral_left_incomplete_is_completed_and_sent_from_check_your_answer
     expect(page.get_by_role("radio", name="Kent East", exact=True)).to_be_checked()
     walk.button("Save and come back later", sections.TASKS)
     sections.person(walk, assessed)
-    expect(sections.status_of(walk, "person")).to_have_text("Completed")
+    # Saved complete, the person's section leads straight on to the next.
+    expect(page.get_by_role("heading", level=1)).to_have_text(sections.SECTION["referrer"])
     sections.referrer(walk, SOURCE)
     sections.risk(walk, assessed)
 
@@ -64,6 +65,8 @@ def test_a_referral_left_incomplete_is_completed_and_sent_from_check_your_answer
     )
     page.get_by_label("The enablement work asked for", exact=True).fill(WORK)
     walk.button("Save and come back later", sections.TASKS)
+    expect(sections.status_of(walk, "person")).to_have_text("Completed")
+    expect(sections.status_of(walk, "risk")).to_have_text("Completed")
     expect(sections.status_of(walk, "work")).to_have_text("Incomplete")
     expect(sections.status_of(walk, "consent")).to_have_text("Not yet started")
     expect(walk.main().get_by_role("button", name="Check your answers")).to_have_count(0)
@@ -83,11 +86,10 @@ def test_a_referral_left_incomplete_is_completed_and_sent_from_check_your_answer
     walk.tick(
         page.get_by_label("The work can be delivered within the length of the service", exact=True)
     )
-    sections.save(walk)
-    expect(sections.status_of(walk, "work")).to_have_text("Completed")
+    sections.save(walk, sections.SECTION["consent"])
     sections.consent(walk)
-
-    walk.button("Check your answers", sections.CHECK)
+    # Every section complete: straight on to check your answers.
+    expect(page.get_by_role("heading", level=1)).to_have_text(sections.CHECK)
     expect(page.get_by_test_id("summary-person")).to_contain_text("Kent East")
     expect(page.get_by_test_id("summary-work")).to_contain_text(WORK)
     # A Change link goes back to its section and returns to the task list.
@@ -95,7 +97,7 @@ def test_a_referral_left_incomplete_is_completed_and_sent_from_check_your_answer
         page.get_by_test_id("summary-consent").get_by_role("link", name=re.compile("^Change")),
         sections.SECTION["consent"],
     )
-    sections.save(walk)
+    sections.save(walk, sections.CHECK)
     reference = sections.check_and_send(walk, "KERS")
     expect(page.get_by_role("alert")).to_contain_text(f"Referral {reference} submitted")
     expect(page.get_by_role("main")).to_contain_text("Kent East")

@@ -105,3 +105,13 @@ def section_state(section: Section, *, saved: Set[str], problems: Mapping[str, o
 def ready_to_check(states: Mapping[str, SectionState]) -> bool:
     """Check your answers opens once every section is complete."""
     return all(states.get(s.slug) == SectionState.COMPLETED for s in SECTIONS)
+
+
+def next_section(current: Section, states: Mapping[str, SectionState]) -> Section | None:
+    """The section to go on to after saving `current`: the next one not yet complete, in
+    order and then from the top; None when every section is complete."""
+    at = SECTIONS.index(current)
+    for section in (*SECTIONS[at + 1 :], *SECTIONS[:at]):
+        if states.get(section.slug) != SectionState.COMPLETED:
+            return section
+    return None

@@ -157,7 +157,8 @@ def draft_section(request, pk, section):
             return redirect("referrals:draft", pk=draft.pk)
     if form.is_bound:
         # The form's own checks and the service's rules for this section, all at once.
-        found = sections.problems_by_section(drafts.problems(draft, now=clock.now()))[section.slug]
+        every = drafts.problems(draft, now=clock.now())
+        found = sections.problems_by_section(every)[section.slug]
         form.full_clean()
         for key, errors in found.items():
             if key in form.fields and key not in form.errors:
@@ -165,7 +166,11 @@ def draft_section(request, pk, section):
             elif key not in form.fields:
                 form.add_error(None, errors)
         if request.method == "POST" and not form.errors:
-            return redirect("referrals:draft", pk=draft.pk)
+            # On to the next section still to do, or to check your answers once none is.
+            following = sections.next_section(section, _states(draft, every))
+            if following is None:
+                return redirect("referrals:draft-check", pk=draft.pk)
+            return redirect("referrals:draft-section", pk=draft.pk, section=following.slug)
     return render(
         request,
         "referrals/draft_section.html",

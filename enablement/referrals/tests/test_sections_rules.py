@@ -7,6 +7,7 @@ from enablement.referrals.sections import (
     BY_SLUG,
     SECTIONS,
     SectionState,
+    next_section,
     problems_by_section,
     ready_to_check,
     section_of,
@@ -54,3 +55,15 @@ def test_every_field_of_todays_form_is_in_exactly_one_section():
     names = (set(ReferralForm.base_fields) - {"destination"}) | risks
     placed = [f for s in SECTIONS for f in s.fields if f != "team"]
     assert sorted(placed) == sorted(names)
+
+
+def test_saving_a_section_goes_on_to_the_next_one_still_to_do():
+    states = {s.slug: SectionState.NOT_STARTED for s in SECTIONS}
+    person = BY_SLUG["person"]
+    assert next_section(person, states).slug == "referrer"
+    done = states | {"person": SectionState.COMPLETED, "referrer": SectionState.COMPLETED}
+    assert next_section(person, done).slug == "risk"
+    # After the last section, back to one left incomplete; none left, check your answers.
+    rest = {s.slug: SectionState.COMPLETED for s in SECTIONS} | {"risk": SectionState.INCOMPLETE}
+    assert next_section(BY_SLUG["consent"], rest).slug == "risk"
+    assert next_section(BY_SLUG["risk"], rest | {"risk": SectionState.COMPLETED}) is None
