@@ -49,7 +49,10 @@ def team_proposal(draft: ReferralDraft):
 
 
 def chosen_team(draft: ReferralDraft) -> Team | None:
-    """The team the draft goes to: the one chosen, else the only one, else the one proposed."""
+    """The team the draft goes to: the one chosen, else the only one, else the one proposed.
+    None for a service with a single point of referral, as the one-page form sent it."""
+    if not chooses_team(draft.service):
+        return None
     teams = {str(t.pk): t for t in active_teams(draft.service)}
     picked = draft.answers.get("person", {}).get("team")
     if picked is not None:

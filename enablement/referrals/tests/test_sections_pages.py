@@ -212,3 +212,27 @@ def test_the_referrers_home_and_start_link_to_their_drafts(draft, ada, client_fo
     start = client.get(f"/referrals/new/?person={ada.pk}").content.decode()
     assert f"/referrals/drafts/{draft.pk}/" in start
     assert "Continue the referral to" in start
+
+
+def test_a_single_point_of_referral_names_no_team_as_the_one_page_form_did(
+    ada, client_for, user_for, at_demo_time
+):
+    client = client_for("referrer")
+    afd = Service.objects.get(code="AFD")
+    start = client.post(f"/referrals/new/?person={ada.pk}", {"service": afd.pk})
+    draft = ReferralDraft.objects.get(pk=int(start.url.rstrip("/").rsplit("/", 1)[1]))
+    assert "Which" not in client.get(f"{start.url}person/").content.decode().split("<form")[1]
+    _fill(
+        client,
+        draft,
+        answers(user_for("referrer").pk)
+        | {
+            "referrer": {
+                "source": "social_work_team",
+                "named_social_worker": str(user_for("referrer").pk),
+            }
+        },
+    )
+    client.post(f"{start.url}check/")
+    referral = Referral.objects.filter(person=ada, service=afd).latest("pk")
+    assert referral.team is None
