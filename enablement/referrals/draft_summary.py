@@ -25,14 +25,15 @@ def _words(form, name) -> str:
 
 
 def summary(draft, form, team) -> list[tuple]:
-    """[(section, [(question, answer), ...]), ...] in section order."""
+    """[(section, [(question, answer, may change), ...]), ...] in section order."""
     out = []
     for section in SECTIONS:
         rows = []
         if section.slug == "person":
-            rows.append(("Service", draft.service.name))
+            # The service is chosen before the sections: to change it, start again.
+            rows.append(("Service", draft.service.name, False))
             if team is not None:
-                rows.append(("Team", team.name))
+                rows.append(("Team", team.name, True))
         if section.slug == "risk":
             for area in RiskArea:
                 description = form.cleaned_data.get(f"risk_{area}_description") or "Not given"
@@ -43,11 +44,12 @@ def summary(draft, form, team) -> list[tuple]:
                         f"{description} (assessed {format_date(assessed, 'j F Y')})"
                         if assessed
                         else f"{description} (no date assessed)",
+                        True,
                     )
                 )
         else:
             for name in section.fields:
                 if name in form.fields and name != "destination":
-                    rows.append((form.fields[name].label, _words(form, name)))
+                    rows.append((form.fields[name].label, _words(form, name), True))
         out.append((section, rows))
     return out
