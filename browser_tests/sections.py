@@ -68,7 +68,9 @@ def person(walk, assessed_on: dt.date, team: str | None = None) -> None:
     open_section(walk, "person")
     if team is not None:
         choice = page.get_by_role("radio", name=team, exact=True)
-        if not choice.is_checked():
+        if not choice.count():  # the service's only team: nothing to choose
+            expect(page.get_by_test_id("team-proposal")).to_contain_text(team)
+        elif not choice.is_checked():
             walk.tick(choice)
     walk.tick(
         page.get_by_role("group", name="Unmet eligible needs (Care Act assessment)").get_by_label(
