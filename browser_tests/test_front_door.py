@@ -9,9 +9,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from browser_tests import sections
 from browser_tests.conftest import assert_accessible, sign_in, sign_out
+from browser_tests.test_seed_paths import Walk
 
-KERS_EAST = "Kent Enablement and Recovery Service: Kent East"
 RISK_AREAS = (
     "Risk to others",
     "Risk to self",
@@ -31,7 +32,6 @@ RETURN_REASONS = (
     "The work asked for is specific, not a generalisation",
     "Consent to share information with the service",
 )
-FACE_TO_FACE = "Was the person's eligibility (social care needs) assessment face to face?"
 FACTORS = "Which of the factors that indicate the referral is appropriate do you confirm?"
 RETURN_NOTE = "Please say which bus and what she will buy; and check consent again with her."
 
@@ -64,33 +64,6 @@ def _fill_date(page: Page, legend: str, day: dt.date) -> None:
     group.get_by_label("Year", exact=True).fill(str(day.year))
 
 
-def _fill_referral(page: Page, assessed_on: dt.date) -> None:
-    page.get_by_label("Refer to", exact=True).select_option(label=KERS_EAST)
-    page.get_by_label("Who is making the referral", exact=True).select_option(
-        label="Community mental-health social work team"
-    )
-    page.get_by_label("Named social worker", exact=True).select_option(label="Rowan Referrer")
-    for label in (
-        "Enablement or preventative work has been identified as a need",
-        "The work can be delivered within the length of the service",
-        "The person agrees to their information being shared",
-        "Ongoing community mental-health social work involvement",
-        "A diagnosed need",
-    ):
-        page.get_by_label(label, exact=True).check()
-    page.get_by_label("The enablement work asked for", exact=True).fill(WORK_FIRST)
-    page.get_by_label("Intended outcomes", exact=True).fill("Cooks and travels alone by week 10")
-    page.get_by_role("group", name="Unmet eligible needs (Care Act assessment)").get_by_label(
-        "Yes", exact=True
-    ).check()
-    # The eligibility assessment was face to face (seed 000 §5), the day the risks were.
-    page.get_by_role("group", name=FACE_TO_FACE).get_by_label("Yes", exact=True).check()
-    _fill_date(page, "Date of the eligibility assessment", assessed_on)
-    for area in RISK_AREAS:
-        page.get_by_label(area, exact=True).fill("None known")
-        _fill_date(page, f"{area}: date assessed", assessed_on)
-
-
 @pytest.mark.browser
 def test_a_referral_is_returned_corrected_validated_and_accepted(page: Page, live_demo):
     from enablement.people.models import Person
@@ -103,28 +76,33 @@ def test_a_referral_is_returned_corrected_validated_and_accepted(page: Page, liv
     page.goto(f"/people/{ada.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Ada Sample")
 
-    # When they start a referral and submit it with nothing filled in
+    # When they start a referral and continue without choosing the service
     page.get_by_role("button", name="Refer Ada to a service").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Refer Ada Sample")
     assert_accessible(page)
-    page.get_by_role("button", name="Submit referral").click()
+    page.get_by_role("button", name="Continue").click()
 
-    # Then the error summary takes focus and links to the field to put right
+    # Then the error summary takes focus and links to the question to answer
     expect(page).to_have_title(re.compile(r"^Error: Refer Ada Sample"))
     summary = page.locator(".govuk-error-summary")
     expect(summary.get_by_role("heading", level=2)).to_have_text("There is a problem")
-    expect(summary.get_by_role("link", name="Select the service and team")).to_have_attribute(
-        "href", "#id_destination"
-    )
+    expect(
+        summary.get_by_role("link", name="Select the service you are referring them to")
+    ).to_be_visible()
     expect(summary).to_be_focused()
-    expect(page.get_by_label("Refer to", exact=True)).to_have_accessible_description(
-        re.compile(r"Error:\s+Select the service and team")
-    )
     assert_accessible(page)
 
-    # When they fill the referral in full, risks assessed a week ago, and submit it
-    _fill_referral(page, a_week_ago)
-    page.get_by_role("button", name="Submit referral").click()
+    # When they write the referral in sections, risks assessed a week ago, and send it
+    walk = Walk(page, "The referral returned, corrected and accepted")
+    sections.refer_in_full(
+        walk,
+        "Kent Enablement and Recovery Service",
+        "Kent East",
+        "Community mental-health social work team",
+        a_week_ago,
+        work_asked=WORK_FIRST,
+        outcomes="Cooks and travels alone by week 10",
+    )
 
     # Then they are on the new referral's page, submitted
     heading = page.get_by_role("heading", level=1)

@@ -14,6 +14,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
+from browser_tests import sections
 from browser_tests.conftest import assert_accessible
 from enablement.casework.models import EpisodeStatus
 from enablement.catalogue import vocab
@@ -201,35 +202,19 @@ def _fill_date(page: Page, legend: str, day: dt.date) -> None:
 
 
 def _refer(walk: Walk, destination: str, source: str, assessed_on: dt.date, **answers) -> str:
-    """Fill the referral form a referrer fills for a person with a named social worker, and
-    submit it; return the new referral's reference."""
-    page = walk.page
-    walk.pick(page.get_by_label("Refer to", exact=True), destination)
-    walk.pick(page.get_by_label("Who is making the referral", exact=True), source)
-    walk.pick(page.get_by_label("Named social worker", exact=True), "Rowan Referrer")
-    for label in (
-        "Enablement or preventative work has been identified as a need",
-        "The work can be delivered within the length of the service",
-        "The person agrees to their information being shared",
-        "Ongoing community mental-health social work involvement",
-        "A diagnosed need",
-    ):
-        walk.tick(page.get_by_label(label, exact=True))
-    page.get_by_label("The enablement work asked for", exact=True).fill(answers["work"])
-    page.get_by_label("Intended outcomes", exact=True).fill(answers["outcomes"])
-    walk.tick(
-        page.get_by_role("group", name="Unmet eligible needs (Care Act assessment)").get_by_label(
-            "Yes", exact=True
-        )
+    """Make the referral a referrer makes for a person with a named social worker, section by
+    section (issue 12), and send it; return the new referral's reference. `destination` is
+    "Service: Team" or "Service (single point of referral)"."""
+    service, _, team = destination.removesuffix(" (single point of referral)").partition(": ")
+    return sections.refer_in_full(
+        walk,
+        service,
+        team or None,
+        source,
+        assessed_on,
+        work_asked=answers["work"],
+        outcomes=answers["outcomes"],
     )
-    walk.tick(page.get_by_role("group", name=FACE_TO_FACE).get_by_label("Yes", exact=True))
-    _fill_date(page, "Date of the eligibility assessment", assessed_on)
-    for area in RISK_AREAS:
-        page.get_by_label(area, exact=True).fill("None known")
-        _fill_date(page, f"{area}: date assessed", assessed_on)
-    walk.button("Submit referral", re.compile(r"^Referral [A-Z]+-\d{6}$"))
-    expect(walk.status()).to_have_text("Submitted")
-    return page.get_by_role("heading", level=1).inner_text().removeprefix("Referral ")
 
 
 def _refer_from_home(walk: Walk, name: str, destination: str, source: str, **answers) -> str:
@@ -550,20 +535,20 @@ def test_barnet_gp_referral_with_minimum_data_assessed_enhanced_to_the_network(p
     _record_a_person(walk, "Gil", "Gpref", "NW4 3AA", "Mental health")
     walk.go(walk.main().get_by_role("link", name="Gil Gpref", exact=True), "Gil Gpref")
     walk.button("Refer Gil to a service", "Refer Gil Gpref")
-    walk.pick(
-        page.get_by_label("Refer to", exact=True),
-        "Barnet Enablement Pathway: Brief (single point of referral)",
+    sections.start(walk, "Barnet Enablement Pathway: Brief")
+    # A GP gives the basic minimum: the person and risk sections are saved as they are.
+    sections.open_section(walk, "person")
+    sections.save(walk, sections.SECTION["referrer"])
+    sections.referrer(walk, "GP")
+    sections.open_section(walk, "risk")
+    sections.save(walk, sections.SECTION["work"])
+    sections.work(
+        walk,
+        "Rebuild a weekly routine after a long admission, starting with the Monday library group",
+        deliverable=False,
     )
-    walk.pick(page.get_by_label("Who is making the referral", exact=True), "GP")
-    for label in (
-        "Enablement or preventative work has been identified as a need",
-        "The person agrees to their information being shared",
-    ):
-        walk.tick(page.get_by_label(label, exact=True))
-    page.get_by_label("The enablement work asked for", exact=True).fill(
-        "Rebuild a weekly routine after a long admission, starting with the Monday library group"
-    )
-    walk.button("Submit referral", re.compile(r"^Referral BEP-\d{6}$"))
+    sections.consent(walk)
+    walk.button("Send referral", re.compile(r"^Referral BEP-\d{6}$"))
     reference = page.get_by_role("heading", level=1).inner_text().removeprefix("Referral ")
     expect(walk.status()).to_have_text("Submitted")
     walk.sign_out()

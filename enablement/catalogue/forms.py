@@ -405,19 +405,24 @@ class TeamForm(forms.Form):
     )
     area = text_field(label="Area covered (optional)", max_length=300, required=False)
     postcode_districts = text_field(
-        label="Postcode districts (optional)",
+        label="Postcodes the team covers (optional)",
         required=False,
         max_length=500,
-        help_text="Outward codes separated by commas, like EN4, EN5. Used to assign a hub",
+        help_text="Postcode areas or districts separated by commas, like CT, ME13, EN4. A "
+        "referral proposes the team covering the person's postcode most closely",
     )
 
     def clean_postcode_districts(self):
         raw = self.cleaned_data["postcode_districts"]
         districts = [d.strip().upper() for d in raw.split(",") if d.strip()]
-        bad = [d for d in districts if not rules.is_postcode_district(d)]
+        bad = [d for d in districts if not rules.is_postcode_prefix(d)]
         if bad:
-            verb = "is not a postcode district" if len(bad) == 1 else "are not postcode districts"
-            raise forms.ValidationError(f"{', '.join(bad)} {verb}, like EN4")
+            verb = (
+                "is not a postcode area or district"
+                if len(bad) == 1
+                else "are not postcode areas or districts"
+            )
+            raise forms.ValidationError(f"{', '.join(bad)} {verb}, like CT or EN4")
         return districts
 
 

@@ -212,7 +212,11 @@ class Team(models.Model):
     kind = models.CharField(max_length=20, choices=TeamKind.choices, default=TeamKind.LOCALITY)
     area = models.CharField(max_length=300, blank=True, help_text="The area the team covers")
     postcode_districts = models.JSONField(
-        default=list, blank=True, help_text="Outward codes the team covers, used to assign a hub"
+        default=list,
+        blank=True,
+        help_text="Postcode areas (CT) and districts (ME13) the team covers: a referral "
+        "proposes the team covering the person's postcode most closely, and the hub "
+        "assessment assigns a hub by them",
     )
     active = models.BooleanField(default=True)
 

@@ -223,6 +223,58 @@ def is_postcode_district(text: str) -> bool:
     return bool(_DISTRICT.match(text))
 
 
+_AREA = re.compile(r"^[A-Z]{1,2}$")
+
+
+def is_postcode_prefix(text: str) -> bool:
+    """What a team may cover: a postcode area (CT) or a district (CT1, NW11)."""
+    return bool(_AREA.match(text) or _DISTRICT.match(text))
+
+
+def _compact(text: str | None) -> str:
+    return re.sub(r"\s+", "", text or "").upper()
+
+
+@dataclass(frozen=True)
+class TeamProposal:
+    """The team(s) whose postcodes best cover a person's postcode. One team is proposed;
+    several (covering it equally well) are offered to choose from; none means no team
+    covers it and the referrer chooses."""
+
+    team_ids: tuple[int, ...]
+    matched: str = ""
+
+    @property
+    def team_id(self) -> int | None:
+        return self.team_ids[0] if len(self.team_ids) == 1 else None
+
+
+def propose_team(teams: Sequence[tuple[int, Sequence[str]]], postcode: str | None) -> TeamProposal:
+    """The locality team for a postcode: of each team's areas and districts
+    (`Team.postcode_districts`), the longest that the postcode lies in wins, so a team
+    covering ME13 is proposed over one covering all of ME. Case and spaces do not matter.
+
+    Prefixes match whole parts of a postcode: CT1 covers CT1 3AA but not CT10 1AA.
+    `teams` is (team id, prefixes) for the teams that may be proposed."""
+    compact = _compact(postcode)
+    if not 5 <= len(compact) <= 7:
+        return TeamProposal(())
+    district = compact[:-3]
+    letters = re.match(r"[A-Z]+", district)
+    area = letters.group(0) if letters else ""
+    best, chosen = 0, []
+    for team_id, prefixes in teams:
+        length = max(
+            (len(p) for p in map(_compact, prefixes) if p and p in (district, area)), default=0
+        )
+        if length > best:
+            best, chosen = length, [team_id]
+        elif length and length == best:
+            chosen.append(team_id)
+    matched = district if best == len(district) else area
+    return TeamProposal(tuple(chosen), matched if chosen else "")
+
+
 def fte_problem(fte: Decimal | None) -> str | None:
     """A worker's full-time equivalent: more than 0 and at most 1."""
     if fte is None:

@@ -110,7 +110,7 @@ class ReferralForm(forms.Form):
         initial="unknown",
         required=False,  # none chosen is "not recorded"
         help_text="Some services are for people assessed face to face as having unmet "
-        "social care needs (seed 000 §5, seed 001 §5)",
+        "social care needs",
     )
     eligibility_assessed_on = GovukDateField(
         label="Date of the eligibility assessment",
@@ -666,3 +666,25 @@ class CaseSystemConfirmForm(forms.Form):
         help_text="The day the person was opened to the locality team with a named social "
         "worker, for example 27 3 2026",
     )
+
+
+class ServiceChoiceForm(forms.Form):
+    """The first question of a referral: the service. Its team comes later, proposed from
+    the person's postcode."""
+
+    service = forms.ModelChoiceField(
+        label="Which service are you referring them to?",
+        queryset=Service.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": "Select the service you are referring them to",
+            "invalid_choice": "Select one of the services shown",
+        },
+    )
+
+    def __init__(self, *args, services, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["service"]
+        field.queryset = Service.objects.filter(pk__in=[s.pk for s in services]).order_by("name")
+        field.label_from_instance = lambda s: s.name

@@ -386,3 +386,28 @@ class Hold(models.Model):
     @property
     def is_open(self) -> bool:
         return self.answered_at is None and self.expired_at is None
+
+
+class ReferralDraft(models.Model):
+    """A referral being written, section by section (issue 12). Only its author ever sees
+    it: the service learns of a referral when it is submitted, and the draft then goes.
+
+    `answers` holds what was typed, per section, as posted ({"risk": {"risk_to_self_
+    description": "None known", ...}}), so a section with a mistake comes back exactly as it
+    was left. Its size is bounded where it is written (`drafts.save_section`)."""
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="referral_drafts"
+    )
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    service = models.ForeignKey("catalogue.Service", on_delete=models.PROTECT, related_name="+")
+    answers = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    row_version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return f"Draft referral {self.pk}"

@@ -332,7 +332,7 @@ def _social_worker_problems(facts: ReferralFacts) -> list[Missing]:
             "named_social_worker",
             "named_social_worker",
             "Name the social worker who will hold case responsibility throughout the "
-            "enablement period (seed 000 §6)",
+            "enablement period",
         )
     ]
 
@@ -369,7 +369,7 @@ def _risk_problems(settings: SettingsLike, facts: ReferralFacts, today: date) ->
                 Missing(
                     f"risk_{area}",
                     f"risk_{area}_description",
-                    f"{area.label}: describe the risk, or write “None known” (seed 000 §6)",
+                    f"{area.label}: describe the risk, or write “None known”",
                 )
             )
         problem = _risk_currency_problem(settings, area, assessed_on, today)
@@ -456,8 +456,7 @@ def _every_problem(settings: SettingsLike, facts: ReferralFacts, today: date) ->
             Missing(
                 "need_identified",
                 "need_identified",
-                "Confirm that enablement or preventative work has been identified as a need "
-                "(seed 000 §6)",
+                "Confirm that enablement or preventative work has been identified as a need",
             )
         )
     if (work := work_requested_problem(facts.work_requested)) is not None:
@@ -560,7 +559,7 @@ def _age_findings(
             (
                 Eligibility.ELIGIBLE,
                 f"Over {high} with ongoing community mental-health social work involvement "
-                "and a diagnosed need (seed 000 §5)",
+                "and a diagnosed need",
             )
         ], True
     lacking = []
@@ -572,7 +571,7 @@ def _age_findings(
         (
             Eligibility.NOT_ELIGIBLE,
             f"Aged {age}: over {high}, the service is only for people with ongoing community "
-            "mental-health social work involvement and a diagnosed need (seed 000 §5); "
+            "mental-health social work involvement and a diagnosed need; "
             f"recorded: {' and '.join(lacking)}",
         )
     ], False
@@ -754,19 +753,18 @@ def panel_route_problems(
     if not desktop_check_complete:
         problems["desktop_check_complete"] = (
             "Complete the desktop check that the referral is fully and correctly completed "
-            "before passing it to an enablement service (seed 001 §10)"
+            "before passing it to an enablement service"
         )
     if not needs_met_within_length:
         problems["needs_met_within_length"] = (
             "Confirm that the person's needs can be met safely within "
-            f"{settings.length_weeks} weeks before passing it to an enablement service "
-            "(seed 001 §10)"
+            f"{settings.length_weeks} weeks before passing it to an enablement service"
         )
     ticked = [f for f in settings.not_appropriate_factors if f in not_appropriate]
     if ticked:
         problems["not_appropriate"] = (
             f"You ticked a reason enablement is not appropriate ({ticked[0]}): route the "
-            "referral to an outside service and record why (seed 001 §1, §7)"
+            "referral to an outside service and record why"
         )
     elif verdict.outcome == Eligibility.NOT_ELIGIBLE:
         problems["destination"] = (
@@ -841,8 +839,7 @@ def case_system_at_validation(
     if requested_on is None:
         problems["case_system_requested_on"] = (
             "Enter the date you asked for the person to be opened to the locality team with a "
-            "named social worker on the case system, or say they are already open (seed 000 "
-            "process overview)"
+            "named social worker on the case system, or say they are already open"
         )
     elif problem := _date_problem(
         "The date you asked", requested_on, received_on=received_on, today=today
@@ -937,7 +934,7 @@ def residence_problem(settings: SettingsLike, postcode: str | None) -> str | Non
     area = settings.area_name or "the service's area"
     return (
         f"{normalise_postcode(postcode)} is outside {area}: the service is for people "
-        f"ordinarily resident in {area} (seed 000 §1)"
+        f"ordinarily resident in {area}"
     )
 
 
@@ -981,8 +978,7 @@ def residence_findings(settings: SettingsLike, residence: Residence) -> list[_Fi
         return [
             (
                 Eligibility.NEEDS_JUDGEMENT,
-                f"{what}: whether the person is ordinarily resident in {area} could not be "
-                "checked (seed 000 §1)",
+                f"{what}: whether the person is ordinarily resident in {area} could not be checked",
             )
         ]
     district = postcode_district(normalise_postcode(residence.postcode))
@@ -994,7 +990,7 @@ def residence_findings(settings: SettingsLike, residence: Residence) -> list[_Fi
         (
             Eligibility.NEEDS_JUDGEMENT,
             f"Postcode district {district} is outside {area} and {why}: decide whether the "
-            f"person is ordinarily resident in {area} (seed 000 §1)",
+            f"person is ordinarily resident in {area}",
         )
     ]
 
@@ -1003,7 +999,7 @@ def residence_findings(settings: SettingsLike, residence: Residence) -> list[_Fi
 
 FACE_TO_FACE_RULE = (
     "the service is for people assessed through a face-to-face assessment as having unmet "
-    "social care needs (seed 000 §5, seed 001 §5)"
+    "social care needs"
 )
 
 
@@ -1222,7 +1218,7 @@ def re_referral_problem(
                 f"{long_date(last_ended_on)}. Further enablement is only considered "
                 f"{months} months after the last one ended, and only where the person's "
                 f"needs have significantly changed. A new enablement can be considered from "
-                f"{long_date(opens_on)} (seed 000 §9, seed 001 §15)"
+                f"{long_date(opens_on)}"
             ),
             considered_from=opens_on,
         )
@@ -1232,8 +1228,7 @@ def re_referral_problem(
             message=(
                 f"The person's last enablement with this service ended on "
                 f"{long_date(last_ended_on)}. Describe how their needs have significantly "
-                f"changed since then, in at least {MIN_SPECIFIC_LENGTH} characters "
-                "(seed 000 §9, seed 001 §15)"
+                f"changed since then, in at least {MIN_SPECIFIC_LENGTH} characters"
             ),
         )
     return None

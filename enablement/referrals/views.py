@@ -14,7 +14,7 @@ from enablement.core.workdays import ENGLAND_AND_WALES
 from enablement.governance import reads
 from enablement.people import selectors as people_selectors
 from enablement.people.rules import PersonFacts
-from enablement.referrals import rules, selectors, services
+from enablement.referrals import draft_summary, drafts, rules, sections, selectors, services
 from enablement.referrals.forms import (
     AnswerForm,
     AssessForm,
@@ -26,10 +26,12 @@ from enablement.referrals.forms import (
     ReturnForm,
     RouteForm,
     ScreeningForm,
+    ServiceChoiceForm,
     UndoValidationForm,
     ValidateForm,
     WithdrawForm,
 )
+from enablement.referrals.models import ReferralDraft
 
 REFERRAL_ROLES = (
     Role.REFERRER,
@@ -47,38 +49,190 @@ def _require(request, referral, action: str):
 
 
 def referral_new(request):
+    """Where a referral starts (the person page's "Refer"): choose the service, then write
+    the referral in sections in a draft only the referrer sees (issue 12)."""
     if Role.REFERRER not in request.user.roles:
         raise PermissionDenied
     person = access.get_person(request.user, query_int(request.GET.get("person")))
-    form = ReferralForm(request.POST or None, initial={"named_social_worker": request.user.pk})
+    choices = drafts.referable_services()
+    form = ServiceChoiceForm(request.POST or None, services=choices)
     if request.method == "POST" and form.is_valid():
-        service, team = form.destination_value()
-        try:
-            referral = services.submit_referral(
-                service=service,
-                team=team,
-                person=person,
-                values=form.values(),
-                risks=form.risks(),
-                referrer=request.user,
-                actor=request.user,
-                now=clock.now(),
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, f"Referral {referral.reference} submitted")
-            return redirect("referrals:detail", pk=referral.pk)
+        draft = drafts.start(
+            author=request.user,
+            person=person,
+            service=form.cleaned_data["service"],
+            now=clock.now(),
+        )
+        return redirect("referrals:draft", pk=draft.pk)
     return render(
         request,
-        "referrals/form.html",
+        "referrals/draft_start.html",
         {
             "form": form,
             "person": person,
             "title": f"Refer {person.full_name}",
+            "drafts": ReferralDraft.objects.filter(author=request.user, person=person)
+            .select_related("service")
+            .order_by("-updated_at"),
             "minimum_data": selectors.minimum_data_by_service(),
         },
     )
+
+
+def _draft_for(request, pk) -> ReferralDraft:
+    """The user's own draft, or 404: a draft is seen by its author alone, and only while
+    they may still see the person."""
+    if Role.REFERRER not in request.user.roles:
+        raise Http404
+    draft = (
+        ReferralDraft.objects.select_related("service", "person")
+        .filter(pk=pk, author=request.user)
+        .first()
+    )
+    if draft is None:
+        raise Http404
+    draft.person = access.get_person(request.user, draft.person_id)
+    return draft
+
+
+def draft_list(request):
+    if Role.REFERRER not in request.user.roles:
+        raise Http404
+    mine = list(
+        ReferralDraft.objects.filter(author=request.user)
+        .select_related("service", "person")
+        .order_by("-updated_at")[:200]
+    )
+    visible = set(
+        access.visible_people(request.user)
+        .filter(pk__in=[d.person_id for d in mine])
+        .values_list("pk", flat=True)
+    )
+    mine = [d for d in mine if d.person_id in visible]
+    reads.shown_people(d.person_id for d in mine)
+    return render(request, "referrals/drafts.html", {"drafts": mine})
+
+
+def _states(draft, found):
+    saved = set(draft.answers)
+    return {
+        s.slug: sections.section_state(s, saved=saved, problems=found) for s in sections.SECTIONS
+    }
+
+
+def draft_tasks(request, pk):
+    draft = _draft_for(request, pk)
+    found = drafts.problems(draft, now=clock.now())
+    states = _states(draft, found)
+    return render(
+        request,
+        "referrals/draft_tasks.html",
+        {
+            "draft": draft,
+            "person": draft.person,
+            "tasks": [(s, states[s.slug]) for s in sections.SECTIONS],
+            "ready": sections.ready_to_check(states),
+            "done": sum(st == sections.SectionState.COMPLETED for st in states.values()),
+            "total": len(sections.SECTIONS),
+        },
+    )
+
+
+def draft_section(request, pk, section):
+    draft = _draft_for(request, pk)
+    section = sections.BY_SLUG.get(section)
+    if section is None:
+        raise Http404
+    form = drafts.section_form(
+        draft, section, request.POST if request.method == "POST" else None, author=request.user
+    )
+    if request.method == "POST":
+        draft = drafts.save_section(
+            draft, section, drafts.typed(form, request.POST), now=clock.now()
+        )
+        draft.person = access.get_person(request.user, draft.person_id)
+        if "later" in request.POST:
+            messages.success(request, f"{section.title}: saved. You can come back to it")
+            return redirect("referrals:draft", pk=draft.pk)
+    if form.is_bound:
+        # The form's own checks and the service's rules for this section, all at once.
+        every = drafts.problems(draft, now=clock.now())
+        found = sections.problems_by_section(every)[section.slug]
+        form.full_clean()
+        for key, errors in found.items():
+            if key in form.fields and key not in form.errors:
+                form.add_error(key, errors)
+            elif key not in form.fields:
+                form.add_error(None, errors)
+        if request.method == "POST" and not form.errors:
+            # On to the next section still to do, or to check your answers once none is.
+            following = sections.next_section(section, _states(draft, every))
+            if following is None:
+                return redirect("referrals:draft-check", pk=draft.pk)
+            return redirect("referrals:draft-section", pk=draft.pk, section=following.slug)
+    return render(
+        request,
+        "referrals/draft_section.html",
+        {
+            "draft": draft,
+            "person": draft.person,
+            "section": section,
+            "form": form,
+            "title": section.title,
+            **_team_context(draft, section),
+        },
+    )
+
+
+def _team_context(draft, section) -> dict:
+    if "team" not in section.fields or not drafts.chooses_team(draft.service):
+        return {}
+    proposal = drafts.team_proposal(draft)
+    teams = drafts.active_teams(draft.service)
+    return {
+        "proposal": proposal,
+        "proposed_team": next((t for t in teams if t.pk == proposal.team_id), None),
+        "only_team": teams[0] if len(teams) == 1 else None,
+    }
+
+
+def draft_check(request, pk):
+    draft = _draft_for(request, pk)
+    now = clock.now()
+    found = drafts.problems(draft, now=now)
+    states = _states(draft, found)
+    if request.method == "POST" and sections.ready_to_check(states):
+        try:
+            referral = drafts.submit(draft, actor=request.user, now=now)
+        except ValidationError as exc:
+            found = {k: list(v) for k, v in exc.message_dict.items()}
+        else:
+            messages.success(request, f"Referral {referral.reference} submitted")
+            return redirect("referrals:detail", pk=referral.pk)
+    by_section = sections.problems_by_section(found)
+    team = drafts.chosen_team(draft)
+    form = drafts.whole_form(draft, team)
+    return render(
+        request,
+        "referrals/draft_check.html",
+        {
+            "draft": draft,
+            "person": draft.person,
+            "title": "Check your answers before sending the referral",
+            "ready": sections.ready_to_check(states),
+            "problems": [(s, by_section[s.slug]) for s in sections.SECTIONS if by_section[s.slug]],
+            "summary": draft_summary.summary(draft, form, team),
+        },
+    )
+
+
+def draft_delete(request, pk):
+    draft = _draft_for(request, pk)
+    if request.method == "POST":
+        ReferralDraft.objects.filter(pk=draft.pk).delete()
+        messages.success(request, f"Draft referral of {draft.person.full_name} deleted")
+        return redirect("referrals:drafts")
+    return render(request, "referrals/draft_delete.html", {"draft": draft, "person": draft.person})
 
 
 def referral_detail(request, pk):

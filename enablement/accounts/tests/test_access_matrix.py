@@ -135,6 +135,12 @@ def _targets(demo_ids):
         ("referrals:export-xlsx", "/referrals/export/xlsx/", referral_roles),
         ("referrals:new", f"/referrals/new/?person={east}", {"referrer"}),
         ("referrals:new", f"/referrals/new/?person={west}", set()),
+        # A draft referral is its author's alone, never the service's (issue 12).
+        ("referrals:drafts", "/referrals/drafts/", {"referrer"}),
+        ("referrals:draft", f"/referrals/drafts/{demo_ids['draft']}/", {"referrer"}),
+        ("referrals:draft-section", f"/referrals/drafts/{demo_ids['draft']}/risk/", {"referrer"}),
+        ("referrals:draft-check", f"/referrals/drafts/{demo_ids['draft']}/check/", {"referrer"}),
+        ("referrals:draft-delete", f"/referrals/drafts/{demo_ids['draft']}/delete/", {"referrer"}),
         ("referrals:detail", f"/referrals/{submitted}/", referral_roles),
         ("referrals:detail", f"/referrals/{panel}/", {"referrer", "quality_manager"}),
         ("referrals:return", f"/referrals/{submitted}/return/", {"admin"}),
@@ -404,6 +410,7 @@ def demo_ids(demo):
         "kers_request": role_request(Team.objects.get(name="Kent East")),
         "bep_request": role_request(Team.objects.filter(service__code="BEP").first()),
         "east": Person.objects.get(family_name="Specimen").pk,
+        "draft": _draft(demo),
         "west": Person.objects.get(family_name="Fictional").pk,
         "pat": Person.objects.get(family_name="Example").pk,
         "panel_person": Person.objects.get(family_name="Invented").pk,
@@ -426,6 +433,20 @@ def demo_ids(demo):
         **episode_for_tables(),
         "pat_episode": pat_with_plans(demo).pk,
     }
+
+
+def _draft(now):
+    from enablement.accounts.models import User
+    from enablement.catalogue.models import Service
+    from enablement.people.models import Person
+    from enablement.referrals import drafts
+
+    return drafts.start(
+        author=User.objects.get(username="referrer"),
+        person=Person.objects.get(family_name="Specimen"),
+        service=Service.objects.get(code="KERS"),
+        now=now,
+    ).pk
 
 
 def _visits_ids(now):

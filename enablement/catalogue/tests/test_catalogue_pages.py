@@ -270,5 +270,5 @@ def test_bad_postcode_district_is_refused(client_for):
         )
         .content.decode()
     )
-    assert "12AB is not a postcode district" in html
+    assert "12AB is not a postcode area or district" in html
     assert not kers.teams.filter(name="X").exists()

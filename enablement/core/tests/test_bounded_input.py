@@ -185,6 +185,18 @@ def _person(family):
     return lambda user_for, demo: _pk("people.Person", family_name=family)
 
 
+def _draft(user_for, demo):
+    from enablement.catalogue.models import Service
+    from enablement.referrals import drafts
+
+    return drafts.start(
+        author=user_for("referrer"),
+        person=apps.get_model("people.Person").objects.get(family_name="Sample"),
+        service=Service.objects.get(code="KERS"),
+        now=demo,
+    ).pk
+
+
 # (who, url with {pk}, how to find pk, field, its limit, other fields)
 PAGES = [
     ("admin", "/referrals/{pk}/return/", _referral("Sample"), "note", LONG_TEXT, {"missing": []}),
@@ -210,18 +222,11 @@ PAGES = [
         {},
     ),
     ("referrer", "/referrals/{pk}/withdraw/", _referral("Example"), "reason", LONG_TEXT, {}),
+    ("referrer", "/referrals/drafts/{pk}/work/", _draft, "intended_outcomes", LONG_TEXT, {}),
     (
         "referrer",
-        "/referrals/new/?person={pk}",
-        _person("Sample"),
-        "intended_outcomes",
-        LONG_TEXT,
-        {},
-    ),
-    (
-        "referrer",
-        "/referrals/new/?person={pk}",
-        _person("Sample"),
+        "/referrals/drafts/{pk}/risk/",
+        _draft,
         "risk_to_self_description",
         LONG_TEXT,
         {},
@@ -628,10 +633,15 @@ def test_a_long_subject_is_cut_and_opens_the_body_whole(demo, user_for):
         f"/referrals/new/?person={HUGE}",
         "/referrals/new/?person=²",
         "/referrals/new/?person=٣",
+        f"/referrals/drafts/{HUGE}/",
+        "/referrals/drafts/٣/check/",
     ],
 )
 def test_a_huge_or_unicode_id_is_not_found(url, client_for):
-    assert client_for("referrer" if "new" in url else "senior").get(url).status_code == 404
+    assert (
+        client_for("referrer" if "new" in url or "drafts" in url else "senior").get(url).status_code
+        == 404
+    )
 
 
 @pytest.mark.parametrize(

@@ -392,6 +392,19 @@ PAGES: dict[str, Reads | NoPersonalData | tuple] = {
     "referrals:new": Reads(
         "referrer", lambda i: f"/referrals/new/?person={i['person:east']}", "person:east"
     ),
+    "referrals:drafts": Reads("referrer", lambda i: "/referrals/drafts/", "person:east"),
+    "referrals:draft": Reads(
+        "referrer", lambda i: f"/referrals/drafts/{i['draft']}/", "person:east"
+    ),
+    "referrals:draft-section": Reads(
+        "referrer", lambda i: f"/referrals/drafts/{i['draft']}/person/", "person:east"
+    ),
+    "referrals:draft-check": Reads(
+        "referrer", lambda i: f"/referrals/drafts/{i['draft']}/check/", "person:east"
+    ),
+    "referrals:draft-delete": Reads(
+        "referrer", lambda i: f"/referrals/drafts/{i['draft']}/delete/", "person:east"
+    ),
     "referrals:detail": (
         Reads("admin", lambda i: f"/referrals/{i['referral:submitted']}/", "referral:submitted"),
         Reads(
@@ -1082,7 +1095,8 @@ def test_every_api_operation_is_classified():
 @pytest.fixture
 def ids(demo, user_for):
     from enablement.casework.models import Episode
-    from enablement.catalogue.models import Team
+    from enablement.catalogue.models import Service, Team
+    from enablement.referrals import drafts
 
     def referral(family):
         return Referral.objects.filter(person__family_name=family).order_by("pk").first().pk
@@ -1106,6 +1120,12 @@ def ids(demo, user_for):
         .earliest("pk")
         .pk,
         "person:exemplar": Person.objects.get(family_name="Exemplar").pk,
+        "draft": drafts.start(
+            author=user_for("referrer"),
+            person=Person.objects.get(family_name="Specimen"),
+            service=Service.objects.get(code="KERS"),
+            now=demo,
+        ).pk,
     }
 
 

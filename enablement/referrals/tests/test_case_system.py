@@ -21,7 +21,7 @@ from enablement.referrals.tests.test_front_door import _at, _risks, _values
 
 ASKED_MESSAGE = (
     "Enter the date you asked for the person to be opened to the locality team with a named "
-    "social worker on the case system, or say they are already open (seed 000 process overview)"
+    "social worker on the case system, or say they are already open"
 )
 THURSDAY = _at(2026, 4, 2)  # the referral arrives
 MONDAY = _at(2026, 4, 6)  # Easter Monday: the admin validates

@@ -15,6 +15,7 @@ from enablement.referrals.jobs import sweep
 from enablement.referrals.models import Referral
 from enablement.referrals.rules import RiskArea, Status
 from enablement.referrals.services import RiskEntry
+from enablement.referrals.tests.sectioned import refer_in_sections
 
 
 def _at(y, m, d, h=10):
@@ -336,8 +337,9 @@ def test_referral_form_puts_messages_beside_the_fields(client_for, demo):
     ada = Person.objects.get(family_name="Sample")
     kers_east = Team.objects.get(service__code="KERS", name="Kent East")
     before = Referral.objects.count()
-    response = client_for("referrer").post(
-        f"/referrals/new/?person={ada.pk}",
+    response = refer_in_sections(
+        client_for("referrer"),
+        ada,
         {
             "destination": f"team:{kers_east.pk}",
             "source": "community_mh_social_work",
@@ -352,14 +354,15 @@ def test_referral_form_puts_messages_beside_the_fields(client_for, demo):
     assert Referral.objects.count() == before
 
 
-def test_unknown_destination_is_refused_on_the_form(client_for, demo):
+def test_unknown_service_is_refused_on_the_form(client_for, demo):
     ada = Person.objects.get(family_name="Sample")
-    html = (
-        client_for("referrer")
-        .post(f"/referrals/new/?person={ada.pk}", {"destination": "service:NOPE"})
-        .content.decode()
-    )
-    assert 'id="id_destination-error"' in html
+    for service in ("", "999999", "KPS"):
+        html = (
+            client_for("referrer")
+            .post(f"/referrals/new/?person={ada.pk}", {"service": service})
+            .content.decode()
+        )
+        assert 'id="id_service-error"' in html
 
 
 def test_every_step_tells_the_named_social_worker(submit, user_for):

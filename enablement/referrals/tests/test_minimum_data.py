@@ -14,6 +14,7 @@ from enablement.people.models import Person
 from enablement.referrals import services
 from enablement.referrals.models import Referral
 from enablement.referrals.rules import Status
+from enablement.referrals.tests.sectioned import refer_in_sections
 
 WORK = "Help to find a volunteering place near home and to get there by bus"
 
@@ -116,7 +117,7 @@ def test_the_referral_page_says_what_each_source_gives_and_takes_a_gp_referral(
     assert "GP: who is making the referral, the person&#x27;s date of birth" in page
     assert "GP (minimum data)" not in page  # the label says what it is, no more
 
-    done = referrer.post(url, _form("service:BEP"))
+    done = refer_in_sections(referrer, ada, _form("service:BEP"))
     assert done.status_code == 302, done.content.decode()[:2000]
     referral = Referral.objects.get(person=ada, service__code="BEP")
     detail = referrer.get(done["Location"]).content.decode()
@@ -126,9 +127,7 @@ def test_the_referral_page_says_what_each_source_gives_and_takes_a_gp_referral(
 
 def test_the_referral_page_refuses_a_gp_referral_to_kers(demo, ada, client_for):
     east = Team.objects.get(name="Kent East")
-    response = client_for("referrer").post(
-        f"/referrals/new/?person={ada.pk}", _form(f"team:{east.pk}")
-    )
+    response = refer_in_sections(client_for("referrer"), ada, _form(f"team:{east.pk}"))
     assert response.status_code == 200
     page = response.content.decode()
     assert "This service does not take referrals from GPs" in page

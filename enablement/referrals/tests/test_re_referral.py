@@ -21,6 +21,7 @@ from enablement.referrals import services
 from enablement.referrals.models import Referral
 from enablement.referrals.rules import RiskArea, Status
 from enablement.referrals.services import RiskEntry
+from enablement.referrals.tests.sectioned import refer_in_sections
 
 CHANGED = "Moved out of supported housing in May and now lives alone for the first time"
 
@@ -416,8 +417,9 @@ def test_the_form_refuses_inside_the_window_with_the_date(
     ended_in_march, ada, kers_east, client_for, user_for
 ):
     with time_machine.travel(FIVE_MONTHS_ON, tick=False):
-        response = client_for("referrer").post(
-            f"/referrals/new/?person={ada.pk}",
+        response = refer_in_sections(
+            client_for("referrer"),
+            ada,
             _form(
                 kers_east,
                 user_for("referrer"),
@@ -436,8 +438,9 @@ def test_the_form_refuses_inside_the_window_with_the_date(
 def test_the_referral_page_says_a_typed_date_was_typed(ada, kers_east, client_for, user_for):
     now = _at(2026, 4, 2)
     with time_machine.travel(now, tick=False):
-        response = client_for("referrer").post(
-            f"/referrals/new/?person={ada.pk}",
+        response = refer_in_sections(
+            client_for("referrer"),
+            ada,
             _form(
                 kers_east,
                 user_for("referrer"),

@@ -147,7 +147,7 @@ def test_risks_may_be_keyed_by_the_stored_strings():
             "named_social_worker",
             "named_social_worker",
             "Name the social worker who will hold case responsibility throughout the "
-            "enablement period (seed 000 §6)",
+            "enablement period",
         ),
         ({"source": "  "}, "source", "source", "Select who is making the referral"),
         (
@@ -185,8 +185,7 @@ def test_risks_may_be_keyed_by_the_stored_strings():
             {"need_identified": False},
             "need_identified",
             "need_identified",
-            "Confirm that enablement or preventative work has been identified as a need "
-            "(seed 000 §6)",
+            "Confirm that enablement or preventative work has been identified as a need",
         ),
         ({"work_requested": ""}, "work_requested", "work_requested", rules.WORK_MISSING),
         ({"work_requested": " \n "}, "work_requested", "work_requested", rules.WORK_MISSING),
@@ -229,7 +228,7 @@ def test_a_risk_area_left_out_is_both_undescribed_and_undated(area):
         rules.Missing(
             f"risk_{area}",
             f"risk_{area}_description",
-            f"{area.label}: describe the risk, or write “None known” (seed 000 §6)",
+            f"{area.label}: describe the risk, or write “None known”",
         ),
         rules.Missing(
             f"risk_current_{area}",
@@ -649,8 +648,7 @@ def _decide(settings, **changes) -> rules.EligibilityDecision:
 
 ELIGIBLE = rules.EligibilityDecision(Eligibility.ELIGIBLE, ())
 OVER_65_REASON = (
-    "Over 65 with ongoing community mental-health social work involvement and a diagnosed "
-    "need (seed 000 §5)"
+    "Over 65 with ongoing community mental-health social work involvement and a diagnosed need"
 )
 
 
@@ -693,7 +691,7 @@ def test_kers_66_without_the_exception_facts_is_not_eligible(ongoing, diagnosed,
         Eligibility.NOT_ELIGIBLE,
         (
             "Aged 66: over 65, the service is only for people with ongoing community "
-            "mental-health social work involvement and a diagnosed need (seed 000 §5); "
+            "mental-health social work involvement and a diagnosed need; "
             f"recorded: {lacking}",
         ),
     )
@@ -983,8 +981,7 @@ def test_in_area(districts, postcode, expected):
 
 def test_a_postcode_outside_the_area_is_a_problem_naming_it_and_the_area():
     assert rules.residence_problem(KERS, "sw1a1aa") == (
-        "SW1A 1AA is outside Kent: the service is for people ordinarily resident in Kent "
-        "(seed 000 §1)"
+        "SW1A 1AA is outside Kent: the service is for people ordinarily resident in Kent"
     )
     assert rules.residence_problem(BEP, "CT9 1AA").startswith("CT9 1AA is outside Barnet")
 
@@ -1010,8 +1007,8 @@ def test_an_unnamed_area_is_the_services_area():
 def test_outside_the_area_without_a_reason_is_refused_at_submission():
     refusal = rules.residence_refusal(KERS, rules.Residence("SW1A 1AA"))
     assert refusal == (
-        "SW1A 1AA is outside Kent: the service is for people ordinarily resident in Kent "
-        "(seed 000 §1). Refer them to the council where they live; or, if they are "
+        "SW1A 1AA is outside Kent: the service is for people ordinarily resident in Kent"
+        ". Refer them to the council where they live; or, if they are "
         "ordinarily resident in Kent all the same (for example, placed outside it by the "
         "council), say why"
     )
@@ -1055,8 +1052,7 @@ def test_outside_the_area_with_a_reason_needs_judgement_naming_the_district_only
         (
             Eligibility.NEEDS_JUDGEMENT,
             "Postcode district SW1A is outside Kent and the referrer gave a reason to refer "
-            "them all the same: decide whether the person is ordinarily resident in Kent "
-            "(seed 000 §1)",
+            "them all the same: decide whether the person is ordinarily resident in Kent",
         )
     ]
     # The reason is free text about the person: it stays on the referral, not the finding.
@@ -1069,7 +1065,7 @@ def test_outside_the_area_without_a_reason_still_asks_the_screener():
         (
             Eligibility.NEEDS_JUDGEMENT,
             "Postcode district CT9 is outside Barnet and no reason was given to refer them all "
-            "the same: decide whether the person is ordinarily resident in Barnet (seed 000 §1)",
+            "the same: decide whether the person is ordinarily resident in Barnet",
         )
     ]
 
@@ -1087,8 +1083,7 @@ def test_residence_that_cannot_be_checked_is_said_so_to_the_screener(postcode, o
     assert rules.residence_findings(KERS, rules.Residence(postcode)) == [
         (
             Eligibility.NEEDS_JUDGEMENT,
-            f"{opening}: whether the person is ordinarily resident in Kent could not be "
-            "checked (seed 000 §1)",
+            f"{opening}: whether the person is ordinarily resident in Kent could not be checked",
         )
     ]
 
@@ -1113,8 +1108,7 @@ def test_residence_at_screening_joins_the_other_findings():
 
 F2F_NOT_RECORDED = (
     "Not recorded whether the eligibility assessment was face to face: the service is for "
-    "people assessed through a face-to-face assessment as having unmet social care needs "
-    "(seed 000 §5, seed 001 §5)"
+    "people assessed through a face-to-face assessment as having unmet social care needs"
 )
 
 
@@ -1146,7 +1140,7 @@ def test_an_assessment_not_face_to_face_needs_judgement_with_its_date():
             Eligibility.NEEDS_JUDGEMENT,
             "The eligibility assessment on 1 March 2026 was not face to face: the service is "
             "for people assessed through a face-to-face assessment as having unmet social "
-            "care needs (seed 000 §5, seed 001 §5)",
+            "care needs",
         )
     ]
     undated = rules.needs_assessment_findings(KERS, rules.NeedsAssessment(False))
@@ -1287,7 +1281,7 @@ def test_all_three_questions_together_in_one_decision():
         Eligibility.NEEDS_JUDGEMENT,
         (
             "No postcode recorded: whether the person is ordinarily resident in Kent could "
-            "not be checked (seed 000 §1)",
+            "not be checked",
             F2F_NOT_RECORDED,
             _not_confirmed(KERS.appropriate_factors[-1]),
         ),
@@ -1342,7 +1336,7 @@ def test_inside_the_window_the_referral_is_refused_with_the_date_it_can_be_consi
         message="The person's last enablement with this service ended on 15 March 2025. "
         "Further enablement is only considered 12 months after the last one ended, and only "
         "where the person's needs have significantly changed. A new enablement can be "
-        "considered from 15 March 2026 (seed 000 §9, seed 001 §15)",
+        "considered from 15 March 2026",
         considered_from=date(2026, 3, 15),
     )
 
@@ -1391,7 +1385,7 @@ def test_after_the_window_the_changed_needs_statement_is_required(on, statement,
             field="changed_needs_statement",
             message="The person's last enablement with this service ended on 15 March 2025. "
             "Describe how their needs have significantly changed since then, in at least 20 "
-            "characters (seed 000 §9, seed 001 §15)",
+            "characters",
         )
 
 
@@ -1933,7 +1927,7 @@ def test_validation_asks_at_least_for_the_date_asked():
     assert _step().problems == {
         "case_system_requested_on": "Enter the date you asked for the person to be opened to "
         "the locality team with a named social worker on the case system, or say they are "
-        "already open (seed 000 process overview)"
+        "already open"
     }
     # A confirmation alone does not do: the date asked comes first.
     assert "case_system_requested_on" in _step(confirmed_on=TODAY).problems
