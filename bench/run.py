@@ -281,7 +281,8 @@ def generate_visits():
     from enablement.reviews.models import Review
     from enablement.visits.models import CaseNote, Visit
 
-    if Visit.objects.exists():
+    # The demo's own enablements have visits too: look for the bench's.
+    if Visit.objects.filter(episode__referral__reference__startswith="B-").exists():
         return
     now = timezone.now()
     senior = Episode.objects.filter(status__in=OPEN_EPISODE_STATUSES).values_list(
@@ -289,7 +290,10 @@ def generate_visits():
     )[:1]
     author = senior[0] if senior else None
     visits, notes, reviews = [], [], []
-    for e in Episode.objects.filter(status__in=OPEN_EPISODE_STATUSES).only("pk", "allocated_at"):
+    bench_open = Episode.objects.filter(
+        status__in=OPEN_EPISODE_STATUSES, referral__reference__startswith="B-"
+    )
+    for e in bench_open.only("pk", "allocated_at"):
         started = timezone.localdate(e.allocated_at) + timedelta(days=7)
         Episode.objects.filter(pk=e.pk).update(
             started_on=started,
