@@ -93,7 +93,12 @@ def _links(page: Page, origin: str) -> list[str]:
 
 
 @pytest.mark.parametrize("username", ROLES)
-def test_every_page_a_home_page_links_to_fits_320_px(page: Page, live_server, username):
+def test_every_page_a_home_page_links_to_fits_320_px(page: Page, live_server, live_demo, username):
+    # As `make run` loads it: with the enablements in every state, so the worker's, the
+    # senior's and the person's homes link to their episodes.
+    from enablement.demo.episodes import load_episodes
+
+    load_episodes(now=live_demo)
     page.set_viewport_size(NARROW)
     sign_in(page, username)
     home = urlsplit(page.url).path
