@@ -228,6 +228,7 @@ def senior(user, team, today: date, now: datetime) -> dict:
                 "enablement has missed visits to discuss",
                 "enablements have missed visits to discuss",
                 team_url,
+                tag="To discuss",
                 urgent=True,
             ),
             Item(
