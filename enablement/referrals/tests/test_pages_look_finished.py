@@ -41,3 +41,23 @@ def test_a_referral_with_risks_shows_them_in_a_table(demo, client_for):
     referral = Referral.objects.filter(risks__isnull=False).order_by("pk").first()
     html = client_for("quality").get(f"/referrals/{referral.pk}/").content.decode()
     assert 'aria-label="Risk information"' in html and "No risks recorded" not in html
+
+
+def test_safeguarding_risk_and_communication_flags_on_all_three_pages(demo, client_for):
+    """The same flags, from the same partial, at the top of the person, referral and
+    allocation pages: here a safeguarding finding of the risk screening tool."""
+    waiting = Referral.objects.get(person__family_name="Standin")
+    screening = waiting.screenings.order_by("-screened_at").first()
+    assert screening is not None
+    type(screening).objects.filter(pk=screening.pk).update(complex_features=["safeguarding"])
+    senior = client_for("senior")
+    for url in (
+        f"/people/{waiting.person_id}/",
+        f"/referrals/{waiting.pk}/",
+        f"/allocation/referrals/{waiting.pk}/",
+    ):
+        html = senior.get(url).content.decode()
+        flags = html[html.index('data-testid="flags"') :]
+        flags = flags[: flags.index("</div>")]
+        assert "govuk-tag--orange" in flags and "Safeguarding" in flags, url
+        assert "Communication needs" in flags and "Prefers email" in flags, url
