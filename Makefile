@@ -7,19 +7,26 @@ PORT ?= 8000
 
 .PHONY: run test lint assets bench clean
 
+# One line per step; pip's own output goes to a log, shown only if a step fails.
+PIP := $(PY) -m pip install --quiet --disable-pip-version-check
+INSTALL_LOG := $(VENV)/install.log
+
 $(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
-	touch $@
+	@echo "Installing Enablement into $(VENV) (first run only, about a minute)"
+	@$(PYTHON) -m venv $(VENV)
+	@$(PIP) --upgrade pip >$(INSTALL_LOG) 2>&1 || { cat $(INSTALL_LOG); exit 1; }
+	@$(PIP) -e . >>$(INSTALL_LOG) 2>&1 || { cat $(INSTALL_LOG); exit 1; }
+	@touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
-	$(PY) -m pip install --quiet -e '.[test]'
-	touch $@
+	@echo "Installing the test tools into $(VENV)"
+	@$(PIP) -e '.[test]' >>$(INSTALL_LOG) 2>&1 || { cat $(INSTALL_LOG); exit 1; }
+	@touch $@
 
 ## Start the product on the embedded SQLite database with the demo loaded.
 run: $(VENV)/.installed
-	ENABLEMENT_DEMO=true $(PY) manage.py run_demo --host $(HOST) --port $(PORT)
+	@echo "Starting the demo: migrating, loading the demo data, starting the worker"
+	@ENABLEMENT_DEMO=true $(PY) manage.py run_demo --host $(HOST) --port $(PORT)
 
 ## Ruff, then the whole test suite (unit, API property run, browser tests with axe), one
 ## worker per core (pytest-xdist). PYTEST_ARGS="-n0 path" runs part of it in one process.

@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "enablement.privacy",
     "enablement.api",
     "enablement.demo",
+    # Above every domain: each role's home page composes them (ADR 0029).
+    "enablement.home",
 ]
 
 MIDDLEWARE = [

@@ -4,7 +4,7 @@ from enablement.api.api import api
 
 urlpatterns = [
     path("", include("enablement.accounts.urls")),
-    path("home/", include("enablement.accounts.home_urls")),
+    path("home/", include("enablement.home.urls")),
     path("people/", include("enablement.people.urls")),
     path("people/", include("enablement.privacy.urls")),
     path("referrals/", include("enablement.referrals.urls")),

@@ -87,9 +87,19 @@ def change_filter(user) -> Q:
     q = NOTHING
     if Role.REFERRER in user.roles:
         # A referrer outside the teams corrects the record they made (a typo in the name, a
-        # new phone number) until an enablement starts; a record a team recorded is the
-        # team's, and once an enablement starts the service's team holds it (issue 12).
-        q |= Q(created_by=user, registered_team__isnull=True) & ~Q(episodes__isnull=False)
+        # new phone number) until the service validates a referral of theirs for the person:
+        # the admin checked those details, so from then on the service's team holds the
+        # record. A record a team recorded is the team's (issue 12).
+        from enablement.referrals.models import Referral
+
+        validated = Referral.objects.filter(
+            referrer=user, validated_at__isnull=False, person__isnull=False
+        )
+        q |= (
+            Q(created_by=user, registered_team__isnull=True)
+            & ~Q(pk__in=validated.values("person_id"))
+            & ~Q(episodes__isnull=False)
+        )
     staff = _staff(user)
     if (
         not user.roles & {Role.ADMIN, Role.WORKER, Role.SENIOR}

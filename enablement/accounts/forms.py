@@ -89,7 +89,10 @@ class RoleGiveForm(forms.Form):
         label="Role", widget=forms.RadioSelect, error_messages={"required": "Select the role"}
     )
     team = forms.ModelChoiceField(
-        label="Team (for a service admin, worker or senior)", queryset=None, required=False
+        label="Team (for a service admin, worker or senior)",
+        queryset=None,
+        required=False,
+        empty_label="No team",
     )
     services = forms.ModelMultipleChoiceField(
         label="Services they oversee (provision managers only)",

@@ -42,8 +42,8 @@ ROLES: dict[Role, RoleInfo] = {
             "Referrer",
             "Referrer",
             "home:referrer",
-            # Change only a record they made outside any team, until an enablement starts
-            # (access.change_filter).
+            # Change only a record they made outside any team, until a referral of theirs
+            # for the person is validated (access.change_filter).
             _CASE_WRITE,
         ),
         RoleInfo(Role.ADMIN, "Service admin", "Service admin", "home:admin", _CASE_WRITE),

@@ -392,6 +392,7 @@ class TeamForm(forms.Form):
     service = forms.ModelChoiceField(
         label="Service",
         queryset=Service.objects.all(),
+        empty_label="Select a service",
         error_messages={"required": "Select the service the team works for"},
     )
     name = text_field(
@@ -453,6 +454,7 @@ class NewStaffForm(forms.Form):
         label="Team (optional for managers, commissioners and referrers)",
         queryset=Team.objects.select_related("service"),
         required=False,
+        empty_label="No team",
     )
     services = forms.ModelMultipleChoiceField(
         label="Services they oversee (provision managers only)",

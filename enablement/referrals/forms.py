@@ -446,6 +446,7 @@ class AssessForm(forms.Form):
         label="Team",
         queryset=Team.objects.none(),
         required=False,
+        empty_label="Select the team",
         error_messages={"invalid_choice": "Select one of the teams shown"},
     )
     reason = long_text_field(

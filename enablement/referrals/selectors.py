@@ -12,7 +12,7 @@ from enablement.casework.selectors import PreviousEnablement
 from enablement.catalogue.models import Service
 from enablement.governance import reads
 from enablement.referrals import rules
-from enablement.referrals.models import Referral, TriageDecision
+from enablement.referrals.models import Hold, Referral, TriageDecision
 from enablement.referrals.rules import Status
 
 
@@ -164,6 +164,19 @@ def minimum_data_by_service() -> list[tuple[str, list[tuple[str, list[str]]]]]:
         if given:
             out.append((service.name, given))
     return out
+
+
+def holds_answered(referrals) -> set[int]:
+    """Of these referrals, those back for screening after the named social worker answered a
+    hold, so the senior's lists can tag them "Hold answered"."""
+    waiting = [r.pk for r in referrals if r.status == Status.VALIDATED]
+    if not waiting:
+        return set()
+    return set(
+        Hold.objects.filter(referral_id__in=waiting, answered_at__isnull=False).values_list(
+            "referral_id", flat=True
+        )
+    )
 
 
 def referral_flags(referral) -> list[rules.Flag]:

@@ -51,6 +51,7 @@ from enablement.core.workdays import ENGLAND_AND_WALES, WorkingCalendar
 from enablement.governance import reads
 from enablement.referrals import rules
 from enablement.referrals.rules import Status
+from enablement.referrals.selectors import holds_answered
 from enablement.referrals.views import REFERRAL_ROLES
 
 PAGE_SIZE = 25
@@ -473,6 +474,7 @@ def tracker_page(request):
             "filter_valid": not form.is_bound or form.is_valid(),
             "page": page,
             "rows": rows,
+            "hold_answered": holds_answered(row.referral for row in rows),
             "counts": found.counts,
             "total": found.total,
             "export_limit": EXPORT_LIMIT,

@@ -70,13 +70,13 @@ def test_oversight_and_referrers_read_but_never_change(demo, user_for):
         assert not may_change_person(user, pat)
 
 
-def test_a_referrer_corrects_the_person_they_recorded_until_an_enablement_starts(
+def test_a_referrer_corrects_the_person_they_recorded_until_a_referral_is_validated(
     demo, user_for, client_for
 ):
     """Issue 12: a referrer could not correct the record they had just made (404). They may
-    change a record they made outside any team, and nobody else's, until an enablement
-    starts."""
-    from enablement.casework.models import Episode
+    change a record they made outside any team, and nobody else's, until the service
+    validates a referral of theirs for the person (the admin checked those details)."""
+    from enablement.catalogue.models import Service, Team
     from enablement.people.tests.test_people_pages import VALID
 
     referrer = client_for("referrer")
@@ -84,11 +84,32 @@ def test_a_referrer_corrects_the_person_they_recorded_until_an_enablement_starts
     assert made.status_code == 302, made.content.decode()[:500]
     person = Person.objects.get(given_name="Rhian")
     assert referrer.get(f"/people/{person.pk}/edit/").status_code == 200
-    assert may_change_person(user_for("referrer"), person)
+    saved = referrer.post(
+        f"/people/{person.pk}/edit/", {**VALID, "given_name": "Rhian", "phone": "01632 960 111"}
+    )
+    assert saved.status_code == 302
+    person.refresh_from_db()
+    assert person.phone == "01632 960 111"
     # A record a team made stays read-only to them, even one they typed for that team.
     pat = Person.objects.get(family_name="Example")
     assert not may_change_person(user_for("referrer"), pat)
-    # Once an enablement starts, the service's team holds the record.
-    Episode.objects.filter(pk=Episode.objects.first().pk).update(person=person)
-    assert not may_change_person(user_for("referrer"), person)
+
+    user = user_for("referrer")
+    referral = services.submit_referral(
+        service=Service.objects.get(code="KERS"),
+        team=Team.objects.get(service__code="KERS", name="Kent East"),
+        person=person,
+        values=_demo_values(user, demo),
+        risks=_demo_risks(demo),
+        referrer=user,
+        actor=user,
+        now=demo,
+    )
+    # Submitted, not yet validated: still theirs to correct.
+    assert may_change_person(user, person)
+    services.validate_referral(
+        referral=referral, actor=user_for("admin"), now=demo, case_system_already_open=True
+    )
+    assert not may_change_person(user, person)
     assert referrer.get(f"/people/{person.pk}/edit/").status_code == 404
+    assert referrer.get(f"/people/{person.pk}/").status_code == 200

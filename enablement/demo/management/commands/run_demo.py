@@ -12,6 +12,25 @@ from enablement.core import clock
 from enablement.demo.loader import DEMO_PASSWORD, load_demo, more_sign_ins, sign_in_list
 
 
+def banner(url: str, *, database, loaded: bool) -> list[str]:
+    """What `make run` prints: where it runs and every demo sign-in (the README names some of
+    them; a test holds the two together)."""
+    return [
+        "",
+        f"Enablement is running at {url}",
+        f"Database: {database}",
+        "Demo data: " + ("loaded" if loaded else "already loaded (kept)"),
+        "",
+        "Sign in as any of these (password for all: " + DEMO_PASSWORD + "):",
+        *[f"  {label:<42} {username}" for label, username in sign_in_list()],
+        "More staff, for every seed service's path:",
+        *[f"  {label[:60]:<62} {username}" for label, username in more_sign_ins()],
+        "",
+        f"API docs: {url}/api/v1/docs    Stop with Ctrl+C",
+        "",
+    ]
+
+
 class Command(BaseCommand):
     help = "Run the demo: web server and background worker on the embedded database."
 
@@ -26,20 +45,11 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         created = load_demo(now=clock.now(), episodes=True)
         url = f"http://{host}:{port}"
-        lines = [
-            "",
-            f"Enablement is running at {url}",
-            f"Database: {settings.DATABASES['default']['NAME']}",
-            "Demo data: " + ("loaded" if created["services"] else "already loaded (kept)"),
-            "",
-            "Sign in as any of these (password for all: " + DEMO_PASSWORD + "):",
-            *[f"  {label:<42} {username}" for label, username in sign_in_list()],
-            "More staff, for every seed service's path:",
-            *[f"  {label[:60]:<62} {username}" for label, username in more_sign_ins()],
-            "",
-            f"API docs: {url}/api/v1/docs    Stop with Ctrl+C",
-            "",
-        ]
+        lines = banner(
+            url,
+            database=settings.DATABASES["default"]["NAME"],
+            loaded=bool(created["services"]),
+        )
         self.stdout.write("\n".join(lines))
         self.stdout.flush()
 

@@ -1,4 +1,5 @@
-"""The page each role lands on after signing in."""
+"""The page each role lands on after signing in. Each starts with what needs the user's
+action (`selectors`), composed from every domain, so this app sits above them (ADR 0029)."""
 
 from datetime import timedelta
 
@@ -16,6 +17,7 @@ from enablement.catalogue.vocab import DiagnosisCategory
 from enablement.core import clock
 from enablement.governance import reads
 from enablement.governance.models import Event
+from enablement.home import selectors
 from enablement.people.selectors import duplicate_questions
 
 SMALL_NUMBER = 5  # counts below this are shown as "fewer than 5" to commissioners
@@ -50,16 +52,11 @@ def worker(request):
     # A hub's workers do the hub assessment (seed 003 LEH): its queue is theirs too.
     hub = team is not None and team.service.current_settings.routing == "hub"
     queue = _queue(request.user, Status.IN_TRIAGE) if hub else None
-    from enablement.casework import daily_selectors
-
-    # "Needs your action": counted from the caseload's rows (casework.daily_rules).
-    today = clock.today()
-    needs = daily_selectors.worker_counts(daily_selectors.caseload(request.user, today), today)
     return render(
         request,
         "home/worker.html",
         {
-            "needs": needs,
+            "needs": selectors.worker(request.user, clock.today()),
             "queue": queue,
             "staff": staff,
             "team": team,
@@ -119,6 +116,7 @@ def admin(request):
             "team": team,
             "people_count": people.count(),
             "recent": recent,
+            "needs": selectors.admin(request.user, clock.today()),
             "queue": _queue(request.user, Status.SUBMITTED),
             # A returned public submission waits for the person, who has no account: the
             # admin corrects or withdraws it for them, so it stays in sight (issue 10 item 8).
@@ -131,31 +129,23 @@ def admin(request):
 
 @role_required(Role.SENIOR)
 def senior(request):
-    from enablement.allocation import selectors as allocation
-    from enablement.casework import daily_selectors
     from enablement.referrals.rules import Status
 
     team = _team(request)
     today = clock.today()
     rows = team_staff(team, on=today) if team else []
-    workers = allocation.team_workers(team, on=today) if team else []
-    # The team view's prompts, counted the same way (casework.daily_selectors).
-    prompts = (
-        daily_selectors.prompts(
-            daily_selectors.team_rows(request.user, team, today), team, today, now=clock.now()
-        )
-        if team
-        else None
-    )
+    needs = selectors.senior(request.user, team, today, clock.now())
     return render(
         request,
         "home/senior.html",
         {
-            "prompts": prompts,
+            "needs": needs["items"],
+            "team_needs": needs["team_items"],
+            "prompts": needs["prompts"],
             "team": team,
             "rows": rows,
-            "room": sum(w.room for w in workers),
-            "waiting": allocation.waiting_referrals([team]).count() if team else 0,
+            "room": needs["room"],
+            "waiting": needs["waiting"],
             "people_count": access.visible_people(request.user).count(),
             "queue": _queue(request.user, Status.VALIDATED, Status.IN_TRIAGE, Status.ON_HOLD),
         },
@@ -222,7 +212,11 @@ def referrer(request):
         .select_related("service", "team", "person")
         .order_by("-received_at")[:100]
     )
-    return render(request, "home/referrer.html", {"people": people, "referrals": referrals})
+    return render(
+        request,
+        "home/referrer.html",
+        {"needs": selectors.referrer(request.user), "people": people, "referrals": referrals},
+    )
 
 
 @role_required(Role.PERSON, Role.CARER)

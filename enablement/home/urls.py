@@ -1,6 +1,6 @@
 from django.urls import path
 
-from enablement.accounts import home_views as views
+from enablement.home import views
 
 app_name = "home"
 urlpatterns = [

@@ -1,0 +1,178 @@
+"""Each role's home page starts with "Needs your action" (issue 12 item 5): counts from the
+demo, each linked to the page where the work is done, and the words for a quiet day."""
+
+import re
+
+import pytest
+
+from enablement.notifications.models import Notification
+from enablement.referrals import services
+from enablement.referrals.models import Referral
+from enablement.referrals.rules import Status
+
+pytestmark = pytest.mark.django_db
+
+
+def _needs(html: str) -> dict[str, tuple[int, str | None]]:
+    """testid -> (count, link or None), in page order, from the task list(s)."""
+    out = {}
+    for item in re.finditer(
+        r'<li class="govuk-task-list__item[^"]*" data-testid="([a-z-]+)-item">(.*?)</li>',
+        html,
+        re.S,
+    ):
+        testid, body = item.groups()
+        count = int(re.search(rf'data-testid="{testid}">(\d+)<', body).group(1))
+        link = re.search(r'href="([^"]+)"', body)
+        out[testid] = (count, link.group(1).replace("&amp;", "&") if link else None)
+    return out
+
+
+def _home(client) -> str:
+    response = client.get("/", follow=True)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _first_heading_after_h1(html: str) -> str:
+    after = html[html.index("</h1>") :]
+    return re.search(r"<h2[^>]*>([^<]+)</h2>", after).group(1)
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        # Returned referrals and hold questions first: only the referrer can move them on.
+        ("referrer", ["needs-returned", "needs-holds", "needs-in-progress"]),
+        (
+            "admin",
+            ["needs-validate-overdue", "needs-validate", "needs-matches", "needs-case-system"],
+        ),
+        (
+            "senior",
+            [
+                "needs-screening-overdue",
+                "needs-screening",
+                "needs-holds-answered",
+                "needs-waiting",
+                "prompt-missed",
+                "prompt-reviews",
+                "prompt-extensions",
+                "prompt-closures",
+                "prompt-holds",
+                "prompt-notes",
+            ],
+        ),
+        ("worker", ["needs-overdue", "needs-meetings", "needs-plans", "needs-reviews"]),
+    ],
+)
+def test_each_home_page_starts_with_what_needs_action_in_order(demo, client_for, role, expected):
+    html = _home(client_for(role))
+    assert _first_heading_after_h1(html) == "Needs your action"
+    assert list(_needs(html)) == expected
+    # Every line with something to do leads to a page the user can open.
+    client = client_for(role)
+    for testid, (count, link) in _needs(html).items():
+        if count:
+            assert link, testid
+            assert client.get(link).status_code == 200, (testid, link)
+        else:
+            assert link is None, testid
+
+
+def test_the_referrer_sees_returned_referrals_and_hold_questions_with_counts(
+    demo, client_for, user_for
+):
+    referrer = user_for("referrer")
+    mine = Referral.objects.filter(referrer=referrer) | Referral.objects.filter(
+        named_social_worker=referrer
+    )
+    returned = mine.filter(status=Status.RETURNED).distinct()
+    on_hold = mine.filter(status=Status.ON_HOLD).distinct()
+    assert returned.count() == 1 and on_hold.count() == 1  # the demo's
+    needs = _needs(_home(client_for("referrer")))
+    # One of each: straight to the page where it is done.
+    assert needs["needs-returned"] == (1, f"/referrals/{returned.get().pk}/resubmit/")
+    assert needs["needs-holds"] == (1, f"/referrals/{on_hold.get().pk}/answer/")
+    assert needs["needs-in-progress"][0] == 8
+
+
+def test_the_admin_sees_what_to_validate_overdue_first_and_the_case_system_steps(demo, client_for):
+    needs = _needs(_home(client_for("admin")))
+    assert needs["needs-validate-overdue"] == (1, "/referrals/?status=submitted&overdue=on")
+    assert needs["needs-validate"] == (1, "/referrals/?status=submitted")
+    assert needs["needs-matches"] == (0, None)
+    count, link = needs["needs-case-system"]
+    assert count == 1 and link.endswith("/case-system/")
+    # The tracker the link opens shows the one overdue referral, tagged.
+    tracker = client_for("admin").get("/referrals/?status=submitted&overdue=on").content.decode()
+    assert "Overdue" in tracker
+
+
+def test_the_senior_sees_screening_holds_answered_waiting_list_and_room(demo, client_for, user_for):
+    html = _home(client_for("senior"))
+    needs = _needs(html)
+    assert needs["needs-screening-overdue"][0] == 1
+    assert needs["needs-screening"][0] == 1
+    assert needs["needs-holds-answered"] == (0, None)
+    assert needs["needs-waiting"] == (3, "/allocation/")
+    # The waiting list's line says the team's room today, as the paragraph below does.
+    room = re.search(r'data-testid="team-room">(\d+)<', html).group(1)
+    assert int(room) > 0 and f"Room for {room}</strong>" in html
+    assert 'data-testid="team-prompts"' in html
+
+
+def test_an_answered_hold_is_counted_and_tagged_wherever_the_senior_sees_it(
+    demo, client_for, user_for
+):
+    held = Referral.objects.get(status=Status.ON_HOLD, team__name="Kent East")
+    services.answer_hold(
+        referral=held,
+        answer="The risk is managed: a carer is present at every visit",
+        actor=user_for("referrer"),
+        now=demo,
+    )
+    senior = client_for("senior")
+    html = _home(senior)
+    # Back for screening, straight to the screening page.
+    assert _needs(html)["needs-holds-answered"] == (1, f"/referrals/{held.pk}/screen/")
+    queue = html[html.index('data-testid="queue"') :]
+    row = queue[queue.index(held.reference) :]
+    assert 'data-testid="hold-answered">Hold answered' in row[: row.index("</tr>")]
+    tracker = senior.get("/referrals/").content.decode()
+    row = tracker[tracker.index(f">{held.reference}<") :]
+    assert 'data-testid="hold-answered">Hold answered' in row[: row.index("</tr>")]
+    # Referrals never held carry no tag.
+    assert tracker.count('data-testid="hold-answered"') == 1
+
+
+def test_a_quiet_day_says_nothing_needs_action(demo, client_for):
+    html = _home(client_for("worker.kps"))
+    assert "Nothing needs your action today." in html
+    assert all(count == 0 for count, _ in _needs(html).values())
+
+
+def test_the_inbox_in_the_navigation_shows_the_unread_count(demo, client_for, user_for):
+    user = user_for("senior")
+    Notification.objects.filter(user=user).delete()
+    html = _home(client_for("senior"))
+    assert 'data-testid="unread-count"' not in html
+    for n in range(3):
+        Notification.objects.create(user=user, subject=f"Message {n}", body="Body", created_at=demo)
+    html = _home(client_for("senior"))
+    nav = html[html.index('class="govuk-service-navigation__list"') :]
+    nav = nav[: nav.index("</ul>")]
+    assert re.search(r'href="/inbox/"[^>]*>\s*Inbox <span data-testid="unread-count">\(3<', nav)
+
+
+def test_api_tokens_are_under_your_account_not_the_navigation(demo, client_for):
+    for role in ("referrer", "admin", "senior", "worker", "provision_manager", "sysadmin"):
+        client = client_for(role)
+        html = _home(client)
+        nav = html[html.index('class="govuk-service-navigation__list"') :]
+        nav = nav[: nav.index("</ul>")]
+        assert "API tokens" not in nav and "/account/tokens/" not in nav, role
+        assert 'href="/account/"' in html, role
+    account = client_for("referrer").get("/account/").content.decode()
+    assert 'href="/account/tokens/"' in account
+    assert client_for("referrer").get("/account/tokens/").status_code == 200
