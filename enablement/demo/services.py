@@ -7,6 +7,13 @@ value is marked "demo assumption" so nobody mistakes it for policy.
 
 from decimal import Decimal
 
+# Barnet's postcode districts (a demo assumption): the pathway's council area and the
+# Network's, which serves the same borough.
+BARNET_DISTRICTS = (
+    *("EN4", "EN5", "HA8", "N2", "N3", "N10", "N11", "N12", "N14", "N20"),
+    *("NW4", "NW7", "NW9", "NW11"),
+)
+
 KERS = {
     "code": "KERS",
     "name": "Kent Enablement and Recovery Service",
@@ -409,22 +416,7 @@ BEP = {
             "carer": _PUBLIC_FORM,
         },
         "area_name": "Barnet",
-        "area_postcode_districts": [
-            "EN4",
-            "EN5",
-            "HA8",
-            "N2",
-            "N3",
-            "N10",
-            "N11",
-            "N12",
-            "N14",
-            "N20",
-            "NW4",
-            "NW7",
-            "NW9",
-            "NW11",
-        ],
+        "area_postcode_districts": list(BARNET_DISTRICTS),
         "appropriate_factors": [],
         "face_to_face_assessment_required": False,
         "case_system_step": False,
@@ -632,22 +624,7 @@ TEAMS = [
         "Barnet Enablement Network",
         "service_wide",
         "Barnet (seed 003: the Network)",
-        [
-            "EN4",
-            "EN5",
-            "HA8",
-            "N2",
-            "N3",
-            "N10",
-            "N11",
-            "N12",
-            "N14",
-            "N20",
-            "NW4",
-            "NW7",
-            "NW9",
-            "NW11",
-        ],
+        list(BARNET_DISTRICTS),
     ),
 ]
 
