@@ -9,21 +9,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from browser_tests.conftest import assert_accessible, sign_in
+from browser_tests.test_seed_paths import WIDEST
 
 NARROW = {"width": 320, "height": 800}
 # Files, not pages; and the API's own documentation is not one of ours.
 NOT_PAGES = re.compile(r"/(export|download)|\.(csv|xlsx|pdf|json)$|/api/|/sign-out/")
-# The innermost elements past the window's right edge: what makes a page scroll.
-WIDEST = """() => {
-  const edge = document.documentElement.clientWidth;
-  const past = [...document.body.querySelectorAll("*")].filter(
-    (e) => e.getBoundingClientRect().right > edge + 0.5
-  );
-  return past
-    .filter((e) => !past.some((o) => o !== e && e.contains(o)))
-    .slice(0, 5)
-    .map((e) => `${e.tagName.toLowerCase()}.${e.className}: ${e.textContent.trim().slice(0, 60)}`);
-}"""
 
 NEEDS = {
     "referrer": ("My referrals", ["needs-returned", "needs-holds", "needs-in-progress"]),
