@@ -34,9 +34,10 @@ def fill_date(page, legend: str, day: dt.date) -> None:
 
 
 def start(walk, service: str) -> None:
-    """From "Refer <name>": choose the service and continue to the task list."""
+    """From "Refer <name>": choose the service and continue, straight to the first section
+    of a new draft."""
     walk.tick(walk.main().get_by_role("radio", name=service, exact=True))
-    walk.button("Continue", f"Referral to {service}")
+    walk.button("Continue", SECTION["person"])
 
 
 def _heading(walk) -> str:
@@ -86,7 +87,10 @@ def person(walk, assessed_on: dt.date, team: str | None = None) -> None:
 
 def referrer(walk, source: str) -> None:
     open_section(walk, "referrer")
-    walk.pick(walk.page.get_by_label("Who is making the referral", exact=True), source)
+    # The source of the referrer's last referral is proposed: chosen only when it differs.
+    select = walk.page.get_by_label("Who is making the referral", exact=True)
+    if select.evaluate("s => s.selectedIndex < 0 ? '' : s.options[s.selectedIndex].text") != source:
+        walk.pick(select, source)
     # The referrer is proposed as the named social worker: nothing to choose.
     expect(walk.page.get_by_label("Named social worker", exact=True)).to_have_value(
         re.compile(r"^\d+$")

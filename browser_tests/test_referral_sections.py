@@ -41,15 +41,14 @@ def test_a_referral_left_incomplete_is_completed_and_sent_from_check_your_answer
     walk.sign_in("referrer", "My referrals")
     _record_and_open(walk, "Kit", "Sectioned", "ME13 8XZ")
     walk.button("Refer Kit to a service", "Refer Kit Sectioned")
+    # A new draft opens on its first section. The team is proposed from the postcode: ME13
+    # is Kent East's, though ME is Kent West's.
     sections.start(walk, "Kent Enablement and Recovery Service")
-    for slug in sections.SECTION:
-        expect(sections.status_of(walk, slug)).to_have_text("Not yet started")
-
-    # The team is proposed from the postcode: ME13 is Kent East's, though ME is Kent West's.
-    sections.open_section(walk, "person")
     expect(page.get_by_test_id("team-proposal")).to_contain_text("Kent East covers ME13")
     expect(page.get_by_role("radio", name="Kent East", exact=True)).to_be_checked()
     walk.button("Save and come back later", sections.TASKS)
+    for slug in ("referrer", "risk", "work", "consent"):
+        expect(sections.status_of(walk, slug)).to_have_text("Not yet started")
     sections.person(walk, assessed)
     # Saved complete, the person's section leads straight on to the next.
     expect(page.get_by_role("heading", level=1)).to_have_text(sections.SECTION["referrer"])

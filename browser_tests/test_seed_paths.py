@@ -146,6 +146,17 @@ class Walk:
         expect(row).to_contain_text(person)
         expect(row).to_contain_text(f"{accepted:%-d %b %Y}")
         self.go(row.get_by_role("link", name=ALLOCATE), "Allocate to a worker")
+        self._allocate_to(reference, team, worker)
+
+    def allocate_from_referral(self, reference: str, team: str, worker: str) -> None:
+        """From the accepted referral's own page, allocate it to the named worker."""
+        self.go(
+            self.main().get_by_role("button", name="Allocate to a worker", exact=True),
+            "Allocate to a worker",
+        )
+        self._allocate_to(reference, team, worker)
+
+    def _allocate_to(self, reference: str, team: str, worker: str) -> None:
         choice = self.page.get_by_role("group", name="Allocate to").get_by_role(
             "radio", name=re.compile(rf"^{re.escape(worker)}:")
         )
@@ -227,9 +238,10 @@ def _refer_from_home(walk: Walk, name: str, destination: str, source: str, **ans
 
 
 def _validate(walk: Walk, reference: str, *, asked_today: bool = False) -> None:
-    """The service admin validates the referral from their validation queue."""
-    walk.open_referral(reference, walk.page.get_by_test_id("queue"))
-    walk.button("Validate")
+    """The service admin validates the referral from their validation queue, whose next
+    step opens the validation page."""
+    queue = walk.page.get_by_test_id("queue")
+    walk.go(queue.get_by_role("link", name=f"Validate {reference}", exact=True))
     if walk.page.get_by_role("heading", level=1).inner_text() == "Validate the referral":
         if asked_today:
             _fill_date(
@@ -244,9 +256,10 @@ def _validate(walk: Walk, reference: str, *, asked_today: bool = False) -> None:
 def _screen_and_accept(walk: Walk, reference: str, factors: int = 0, reason: str = "") -> None:
     """The senior screens from their queue: desktop check, the factors confirmed, accept
     (with the reason, where eligibility needs their judgement)."""
-    walk.open_referral(reference, walk.page.get_by_test_id("queue"))
-    expect(walk.status()).to_have_text("Waiting for screening")
-    walk.button("Screen", "Screen the referral")
+    queue = walk.page.get_by_test_id("queue")
+    walk.go(
+        queue.get_by_role("link", name=f"Screen {reference}", exact=True), "Screen the referral"
+    )
     walk.tick(walk.page.get_by_label(DESKTOP_CHECK, exact=True))
     if factors:
         boxes = walk.page.get_by_role("group", name=FACTORS).get_by_role("checkbox")
@@ -287,9 +300,7 @@ def test_kers_from_referral_to_allocation(page: Page):
     # The KERS senior screens it (the six factors of seed 000 §5), accepts and allocates.
     walk.sign_in("senior.east", "Screening and allocation")
     _screen_and_accept(walk, reference, factors=6)
-    walk.allocate_from_waiting_list(
-        reference, "Kent East", "Wren Worker", person="Ada Sample", accepted=timezone.localdate()
-    )
+    walk.allocate_from_referral(reference, "Kent East", "Wren Worker")
     walk.sign_out()
 
     # The referrer's inbox has a message for each step, the newest linking to the referral.

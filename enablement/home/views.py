@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.shortcuts import render
+from django.urls import reverse
 
 from enablement.accounts import access
 from enablement.accounts.decorators import role_required
@@ -79,7 +80,32 @@ def _queue(user, *statuses):
         .order_by("received_at")[:100]
     )
     today = clock.today()
-    return [(r, clocks(r, today=today, calendar=ENGLAND_AND_WALES)) for r in referrals]
+    return [
+        (r, clocks(r, today=today, calendar=ENGLAND_AND_WALES), _next_step(user, r))
+        for r in referrals
+    ]
+
+
+def _next_step(user, referral):
+    """The step this user takes next on a queued referral, linked from the queue so that
+    doing it is one click (issue 12): its page shows the referral beside the form."""
+    from enablement.referrals.rules import Action, allowed_actions
+
+    steps = {
+        Action.VALIDATE: ("referrals:validate", "Validate"),
+        Action.SCREEN_ACCEPT: ("referrals:screen", "Screen"),
+        Action.TRIAGE_ROUTE: ("referrals:route", "Record the panel's decision"),
+        Action.ASSESS: ("referrals:assess", "Record the hub assessment"),
+        Action.ANSWER_HOLD: ("referrals:answer", "Answer the risk concern"),
+    }
+    for action in allowed_actions(referral.status, routing=referral.service_settings.routing):
+        if action not in steps or not access.may_act_on_referral(user, referral, action.value):
+            continue
+        if action == Action.VALIDATE and referral.awaiting_match:
+            continue
+        name, label = steps[action]
+        return {"url": reverse(name, args=[referral.pk]), "label": label}
+    return None
 
 
 def _status_counts(user):

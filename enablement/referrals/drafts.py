@@ -107,10 +107,21 @@ def merged(draft: ReferralDraft) -> dict[str, str]:
     return out
 
 
+def last_source(author, service: Service) -> str | None:
+    mine = Referral.objects.filter(referrer=author).order_by("-first_submitted_at", "-pk")
+    for scope in (mine.filter(service=service), mine):
+        source = scope.values_list("source", flat=True).first()
+        if source:
+            return source
+    return None
+
+
 def section_form(draft: ReferralDraft, section: Section, data=None, *, author) -> SectionForm:
     if data is None and section.slug in draft.answers:
         data = draft.answers[section.slug]
-    initial = {"named_social_worker": author.pk}
+    # A referrer usually refers from the same place: the source of their last referral to
+    # this service (else to any) is proposed, shown chosen, and changed when it differs.
+    initial = {"named_social_worker": author.pk, "source": last_source(author, draft.service)}
     if data is None and "team" in section.fields:
         team = chosen_team(draft)
         initial["team"] = str(team.pk) if team else None

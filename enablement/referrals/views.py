@@ -63,6 +63,11 @@ def referral_new(request):
             service=form.cleaned_data["service"],
             now=clock.now(),
         )
+        if not draft.answers:
+            # A new draft goes straight to its first question; one already begun opens on its
+            # task list, where the referrer sees what is left.
+            first = sections.SECTIONS[0].slug
+            return redirect("referrals:draft-section", pk=draft.pk, section=first)
         return redirect("referrals:draft", pk=draft.pk)
     return render(
         request,

@@ -176,3 +176,35 @@ def test_api_tokens_are_under_your_account_not_the_navigation(demo, client_for):
     account = client_for("referrer").get("/account/").content.decode()
     assert 'href="/account/tokens/"' in account
     assert client_for("referrer").get("/account/tokens/").status_code == 200
+
+
+def _queue_steps(html: str) -> dict[str, tuple[str, str]]:
+    """reference -> (next step's words, its link), from the queue on a home page."""
+    queue = html[html.index('data-testid="queue"') :]
+    queue = queue[: queue.index("</table>")]
+    return {
+        m.group(3): (m.group(2), m.group(1))
+        for m in re.finditer(
+            r'<a class="govuk-link" href="([^"]+)" data-testid="next-step">([^<]+)'
+            r'<span class="govuk-visually-hidden"> ([A-Z]+-\d+)</span>',
+            queue,
+        )
+    }
+
+
+def test_each_queue_row_links_straight_to_the_step_its_reader_takes(demo, client_for):
+    # The admin validates what was submitted; the page it opens shows the checklist.
+    admin = client_for("admin")
+    steps = _queue_steps(_home(admin))
+    submitted = Referral.objects.filter(status=Status.SUBMITTED, team__name="Kent East")
+    assert set(steps) == {r.reference for r in submitted}
+    for r in submitted:
+        assert steps[r.reference] == ("Validate", f"/referrals/{r.pk}/validate/")
+        assert "Validate the referral" in admin.get(steps[r.reference][1]).content.decode()
+    # The senior screens what was validated; a referral on hold waits for the social worker,
+    # so it has no step of the senior's.
+    steps = _queue_steps(_home(client_for("senior")))
+    validated = Referral.objects.get(status=Status.VALIDATED, team__name="Kent East")
+    held = Referral.objects.get(status=Status.ON_HOLD, team__name="Kent East")
+    assert steps[validated.reference] == ("Screen", f"/referrals/{validated.pk}/screen/")
+    assert held.reference not in steps

@@ -27,7 +27,8 @@ def refer_in_sections(client, person, form: dict):
     )
     if start.status_code != 302:
         return start
-    draft = start.url
+    # A new draft opens on its first section: the draft's own address is the part before.
+    draft = re.match(r"^/referrals/drafts/\d+/", start.url).group(0)
     pages = []
     for section in SECTIONS:
         data = {

@@ -3,6 +3,7 @@ question page showing all its problems at once, a task list, and check your answ
 which submits through the same action function and rules as the one-page form did."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -67,8 +68,29 @@ def draft(ada, client_for, user_for, at_demo_time):
     kers = Service.objects.get(code="KERS")
     response = client_for("referrer").post(f"/referrals/new/?person={ada.pk}", {"service": kers.pk})
     made = ReferralDraft.objects.get(author=user_for("referrer"), person=ada, service=kers)
-    assert response.status_code == 302 and response.url == f"/referrals/drafts/{made.pk}/"
+    # A new draft opens on its first question, not on a task list of nothing done.
+    assert response.status_code == 302 and response.url == f"/referrals/drafts/{made.pk}/person/"
     return made
+
+
+def test_a_draft_already_begun_opens_on_its_task_list(draft, ada, client_for):
+    client = client_for("referrer")
+    client.post(f"/referrals/drafts/{draft.pk}/person/", {"later": "1"})
+    again = client.post(f"/referrals/new/?person={ada.pk}", {"service": draft.service_id})
+    assert again.status_code == 302 and again.url == f"/referrals/drafts/{draft.pk}/"
+
+
+def test_the_source_of_the_referrers_last_referral_to_the_service_is_proposed(draft, client_for):
+    from enablement.referrals.models import Referral
+
+    last = (
+        Referral.objects.filter(referrer__username="referrer", service=draft.service)
+        .order_by("-first_submitted_at", "-pk")
+        .first()
+    )
+    Referral.objects.filter(pk=last.pk).update(source="integrated_mh_team")
+    html = client_for("referrer").get(f"/referrals/drafts/{draft.pk}/referrer/").content.decode()
+    assert re.search(r'<option value="integrated_mh_team"[^>]*selected', html), html[:2000]
 
 
 def _fill(client, draft, sections):
@@ -220,8 +242,9 @@ def test_a_single_point_of_referral_names_no_team_as_the_one_page_form_did(
     client = client_for("referrer")
     afd = Service.objects.get(code="AFD")
     start = client.post(f"/referrals/new/?person={ada.pk}", {"service": afd.pk})
-    draft = ReferralDraft.objects.get(pk=int(start.url.rstrip("/").rsplit("/", 1)[1]))
-    assert "Which" not in client.get(f"{start.url}person/").content.decode().split("<form")[1]
+    draft = ReferralDraft.objects.get(author__username="referrer", person=ada, service=afd)
+    assert start.url == f"/referrals/drafts/{draft.pk}/person/"
+    assert "Which" not in client.get(start.url).content.decode().split("<form")[1]
     _fill(
         client,
         draft,
@@ -233,6 +256,6 @@ def test_a_single_point_of_referral_names_no_team_as_the_one_page_form_did(
             }
         },
     )
-    client.post(f"{start.url}check/")
+    client.post(f"/referrals/drafts/{draft.pk}/check/")
     referral = Referral.objects.filter(person=ada, service=afd).latest("pk")
     assert referral.team is None
