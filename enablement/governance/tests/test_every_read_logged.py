@@ -877,7 +877,13 @@ API: dict[str, Reads | NoPersonalData] = {
         lambda i: f"{E}/{i['episode']}/planning-meeting",
         "person:exemplar",
         method="post",
-        body=lambda i: {"held_on": "2026-03-02", "attendees": "Bo, Wren", "outcome": "ready"},
+        body=lambda i: {
+            "held_on": "2026-03-02",
+            "attendees": "Bo, Wren",
+            "outcome": "ready",
+            "employment_status": "unknown",
+            "accommodation_status": "unknown",
+        },
     ),
     "POST /api/v1/episodes/{episode_id}/safety-issues": Reads(
         "worker",
