@@ -69,7 +69,7 @@ def _summary(rows, start, end) -> dict:
     others = sorted(o for o in by_sequel if o not in listed)
     return {
         "rows": len(rows),
-        "by_type": Counter(r["Event_Type"] for r in rows),
+        "by_type": sorted(Counter(r["Event_Type"] for r in rows).items()),
         "sequels": [(o, by_sequel.get(o, 0)) for o in listed + others],
         "completed": sum(by_sequel.values()),
         "categories": sorted(categories.items()),
