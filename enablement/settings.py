@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "enablement.visits",
     "enablement.reviews",
     "enablement.closures",
+    "enablement.returns",
     "enablement.allocation",
     "enablement.notifications",
     "enablement.privacy",
@@ -367,3 +368,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# The key of the short-term support return's pseudonyms (HMAC-SHA256 of the NHS number,
+# enablement/returns). Only ever in the environment, never in the database: whoever holds
+# the key and the file can test an NHS number against it. The demo and the tests use a
+# fixed key that is not secret; elsewhere there is none until it is set, and the return
+# refuses to export without it.
+RETURN_PSEUDONYM_KEY = env_str(
+    "ENABLEMENT_RETURN_KEY",
+    "demo-and-test-key-never-for-real-returns" if (DEMO or TESTING) else "",
+)

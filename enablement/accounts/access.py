@@ -379,6 +379,22 @@ def forecast_services(user):
     return Service.objects.none()
 
 
+def return_services(user):
+    """Services whose short-term support return this user may make: provision managers
+    their own, quality managers all. The return is person-level (pseudonymised, with birth
+    year and month), so commissioners, who see aggregates only, get none (ADR 0031)."""
+    from enablement.catalogue.models import Service
+
+    if not user.is_authenticated or not user.is_active:
+        return Service.objects.none()
+    if Role.QUALITY_MANAGER in user.roles:
+        return Service.objects.all()
+    staff = _staff(user)
+    if Role.PROVISION_MANAGER in user.roles and staff is not None:
+        return staff.services.all()
+    return Service.objects.none()
+
+
 # Subject access and legal holds (UK GDPR articles 15 and 17) are answered by the managers
 # accountable for the record: a provision manager for the people of the services they
 # oversee, a quality manager for everyone.

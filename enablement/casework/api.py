@@ -81,6 +81,8 @@ class MeetingIn(Schema):
     safeguarding_need: bool = False
     needs_note: str = Field("", max_length=LONG_TEXT)
     outcome: str = Field(..., max_length=20, description="ready, unsafe or joint_working")
+    employment_status: str = Field("", max_length=30, description="At the start")
+    accommodation_status: str = Field("", max_length=30, description="At the start")
 
 
 class SafetyIssueIn(Schema):

@@ -6,6 +6,7 @@ from django import forms
 from enablement.casework.models import MeetingOutcome, SafetyIssueKind
 from enablement.core.forms import GovukDateField
 from enablement.core.limits import long_text_field, text_field
+from enablement.returns.vocab import AccommodationStatus, EmploymentStatus
 
 
 class RiskReviewForm(forms.Form):
@@ -61,6 +62,17 @@ class PlanningMeetingForm(forms.Form):
         error_messages={"required": "Select the outcome of the planning meeting"},
         help_text="Unsafe to start, or joint working needed for the whole period, closes the "
         "enablement as not ready and tells the named social worker",
+    )
+
+    employment_status = forms.ChoiceField(
+        label="Employment at the start",
+        choices=[("", "Select employment"), *EmploymentStatus.choices],
+        error_messages={"required": "Select the person's employment at the start"},
+    )
+    accommodation_status = forms.ChoiceField(
+        label="Accommodation at the start",
+        choices=[("", "Select accommodation"), *AccommodationStatus.choices],
+        error_messages={"required": "Select the person's accommodation at the start"},
     )
 
     def meeting_values(self) -> dict:

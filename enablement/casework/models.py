@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 
 from enablement.core.limits import LONG_TEXT
+from enablement.returns.vocab import AccommodationStatus, EmploymentStatus
 
 
 class EpisodeStatus(models.TextChoices):
@@ -154,6 +155,14 @@ class PlanningMeeting(models.Model):
     safeguarding_need = models.BooleanField(default=False)
     needs_note = models.TextField(max_length=LONG_TEXT, blank=True)
     outcome = models.CharField(max_length=20, choices=MeetingOutcome.choices)
+    # Seed 003's employment and accommodation at the start (returns.vocab's lists); blank
+    # on meetings recorded before they were asked.
+    employment_status = models.CharField(
+        max_length=30, choices=EmploymentStatus.choices, blank=True
+    )
+    accommodation_status = models.CharField(
+        max_length=30, choices=AccommodationStatus.choices, blank=True
+    )
     recorded_at = models.DateTimeField()
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

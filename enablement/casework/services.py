@@ -27,6 +27,7 @@ from enablement.core.limits import refuse_too_long
 from enablement.core.workdays import ENGLAND_AND_WALES
 from enablement.governance.services import record_event
 from enablement.notifications.services import notify
+from enablement.returns.vocab import AccommodationStatus, EmploymentStatus
 
 
 def lock_episode(episode: Episode) -> Episode:
@@ -201,6 +202,11 @@ def record_planning_meeting(*, episode: Episode, values: dict, actor, now: datet
         )
     if values.get("outcome") not in MeetingOutcome.values:
         problems["outcome"] = "Select the outcome of the planning meeting"
+    # Asked on the page; optional to the API's older callers, never outside the lists.
+    if values.get("employment_status") not in ("", None, *EmploymentStatus.values):
+        problems["employment_status"] = "Select the person's employment from the list"
+    if values.get("accommodation_status") not in ("", None, *AccommodationStatus.values):
+        problems["accommodation_status"] = "Select the person's accommodation from the list"
     if problems:
         raise ValidationError(problems)
     meeting = PlanningMeeting.objects.create(
@@ -217,6 +223,8 @@ def record_planning_meeting(*, episode: Episode, values: dict, actor, now: datet
         safeguarding_need=bool(values.get("safeguarding_need")),
         needs_note=(values.get("needs_note") or "").strip(),
         outcome=values["outcome"],
+        employment_status=values.get("employment_status") or "",
+        accommodation_status=values.get("accommodation_status") or "",
         recorded_at=now,
         recorded_by=actor,
     )

@@ -39,6 +39,11 @@ class ClosureIn(Schema):
     )
     completed_with_person: bool
     evaluation_offer: EvaluationOffer
+    sequel: str = Field(
+        "", max_length=30, description="What follows the enablement (returns.vocab.EventOutcome)"
+    )
+    employment_status: str = Field("", max_length=30, description="At closure")
+    accommodation_status: str = Field("", max_length=30, description="At closure")
 
 
 class GoalOutcomeOut(Schema):
@@ -63,6 +68,9 @@ class ClosureOut(Schema):
     further_needs: str
     completed_with_person: bool
     evaluation_offer: str
+    sequel: str
+    employment_status: str
+    accommodation_status: str
 
 
 class NotAgreeIn(Schema):
@@ -119,6 +127,9 @@ def _closure_out(closure: Closure, episode) -> dict:
         "further_needs": closure.further_needs,
         "completed_with_person": closure.completed_with_person,
         "evaluation_offer": closure.evaluation_offer,
+        "sequel": closure.sequel,
+        "employment_status": closure.employment_status,
+        "accommodation_status": closure.accommodation_status,
     }
 
 
@@ -153,6 +164,9 @@ def closures_propose(request, episode_id: PathId, payload: ClosureIn):
         further_needs=payload.further_needs,
         completed_with_person=payload.completed_with_person,
         evaluation_offer=payload.evaluation_offer.value,
+        sequel=payload.sequel,
+        employment_status=payload.employment_status,
+        accommodation_status=payload.accommodation_status,
         actor=request.auth,
         now=clock.now(),
     )

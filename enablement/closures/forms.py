@@ -3,6 +3,14 @@ from django import forms
 from enablement.catalogue.vocab import ClosureReason
 from enablement.closures.models import EvaluationOffer, GoalResult
 from enablement.core.limits import LONG_TEXT, long_text_field, text_field
+from enablement.returns.vocab import (
+    SEQUELS_AT_CLOSURE,
+    AccommodationStatus,
+    EmploymentStatus,
+    EventOutcome,
+)
+
+SEQUEL_LABELS = dict(EventOutcome.choices)
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 REASON_LABELS = dict(ClosureReason.choices)
@@ -50,6 +58,23 @@ class ProposeClosureForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select how the evaluation was offered"},
     )
+    sequel = forms.ChoiceField(
+        label="What follows the enablement?",
+        help_text="In the council's short-term support list (the return reports it)",
+        choices=[(s.value, SEQUEL_LABELS[s]) for s in SEQUELS_AT_CLOSURE],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what follows the enablement"},
+    )
+    employment_status = forms.ChoiceField(
+        label="Employment at closure",
+        choices=[("", "Select employment"), *EmploymentStatus.choices],
+        error_messages={"required": "Select the person's employment at closure"},
+    )
+    accommodation_status = forms.ChoiceField(
+        label="Accommodation at closure",
+        choices=[("", "Select accommodation"), *AccommodationStatus.choices],
+        error_messages={"required": "Select the person's accommodation at closure"},
+    )
 
     def __init__(self, *args, reasons, goals, **kwargs):
         super().__init__(*args, **kwargs)
@@ -93,6 +118,9 @@ class ProposeClosureForm(forms.Form):
             "further_needs": data["further_needs"],
             "completed_with_person": data["completed_with_person"] == "yes",
             "evaluation_offer": data["evaluation_offer"],
+            "sequel": data["sequel"],
+            "employment_status": data["employment_status"],
+            "accommodation_status": data["accommodation_status"],
         }
 
 

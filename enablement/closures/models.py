@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 
 from enablement.core.limits import LONG_TEXT
+from enablement.returns.vocab import AccommodationStatus, EmploymentStatus, EventOutcome
 
 
 class ClosureStatus(models.TextChoices):
@@ -52,6 +53,16 @@ class Closure(models.Model):
     )
     completed_with_person = models.BooleanField(default=False)
     evaluation_offer = models.CharField(max_length=20, choices=EvaluationOffer.choices, blank=True)
+    # What followed the enablement, in the council's short-term support list, and the
+    # person's employment and accommodation at closure (seed 003). Blank on closures
+    # proposed before they were asked.
+    sequel = models.CharField(max_length=30, choices=EventOutcome.choices, blank=True)
+    employment_status = models.CharField(
+        max_length=30, choices=EmploymentStatus.choices, blank=True
+    )
+    accommodation_status = models.CharField(
+        max_length=30, choices=AccommodationStatus.choices, blank=True
+    )
 
     class Meta:
         ordering = ["-proposed_at"]

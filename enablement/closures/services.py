@@ -39,6 +39,11 @@ from enablement.closures.models import (
 from enablement.core.limits import refuse_too_long
 from enablement.governance.services import record_event
 from enablement.notifications.services import notify
+from enablement.returns.vocab import (
+    SEQUELS_AT_CLOSURE,
+    AccommodationStatus,
+    EmploymentStatus,
+)
 
 REASON_LABELS = dict(ClosureReason.choices)
 RESULT_LABELS = dict(GoalResult.choices)
@@ -124,6 +129,9 @@ def propose_closure(
     further_needs: str = "",
     completed_with_person: bool,
     evaluation_offer: str,
+    sequel: str = "",
+    employment_status: str = "",
+    accommodation_status: str = "",
     actor,
     now: datetime,
 ) -> Closure:
@@ -160,6 +168,14 @@ def propose_closure(
         problems["discussion_note"] = "Say what was discussed with the senior"
     if evaluation_offer not in EvaluationOffer.values:
         problems["evaluation_offer"] = "Select how the evaluation was offered"
+    # Optional here (a caller of the API from before may leave them out; the page asks for
+    # them), but never outside their lists.
+    if sequel and sequel not in SEQUELS_AT_CLOSURE:
+        problems["sequel"] = "Select what follows the enablement from the list"
+    if employment_status and employment_status not in EmploymentStatus.values:
+        problems["employment_status"] = "Select the person's employment from the list"
+    if accommodation_status and accommodation_status not in AccommodationStatus.values:
+        problems["accommodation_status"] = "Select the person's accommodation from the list"
     goals = selectors.current_goals(locked)
     goal_ids = [g.pk for g in goals]
     results = {gid: (value[0] or "") for gid, value in outcomes.items()}
@@ -193,6 +209,9 @@ def propose_closure(
                 further_needs=further_needs,
                 completed_with_person=completed_with_person,
                 evaluation_offer=evaluation_offer,
+                sequel=sequel,
+                employment_status=employment_status,
+                accommodation_status=accommodation_status,
             )
     except IntegrityError as exc:
         raise ValidationError({"__all__": "A closure is already waiting for the senior"}) from exc
@@ -213,7 +232,7 @@ def propose_closure(
         summary=f"closure proposed by {actor}: {label.lower()}",
         actor=actor,
         now=now,
-        data={"closure": closure.pk, "reason": reason, "goals": len(goals)},
+        data={"closure": closure.pk, "reason": reason, "goals": len(goals), "sequel": sequel},
     )
     _tell(
         team_seniors(locked),

@@ -42,6 +42,7 @@ from enablement.people.models import Person
 from enablement.plans.models import Goal, PersonSignature, Plan, PlanStatus
 from enablement.referrals.models import Referral
 from enablement.referrals.rules import Status
+from enablement.returns.vocab import AccommodationStatus, EmploymentStatus, EventOutcome
 from enablement.reviews.models import (
     Engagement,
     Extension,
@@ -170,6 +171,10 @@ def hold_meeting(episode: Episode, *, on: date, by) -> PlanningMeeting:
         held_on=on,
         attendees=f"{episode.person.full_name}, {by.get_full_name()}",
         outcome=MeetingOutcome.READY,
+        # Seed 003's employment and accommodation at the start: out of work and in a
+        # council's temporary accommodation, as many people referred to these services are.
+        employment_status=EmploymentStatus.SEEKING_WORK,
+        accommodation_status=AccommodationStatus.COUNCIL_TEMPORARY,
         recorded_at=at,
         recorded_by=by,
     )
@@ -329,6 +334,7 @@ STORIES = [
         "closed",
         130,
         120,
+        {"sequel": EventOutcome.PROGRESS_TO_SUPPORT_PLANNING},
     ),
 ]
 
@@ -464,7 +470,15 @@ def _tell(story, person, team, worker_user, senior, referrer, *, now, today):
             _at(today - 2 * d, 12),
         )
     if story.state in ("closing", "closed"):
-        _close(episode, plan, by=w, senior=senior, today=today, agreed=story.state == "closed")
+        _close(
+            episode,
+            plan,
+            by=w,
+            senior=senior,
+            today=today,
+            agreed=story.state == "closed",
+            sequel=story.extra.get("sequel", EventOutcome.ENDED_AS_PLANNED),
+        )
     return episode
 
 
@@ -490,7 +504,9 @@ def _hold_reviews(episode: Episode, plan: Plan, *, by, today: date) -> None:
     refresh_next_review(episode)
 
 
-def _close(episode: Episode, plan: Plan, *, by, senior, today: date, agreed: bool) -> None:
+def _close(
+    episode: Episode, plan: Plan, *, by, senior, today: date, agreed: bool, sequel: str
+) -> None:
     d = timedelta(days=1)
     proposed_at = _at(today - (12 if agreed else 1) * d, 11)
     closure = Closure.objects.create(
@@ -503,6 +519,9 @@ def _close(episode: Episode, plan: Plan, *, by, senior, today: date, agreed: boo
         further_needs="None beyond what the social worker already knows",
         completed_with_person=True,
         evaluation_offer=EvaluationOffer.LINK,
+        sequel=sequel,
+        employment_status=EmploymentStatus.VOLUNTARY_ONLY,
+        accommodation_status=AccommodationStatus.TENANT_SOCIAL,
         decided_at=proposed_at + 2 * d if agreed else None,
         decided_by=senior if agreed else None,
         discussion_note="Discussed with the senior: goals met" if agreed else "",

@@ -131,6 +131,11 @@ def _targets(demo_ids):
         ("governance:access-log", "/access-log/", OVERSIGHT),
         ("governance:access-log-csv", "/access-log/export/csv/", OVERSIGHT),
         ("referrals:list", "/referrals/", referral_roles),
+        # The short-term support return is person-level (pseudonymised): provision and
+        # quality managers only, never commissioners (ADR 0031).
+        ("returns:short-term-support", "/returns/short-term-support/", OVERSIGHT),
+        ("returns:short-term-support-csv", "/returns/short-term-support/csv/", OVERSIGHT),
+        ("returns:short-term-support-xlsx", "/returns/short-term-support/xlsx/", OVERSIGHT),
         ("referrals:export-csv", "/referrals/export/csv/", referral_roles),
         ("referrals:export-xlsx", "/referrals/export/xlsx/", referral_roles),
         ("referrals:new", f"/referrals/new/?person={east}", {"referrer"}),

@@ -24,6 +24,8 @@ def _form(**over):
         "held_on_2": "2026",
         "attendees": "Bo, Wren",
         "outcome": "ready",
+        "employment_status": "not_seeking",
+        "accommodation_status": "council_temporary",
     }
     return data | over
 

@@ -383,6 +383,13 @@ PAGES: dict[str, Reads | NoPersonalData | tuple] = {
         Reads("admin", lambda i: "/referrals/", "referral:submitted"),
         Reads("admin", lambda i: "/referrals/?sort=screening_due", "referral:held"),
     ),
+    "returns:short-term-support": NoPersonalData("counts of events and enablements only"),
+    "returns:short-term-support-csv": Reads(
+        "quality_manager", lambda i: "/returns/short-term-support/csv/", export=True
+    ),
+    "returns:short-term-support-xlsx": Reads(
+        "provision_manager", lambda i: "/returns/short-term-support/xlsx/", export=True
+    ),
     "referrals:export-csv": Reads(
         "admin", lambda i: "/referrals/export/csv/?status=submitted", export=True
     ),
@@ -877,7 +884,13 @@ API: dict[str, Reads | NoPersonalData] = {
         lambda i: f"{E}/{i['episode']}/planning-meeting",
         "person:exemplar",
         method="post",
-        body=lambda i: {"held_on": "2026-03-02", "attendees": "Bo, Wren", "outcome": "ready"},
+        body=lambda i: {
+            "held_on": "2026-03-02",
+            "attendees": "Bo, Wren",
+            "outcome": "ready",
+            "employment_status": "unknown",
+            "accommodation_status": "unknown",
+        },
     ),
     "POST /api/v1/episodes/{episode_id}/safety-issues": Reads(
         "worker",
