@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint assets bench clean
+.PHONY: run test lint assets bench serve load clean
 
 # One line per step; pip's own output goes to a log, shown only if a step fails.
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
@@ -35,6 +35,16 @@ test: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	ENABLEMENT_TESTING=true $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+## Production serving on this machine: gunicorn's worker processes and the job worker as
+## processes of their own (README "Serving in production"). Needs DATABASE_URL and SECRET_KEY.
+serve: $(VENV)/.installed
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	HOST=$(HOST) PORT=$(PORT) $(PY) manage.py serve
+
+## 32 signed-in users on the tracker and the API from a second process (bench/load.py).
+load: $(VENV)/.installed-test
+	$(PY) bench/load.py --base-url http://$(HOST):$(PORT)
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check --fix .

@@ -1,0 +1,35 @@
+"""Gunicorn settings for production: several worker processes, each a plain synchronous
+Django process holding nothing between requests (sessions and caches live in the database
+or Redis), so any number of them, on any number of machines, can serve the same users.
+
+    gunicorn enablement.wsgi --config python:enablement.gunicorn_conf
+
+Every value is an environment setting (README "Serving in production")."""
+
+import multiprocessing
+import os
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "")
+    return int(raw) if raw.strip() else default
+
+
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{_int('PORT', 8000)}"
+# Gunicorn's own rule of thumb: two per core, plus one.
+workers = _int("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1)
+worker_class = "sync"
+# A page taking longer than this is a fault to look at, not a request to wait for.
+timeout = _int("WEB_TIMEOUT", 30)
+graceful_timeout = 30
+keepalive = 5
+# Recycle a worker after this many requests, with jitter so they do not all restart at once:
+# a slow leak in a library cannot grow a process without end.
+max_requests = _int("WEB_MAX_REQUESTS", 2000)
+max_requests_jitter = max_requests // 10
+# Load the code before forking: workers share its memory pages.
+preload_app = True
+accesslog = None
+errorlog = "-"
+# Behind the council's proxy, only its address may say the request was HTTPS.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
