@@ -91,7 +91,7 @@ def test_an_answer_outside_the_scale_is_refused(scale, position, value, message)
     answers = dict.fromkeys(range(1, scale.items + 1), 1) | {position: value}
     problems = rules.answer_problems(scale, answers)
     assert message in problems[position]
-    with pytest.raises(ValueError, match="outside the scale|no item|choose a number"):
+    with pytest.raises(ValueError, match=r"outside the scale|no item|choose a number"):
         rules.score(scale, answers)
 
 
