@@ -540,10 +540,7 @@ def _answers(code: str, step: int, later: int) -> dict[int, int]:
     """The baseline with `later` points more on some items (more for some people)."""
     high = 5 if code == "swemwbs" else 10
     base = _BASELINES[code]
-    return {
-        n: min(high, v + later * (1 + (n + step) % 2))
-        for n, v in enumerate(base, start=1)
-    }
+    return {n: min(high, v + later * (1 + (n + step) % 2)) for n, v in enumerate(base, start=1)}
 
 
 def _score(episode: Episode, *, by, step: int) -> None:

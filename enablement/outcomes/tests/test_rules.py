@@ -149,9 +149,7 @@ def test_change_is_the_latest_complete_score_against_the_baseline():
     found = rules.change(
         [(close, Decimal("21.54")), (base, Decimal("16.88")), (r1, None), (r2, Decimal("19.25"))]
     )
-    assert found == rules.Change(
-        baseline=Decimal("16.88"), latest=Decimal("21.54"), occasions=3
-    )
+    assert found == rules.Change(baseline=Decimal("16.88"), latest=Decimal("21.54"), occasions=3)
     assert found.difference == Decimal("4.66")
     assert found.improved
 
