@@ -351,7 +351,7 @@ def load_episodes(*, now: datetime) -> int:
         worker_user = users.get(username=story.worker)
         senior = users.get(username=story.senior)
         episode = _tell(story, person, team, worker_user, senior, referrer, now=now, today=today)
-        _score(episode, by=worker_user, step=number)
+        _score(episode, by=worker_user, step=number, today=today)
         made += 1
     return made
 
@@ -543,7 +543,7 @@ def _answers(code: str, step: int, later: int) -> dict[int, int]:
     return {n: min(high, v + later * (1 + (n + step) % 2)) for n, v in enumerate(base, start=1)}
 
 
-def _score(episode: Episode, *, by, step: int) -> None:
+def _score(episode: Episode, *, by, step: int, today: date) -> None:
     from enablement.outcomes import rules as outcome_rules
     from enablement.outcomes.models import Assessment, Instrument
 
@@ -554,6 +554,9 @@ def _score(episode: Episode, *, by, step: int) -> None:
     occasions = [("baseline", 0, meeting.held_on)]
     held = Review.objects.filter(episode=episode, held_on__isnull=False).order_by("held_on")
     occasions += [("review", n, r.held_on) for n, r in enumerate(held, start=1)]
+    if not held and episode.started_on and episode.started_on + timedelta(days=14) < today:
+        # Scores may be taken between the scheduled reviews (a visit two weeks in).
+        occasions.append(("review", 1, episode.started_on + timedelta(days=14)))
     closure = Closure.objects.filter(episode=episode).first()
     if closure is not None:
         occasions.append(("closure", 0, closure.proposed_at.date()))
