@@ -24,7 +24,9 @@ def pat(live_demo):
 def _check_chart(page: Page, name: str) -> None:
     chart = page.get_by_role("img", name=name).first
     expect(chart).to_be_visible()
-    table = page.get_by_test_id("outcome-table").first
+    # The table beside this chart: in the same row of the grid.
+    row = chart.locator("xpath=ancestor::div[contains(@class, 'govuk-grid-row')][1]")
+    table = row.get_by_test_id("outcome-table")
     expect(table).to_be_visible()
     # The chart's description says the numbers the table shows.
     description = chart.evaluate("e => e.querySelector('desc').textContent")
