@@ -27,6 +27,7 @@ class Tick:
 class XLabel:
     x: float
     label: str
+    anchor: str = "middle"  # the first and last keep inside the chart: "start", "end"
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,15 @@ def line_chart(
         if v is not None
     )
     ticks = tuple(Tick(y=y_at(t), label=_plain(t)) for t in tick_values(low, high))
-    x_labels = tuple(XLabel(x=x_at(i), label=label) for i, (label, _) in enumerate(series))
+
+    def anchor(i: int) -> str:
+        if n == 1:
+            return "middle"
+        return "start" if i == 0 else "end" if i == n - 1 else "middle"
+
+    x_labels = tuple(
+        XLabel(x=x_at(i), label=label, anchor=anchor(i)) for i, (label, _) in enumerate(series)
+    )
     said = "; ".join(
         f"{label}: {_plain(v) if v is not None else 'no score'}" for label, v in series
     )

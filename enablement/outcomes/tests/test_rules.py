@@ -173,5 +173,7 @@ def test_the_chart_puts_the_scores_where_the_axis_says():
     assert (low.y, high.y) == (chart.bottom, chart.top)
     assert (low.x, high.x) == (chart.left, chart.right)
     assert [x.label for x in chart.x_labels] == ["Baseline", "Review 1", "Closure"]
+    # The end labels stay inside the chart rather than being cut in half at its edges.
+    assert [x.anchor for x in chart.x_labels] == ["start", "middle", "end"]
     assert [t.label for t in chart.ticks] == ["10", "32.5", "55", "77.5", "100"]
     assert "Baseline: 10; Review 1: no score; Closure: 100" in chart.description
