@@ -264,3 +264,32 @@ def test_a_file_that_does_not_fit_keeps_the_neutral_labels(episode, client_for, 
     wording._load.cache_clear()
     text = client_for("worker").get(f"/episodes/{episode.pk}/outcomes/new/swemwbs/").content
     assert b"Item 7" in text and b"Only one" not in text
+
+
+# --- Which instruments a service scores: its settings ------------------------------------------
+
+
+def test_a_service_chooses_its_instruments_in_a_new_settings_version(demo, user_for, client_for):
+    from enablement.catalogue.models import Service
+    from enablement.catalogue.services import service_settings_change
+
+    kps = Service.objects.get(code="KPS")
+    with pytest.raises(ValidationError, match="no outcome instrument with the code “tarot”"):
+        service_settings_change(
+            service=kps,
+            values={"outcome_instruments": ["swemwbs", "tarot"]},
+            note="Add wellbeing",
+            actor=user_for("sysadmin"),
+            now=demo,
+        )
+    before = kps.current_settings.version
+    new = service_settings_change(
+        service=kps,
+        values={"outcome_instruments": ["recovery-person", "swemwbs"]},
+        note="Add wellbeing",
+        actor=user_for("sysadmin"),
+        now=demo,
+    )
+    assert new.version == before + 1
+    page = client_for("quality_manager").get("/services/KPS/").content.decode()
+    assert "Recovery domains: the person&#x27;s rating; Short Warwick-Edinburgh" in page
