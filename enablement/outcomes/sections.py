@@ -1,6 +1,6 @@
 """This app's part of the episode page (see casework.sections): distance travelled on each
 instrument the service scores, a chart with its table, and where to record the next score.
-Four queries whatever the episode holds."""
+Three queries whatever the episode holds (and the access door's check)."""
 
 from enablement.accounts import access
 from enablement.outcomes import selectors

@@ -5,22 +5,23 @@ functions read only that episode's rows."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from enablement.outcomes import charts, rules, wording
 from enablement.outcomes.models import Assessment, Instrument, InstrumentItem
 
 
-def instruments(codes) -> list[Instrument]:
-    """The instruments with these codes, in the order given, items prefetched (2 queries)."""
+def instruments(codes, *, also_ids=()) -> list[Instrument]:
+    """The instruments with these codes, in the order given, then any of `also_ids` (an
+    instrument scored before the service stopped using it), items prefetched: 2 queries."""
     codes = list(codes)
-    found = {
-        i.code: i
-        for i in Instrument.objects.filter(code__in=codes).prefetch_related(
+    found = list(
+        Instrument.objects.filter(Q(code__in=codes) | Q(pk__in=list(also_ids))).prefetch_related(
             Prefetch("items", queryset=InstrumentItem.objects.order_by("position"))
         )
-    }
-    return [found[c] for c in codes if c in found]
+    )
+    order = {c: n for n, c in enumerate(codes)}
+    return sorted(found, key=lambda i: (order.get(i.code, len(order)), i.name))
 
 
 def episode_scores(episode) -> list[Assessment]:
@@ -60,9 +61,7 @@ def distance(episode, *, completer: str | None = None) -> list[Series]:
     by_id: dict[int, list[Assessment]] = {}
     for s in scores:
         by_id.setdefault(s.instrument_id, []).append(s)
-    found = instruments(
-        codes + list(Instrument.objects.filter(pk__in=by_id).values_list("code", flat=True))
-    )
+    found = instruments(codes, also_ids=by_id)
     seen, result = set(), []
     for instrument in found:
         if instrument.pk in seen or (completer and instrument.completed_by != completer):

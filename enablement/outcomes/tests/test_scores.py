@@ -293,3 +293,22 @@ def test_a_service_chooses_its_instruments_in_a_new_settings_version(demo, user_
     assert new.version == before + 1
     page = client_for("quality_manager").get("/services/KPS/").content.decode()
     assert "Recovery domains: the person&#x27;s rating; Short Warwick-Edinburgh" in page
+
+
+def test_the_episode_section_reads_a_fixed_number_of_queries(
+    demo, user_for, django_assert_num_queries
+):
+    from enablement.outcomes import sections
+
+    worker = user_for("worker")
+    empty = episode_under_way(at=demo)
+    full = scored_episode(demo)
+    sections.episode_section(worker, empty, today=demo.date())  # the worker's staff row
+    for episode in (empty, full):
+        episode = Episode.objects.select_related("service_settings").get(pk=episode.pk)
+        with django_assert_num_queries(3) as counted:
+            section = sections.episode_section(worker, episode, today=demo.date())
+        assert len(section["series"]) == 3
+    rows = {s.instrument.code: len(s.rows) for s in section["series"]}
+    assert rows == {"recovery-person": 2, "recovery-carer": 0, "swemwbs": 2}
+    assert counted
