@@ -312,3 +312,18 @@ def test_the_episode_section_reads_a_fixed_number_of_queries(
     rows = {s.instrument.code: len(s.rows) for s in section["series"]}
     assert rows == {"recovery-person": 2, "recovery-carer": 0, "swemwbs": 2}
     assert counted
+
+
+def test_the_scores_are_in_the_persons_subject_access_export(demo, client_for):
+    episode = scored_episode(demo)
+    response = client_for("provision_manager").get(
+        f"/people/{episode.person_id}/subject-access/json/"
+    )
+    scores = json.loads(response.content)["outcome_scores"]
+    assert [(s["occasion"], s["score"]) for s in scores if s["instrument"].startswith("Short")] == [
+        ("baseline", "16.88"),
+        ("review", "21.54"),
+    ]
+    assert scores[0]["answers"]
+    pdf = client_for("provision_manager").get(f"/people/{episode.person_id}/subject-access/pdf/")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
