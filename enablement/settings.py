@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "enablement.reviews",
     "enablement.closures",
     "enablement.returns",
+    "enablement.outcomes",
     "enablement.allocation",
     "enablement.notifications",
     "enablement.privacy",
@@ -286,6 +287,9 @@ NOTIFY_API_KEY = env_str("NOTIFY_API_KEY")
 NOTIFY_EMAIL_TEMPLATE_ID = env_str("NOTIFY_EMAIL_TEMPLATE_ID")
 
 ENABLEMENT_SERVICE_NAME = env_str("ENABLEMENT_SERVICE_NAME", "Enablement")
+# Licensed item wording of an outcome instrument, from a file the licensed service supplies
+# (outcomes/wording.py; README "Outcome instruments"). Unset: neutral labels.
+OUTCOME_WORDING_FILES = {"swemwbs": env_str("ENABLEMENT_SWEMWBS_WORDING", "") or ""}
 # Where people reach the service, for the link in each email (emails carry no other detail).
 ENABLEMENT_BASE_URL = env_str(
     "ENABLEMENT_BASE_URL", "http://127.0.0.1:8000" if (DEMO or TESTING) else ""

@@ -15,6 +15,7 @@ urlpatterns = [
     path("episodes/", include("enablement.reviews.urls")),
     path("episodes/", include("enablement.closures.urls")),
     path("returns/", include("enablement.returns.urls")),
+    path("episodes/", include("enablement.outcomes.urls")),
     path("inbox/", include("enablement.notifications.urls")),
     path("self-referral/", include("enablement.referrals.public_urls")),
     path("", include("enablement.catalogue.urls")),

@@ -511,6 +511,9 @@ EPISODE_ACTION_ROLES = {
     "record_review": _TEAM,
     "request_extension": _TEAM,
     "propose_closure": _TEAM,
+    # Outcome scores at baseline, reviews and closure (issue 13): the team, for the person
+    # or the carer or on their behalf; the person and carer their own, in the portal.
+    "record_outcome": _TEAM,
     "record_dispute": _TEAM | {Role.PROVISION_MANAGER, Role.QUALITY_MANAGER},
     # The senior's own steps.
     "check_note": {Role.SENIOR},

@@ -1,4 +1,5 @@
 from django import forms
+from django.apps import apps
 from django.core.validators import MaxLengthValidator
 
 from enablement.catalogue import rules
@@ -279,11 +280,23 @@ class ServiceSettingsForm(forms.Form):
         help_text="One level on each line with the service's short code, like “enhanced: BEN”",
     )
 
+    outcome_instruments = forms.MultipleChoiceField(
+        label="Outcome instruments scored at baseline, reviews and closure",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["route_destinations"].choices = [
             (s.code, s.name) for s in Service.objects.order_by("name")
         ]
+        # The instruments are rows of the outcomes app, above the catalogue: looked up by
+        # name so the catalogue imports nothing of it.
+        instrument = apps.get_model("outcomes", "Instrument")
+        self.fields["outcome_instruments"].choices = list(
+            instrument.objects.filter(active=True).values_list("code", "name")
+        )
 
     def clean(self):
         data = super().clean()

@@ -134,6 +134,11 @@ class ServiceSettings(models.Model):
     closure_reasons = models.JSONField(
         default=list, blank=True, help_text="The reasons an episode may close for (ClosureReason)"
     )
+    outcome_instruments = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The outcome instruments the service scores, by code (outcomes.Instrument)",
+    )
     # Where each value comes from: {"length_weeks": "seed 000 §7.1", ...}
     sources = models.JSONField(default=dict, blank=True)
 
@@ -175,6 +180,7 @@ class ServiceSettings(models.Model):
         "case_system_step",
         "level_destinations",
         "closure_reasons",
+        "outcome_instruments",
     )
 
     class Meta:

@@ -3,6 +3,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
@@ -16,10 +17,32 @@ def _checked_settings(values: dict, *, code: str) -> dict:
     unknown = set(values) - set(ServiceSettings.RULE_FIELDS)
     if unknown:
         raise ValidationError(dict.fromkeys(unknown, "Not a service setting"))
-    problems = rules.settings_problems(values) or _destination_problems(values, code=code)
+    problems = (
+        rules.settings_problems(values)
+        or _destination_problems(values, code=code)
+        or _instrument_problems(values)
+    )
     if problems:
         raise ValidationError(problems)
     return values
+
+
+def _instrument_problems(values: dict) -> dict[str, str]:
+    """Each outcome instrument a service scores must be one there is (outcomes.Instrument,
+    looked up by name: the outcomes app sits above the catalogue)."""
+    codes = values.get("outcome_instruments") or []
+    if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+        return {"outcome_instruments": "List the instruments by their codes"}
+    instrument = apps.get_model("outcomes", "Instrument")
+    known = set(
+        instrument.objects.filter(code__in=codes, active=True).values_list("code", flat=True)
+    )
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        return {
+            "outcome_instruments": f"There is no outcome instrument with the code “{unknown[0]}”"
+        }
+    return {}
 
 
 def _destination_problems(values: dict, *, code: str) -> dict[str, str]:

@@ -1,5 +1,6 @@
 from types import SimpleNamespace
 
+from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -80,6 +81,10 @@ def _display(name: str, value, field) -> str:
         return "; ".join(
             f"{levels.get(level, level)}: {names.get(code, code)}" for level, code in value.items()
         )
+    if name == "outcome_instruments":
+        instrument = apps.get_model("outcomes", "Instrument")
+        names = dict(instrument.objects.filter(code__in=value or []).values_list("code", "name"))
+        return "; ".join(names.get(code, code) for code in value or []) or "None"
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, dict):

@@ -14,6 +14,7 @@ from enablement.accounts.roles import ROLES, Role
 from enablement.catalogue.models import Resource, Service, Skill, StaffMember, Team
 from enablement.catalogue.services import service_create
 from enablement.demo.services import RESOURCES, SERVICES, SKILLS, TEAMS, UNSTAFFED_IN_DEMO
+from enablement.outcomes.services import ensure_instruments
 from enablement.people.models import Carer, Person
 from enablement.people.services import carer_add, person_create
 
@@ -422,6 +423,9 @@ def load_demo(*, now, episodes: bool = False) -> dict:
     asserted throughout) and the `demo_episodes` fixture adds them."""
     created = {"services": 0, "users": 0, "people": 0}
     sysadmin = None
+    # The services' settings name outcome instruments, which must exist first (the data
+    # migration writes them; a test database flushed since has none).
+    ensure_instruments()
     for spec in SERVICES:
         if not Service.objects.filter(code=spec["code"]).exists():
             service_create(

@@ -56,6 +56,7 @@ KERS = {
         "extension_rule": "senior_then_pm",
         "review_weeks": [6],
         "final_review_at_closure": True,
+        "outcome_instruments": ["recovery-person", "recovery-carer", "swemwbs"],
         "caseload_per_fte": 15,
         "missed_visits_threshold": 3,
         "missed_visits_before_planning": 2,
@@ -112,6 +113,9 @@ KERS = {
         "missed_visits_before_planning": "seed 000 §8: 2 before the initial meeting",
         "complex_risk_hold": "seed 000 §6.2",
         "closure_reasons": "seed 000 §8: the reasons a case is closed",
+        "outcome_instruments": "seed 000 names no instrument: a demo assumption, following "
+        "seed 003's recovery outcomes model (baseline and follow-up scores for the person and "
+        "the carer) and a wellbeing scale",
         "hold_timeout_working_days": "seed 000 §6.2: no response within 5 working days",
         "risk_current_days": "seed 000 §6 says 'current'; 90 days is a demo assumption",
         "re_referral_window_months": "seed 000 §9: only after 12 months",
@@ -186,6 +190,7 @@ _AUTISM_VALUES = {
     "face_to_face_assessment_required": True,
     "case_system_step": False,
     "level_destinations": {},
+    "outcome_instruments": ["recovery-person"],
 }
 _AUTISM_SOURCES = {
     "area_name": "seed 001 §1: the people of Kent",
@@ -209,6 +214,8 @@ _AUTISM_SOURCES = {
     "missed_visits_before_planning": "seed 001 §13: 2 before the initial meeting",
     "complex_risk_hold": "seed 001 §9",
     "closure_reasons": "seed 001 §13: the reasons a case is closed",
+    "outcome_instruments": "seed 001 names no instrument: the person's recovery-domain rating "
+    "is a demo assumption",
     "hold_timeout_working_days": "seed 001 §9: 5 working days",
     "risk_current_days": "seed 001 §8 says 'current'; 90 days is a demo assumption",
     "re_referral_window_months": "seed 001 §15: only after 12 months",
@@ -314,9 +321,12 @@ STR = {
         "face_to_face_assessment_required": False,
         "case_system_step": False,
         "level_destinations": {},
+        "outcome_instruments": ["recovery-person", "swemwbs"],
     },
     "sources": {
         "area_name": "seed 004: a Kent County Council service",
+        "outcome_instruments": "seed 004 (a recovery service) names no instrument: a demo "
+        "assumption",
         "area_postcode_districts": "Kent's postcode areas are a demo assumption",
         "referral_sources": "seed 004 §1(3): based within integrated mental health teams",
         "min_age": "seed 004 is an adult service; 18 is a demo assumption",
@@ -421,6 +431,7 @@ BEP = {
         "face_to_face_assessment_required": False,
         "case_system_step": False,
         "level_destinations": {"enhanced": "BEN"},
+        "outcome_instruments": ["recovery-person", "recovery-carer", "swemwbs"],
     },
     "sources": {
         "level_destinations": "seed 003 'Enablement Plans': Enhanced is 'requiring referral "
@@ -445,6 +456,9 @@ BEP = {
         "extension_max_weeks": "seed 003: longer support is the Enhanced level, not an extension",
         "extension_rule": "seed 003 'Enhanced': referral to the Network for a longer programme",
         "review_weeks": "seed 003 'Assessment': baseline and follow-up recovery scores",
+        "outcome_instruments": "seed 003 'Assessment': the Recovery outcomes model for baseline "
+        "and follow-up scores, for service users and carers; SWEMWBS as the wellbeing scale "
+        "is a demo assumption",
         "caseload_per_fte": "seed 003 asks for caseload ratios but gives none; 15 is a demo "
         "assumption",
     },
@@ -483,6 +497,8 @@ BARNET_NETWORK = {
         "26 weeks is a demo assumption",
         "review_weeks": "seed 003 'Assessment': baseline and follow-up recovery scores; the "
         "weeks are a demo assumption",
+        "outcome_instruments": "seed 003 'Assessment': the Recovery outcomes model for baseline "
+        "and follow-up scores, for service users and carers",
         "extension_max_weeks": "seed 003 gives none: a demo assumption",
         "min_age": "seed 003 'Scope': adult services",
         "needs_basis": "seed 003 'Definitions': Care Act eligibility or preventative entitlement",

@@ -142,7 +142,7 @@ def portal_episodes(user) -> list[Episode]:
     """The portal user's episodes, newest first, each with its signed plan and any draft
     waiting for the person's signature (`portal_plan`, `awaiting`)."""
     episodes = list(
-        Episode.objects.select_related("service")
+        Episode.objects.select_related("service", "service_settings")
         .filter(portal_filter(user))
         .distinct()
         .order_by("-allocated_at")

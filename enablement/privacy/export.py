@@ -18,6 +18,7 @@ from django.utils import timezone
 from enablement.casework.models import Episode
 from enablement.governance.models import AccessLogEntry, Event
 from enablement.notifications.models import Notification
+from enablement.outcomes.models import Assessment
 from enablement.people.models import Person
 from enablement.privacy.models import Anonymisation, LegalHold
 from enablement.referrals.models import Referral, TriageDecision
@@ -199,6 +200,18 @@ def gather(person: Person, *, now: datetime, produced_by) -> SubjectAccess:
             .select_related("allocated_by")
             .order_by("allocated_at")
         ],
+        # Outcome scores with every answer (issue 13): the answers are the person's own
+        # words about their life, as numbers.
+        "outcome_scores": [
+            _record(
+                a,
+                f"{a.instrument.name}: {a.occasion_label}",
+                skip=("episode",),
+            )
+            for a in Assessment.objects.filter(episode__person=person)
+            .select_related("instrument", "recorded_by")
+            .order_by("completed_on", "pk")
+        ],
         "timeline": [
             # The summary is the plain words; the kind and data (codes) are in the JSON.
             _record(e, e.summary, skip=("person", "kind", "data"))
@@ -243,6 +256,7 @@ SECTION_TITLES = {
     "carers": "Carers",
     "referrals": "Referrals",
     "episodes": "Episodes of enablement",
+    "outcome_scores": "Outcome scores (answers to wellbeing and recovery questions)",
     "timeline": "Timeline: what happened, when and by whom",
     "notifications": "Messages sent to staff about the referrals",
     "access_log": "Who has looked at or exported the record",

@@ -254,6 +254,10 @@ def _targets(demo_ids):
         *_closure_targets(demo_ids["closures"]),
         # The plan on a page (issue 11 item 2): Pat's episode, version 1 signed, 2 a draft.
         *_plan_targets(demo_ids["pat_episode"]),
+        # Outcome scores (issue 13 item 1) on Pat's Kent East episode: the team and its
+        # overseers read; its workers and seniors record; Pat answers the person's
+        # instruments and Chris, the carer, the carer's, in the portal.
+        *_outcome_targets(demo_ids["pat_episode"]),
         ("api-v1:openapi-json", "/api/v1/openapi.json", ALL),
         ("api-v1:openapi-view", "/api/v1/docs", ALL),
     ]
@@ -299,6 +303,18 @@ def _plan_targets(episode):
         ("plans:mine", f"{p}mine/", {"person", "carer"}),
         ("api-v1:plans_get", api, readers),
         ("api-v1:plans_version", f"{api}/versions/1", readers),
+    ]
+
+
+def _outcome_targets(episode):
+    o = f"/episodes/{episode}/outcomes/"
+    return [
+        ("outcomes:episode", o, EPISODE),
+        ("outcomes:record", f"{o}new/swemwbs/", TEAM_ACTS),
+        ("outcomes:record", f"{o}new/recovery-carer/", TEAM_ACTS),
+        ("outcomes:mine", f"{o}mine/", {"person", "carer"}),
+        ("outcomes:mine-record", f"{o}mine/swemwbs/", {"person"}),
+        ("outcomes:mine-record", f"{o}mine/recovery-carer/", {"carer"}),
     ]
 
 

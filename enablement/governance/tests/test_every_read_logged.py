@@ -293,6 +293,17 @@ def _plan_page(role, tail, method="get", body=None, statuses=(200, 201, 302)):
     )
 
 
+def _outcome_page(role, tail, method="get", body=None):
+    return Reads(
+        role,
+        lambda i: f"/episodes/{i['pat_episode']}/outcomes/{tail}",
+        "person:pat",
+        method=method,
+        body=body,
+        setup=_pat_plans,
+    )
+
+
 def _plan_api(role, tail="", method="get", body=None):
     return Reads(
         role,
@@ -685,6 +696,29 @@ PAGES: dict[str, Reads | NoPersonalData | tuple] = {
     "plans:easy-read": (_plan_page("admin", "2/easy-read/"), _plan_page("person", "1/easy-read/")),
     "plans:mine": (_plan_page("person", "mine/"), _plan_page("carer", "mine/")),
     "plans:sign-mine": _plan_page("person", "mine/sign/", method="post"),
+    # Outcome scores (issue 13 item 1), on Pat's episode.
+    "outcomes:episode": _outcome_page("senior", ""),
+    "outcomes:record": (
+        _outcome_page("worker", "new/swemwbs/"),
+        _outcome_page(
+            "worker",
+            "new/swemwbs/",
+            method="post",
+            body=lambda i: {
+                "occasion": "baseline",
+                "completed_by": "worker",
+                "completed_on_0": "2",
+                "completed_on_1": "3",
+                "completed_on_2": "2026",
+                **{f"item_{n}": "3" for n in range(1, 8)},
+            },
+        ),
+    ),
+    "outcomes:mine": (_outcome_page("person", "mine/"), _outcome_page("carer", "mine/")),
+    "outcomes:mine-record": (
+        _outcome_page("person", "mine/swemwbs/"),
+        _outcome_page("carer", "mine/recovery-carer/"),
+    ),
     "self-referral": NoPersonalData("the public form: shows nothing held"),
     "self-referral-done": NoPersonalData("the public form's thank-you page"),
 }
