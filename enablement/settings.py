@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "enablement.visits",
     "enablement.reviews",
     "enablement.closures",
+    "enablement.feedback",
     "enablement.allocation",
     "enablement.notifications",
     "enablement.privacy",
