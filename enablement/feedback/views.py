@@ -75,7 +75,7 @@ def public_feedback(request):
             {"procedures": _procedures(offered)},
             status=429,
         )
-    form = PublicFeedbackForm(request.POST or None, services=offered)
+    form = PublicFeedbackForm(request.POST if request.method == "POST" else None, services=offered)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         service = next(s for s in offered if s.code == data["service"])
@@ -126,7 +126,8 @@ def evaluation_link(request, token):
         return render(request, "feedback/link_closed.html", {"state": state}, status=410)
     episode = link.episode
     form = EvaluationForm(
-        request.POST or None, questions=services.questions_for(episode.service, link.audience)
+        request.POST if request.method == "POST" else None,
+        questions=services.questions_for(episode.service, link.audience),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -171,7 +172,8 @@ def mine_complete(request, pk):
         messages.info(request, "You have already sent your evaluation. Thank you.")
         return redirect("feedback:mine")
     form = EvaluationForm(
-        request.POST or None, questions=services.questions_for(episode.service, audience)
+        request.POST if request.method == "POST" else None,
+        questions=services.questions_for(episode.service, audience),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -202,7 +204,8 @@ def paper(request, pk):
         audience = Audience.PERSON
     chooser = AudienceForm(initial={"audience": audience})
     form = EvaluationForm(
-        request.POST or None, questions=services.questions_for(episode.service, audience)
+        request.POST if request.method == "POST" else None,
+        questions=services.questions_for(episode.service, audience),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -335,7 +338,7 @@ def feedback_new(request):
     offered = list(access.feedback_services(request.user)) or (
         [staff.team.service] if staff and staff.team_id else []
     )
-    form = StaffFeedbackForm(request.POST or None, services=offered)
+    form = StaffFeedbackForm(request.POST if request.method == "POST" else None, services=offered)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         service = next(s for s in offered if s.code == data["service"])
@@ -405,7 +408,7 @@ def respond(request, pk):
 
 
 def _incident_page(request, *, referral, episode, back):
-    form = IncidentForm(request.POST or None)
+    form = IncidentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.record_incident(
@@ -476,7 +479,7 @@ def incidents(request):
 @role_required(*OVERSIGHT)
 def partners(request):
     offered = list(access.feedback_services(request.user))
-    form = PartnerFeedbackForm(request.POST or None, services=offered)
+    form = PartnerFeedbackForm(request.POST if request.method == "POST" else None, services=offered)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

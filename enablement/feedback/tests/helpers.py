@@ -6,8 +6,10 @@ from enablement.closures.tests.helpers import episode_under_way, goals_of, user
 from enablement.people.models import Carer
 
 
-def closed_episode(at, *, offer="link", email="pat.closed@example.invalid", carer_email=""):
-    episode = episode_under_way(at=at)
+def closed_episode(
+    at, *, offer="link", email="pat.closed@example.invalid", carer_email="", person=None
+):
+    episode = episode_under_way(at=at, person=person)
     person = episode.person
     person.email = email
     person.save(update_fields=["email"])
