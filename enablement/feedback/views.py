@@ -34,6 +34,12 @@ from enablement.feedback.forms import (
 from enablement.feedback.models import Audience, FeedbackKind, ReceivedHow, Theme
 from enablement.governance import reads
 
+
+def _posted(request):
+    """The POST data, or None on a GET: an empty POST is still a submission to check."""
+    return request.POST if request.method == "POST" else None
+
+
 OVERSIGHT = (Role.SENIOR, Role.PROVISION_MANAGER, Role.QUALITY_MANAGER)
 RECORDERS = (Role.ADMIN, Role.WORKER, *OVERSIGHT)
 
@@ -75,7 +81,7 @@ def public_feedback(request):
             {"procedures": _procedures(offered)},
             status=429,
         )
-    form = PublicFeedbackForm(request.POST if request.method == "POST" else None, services=offered)
+    form = PublicFeedbackForm(_posted(request), services=offered)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         service = next(s for s in offered if s.code == data["service"])
@@ -126,7 +132,7 @@ def evaluation_link(request, token):
         return render(request, "feedback/link_closed.html", {"state": state}, status=410)
     episode = link.episode
     form = EvaluationForm(
-        request.POST if request.method == "POST" else None,
+        _posted(request),
         questions=services.questions_for(episode.service, link.audience),
     )
     if request.method == "POST" and form.is_valid():
@@ -172,7 +178,7 @@ def mine_complete(request, pk):
         messages.info(request, "You have already sent your evaluation. Thank you.")
         return redirect("feedback:mine")
     form = EvaluationForm(
-        request.POST if request.method == "POST" else None,
+        _posted(request),
         questions=services.questions_for(episode.service, audience),
     )
     if request.method == "POST" and form.is_valid():
@@ -204,7 +210,7 @@ def paper(request, pk):
         audience = Audience.PERSON
     chooser = AudienceForm(initial={"audience": audience})
     form = EvaluationForm(
-        request.POST if request.method == "POST" else None,
+        _posted(request),
         questions=services.questions_for(episode.service, audience),
     )
     if request.method == "POST" and form.is_valid():
@@ -338,7 +344,7 @@ def feedback_new(request):
     offered = list(access.feedback_services(request.user)) or (
         [staff.team.service] if staff and staff.team_id else []
     )
-    form = StaffFeedbackForm(request.POST if request.method == "POST" else None, services=offered)
+    form = StaffFeedbackForm(_posted(request), services=offered)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         service = next(s for s in offered if s.code == data["service"])
@@ -408,7 +414,7 @@ def respond(request, pk):
 
 
 def _incident_page(request, *, referral, episode, back):
-    form = IncidentForm(request.POST if request.method == "POST" else None)
+    form = IncidentForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.record_incident(
@@ -479,7 +485,7 @@ def incidents(request):
 @role_required(*OVERSIGHT)
 def partners(request):
     offered = list(access.feedback_services(request.user))
-    form = PartnerFeedbackForm(request.POST if request.method == "POST" else None, services=offered)
+    form = PartnerFeedbackForm(_posted(request), services=offered)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
