@@ -174,6 +174,7 @@ def mine_complete(request, pk):
     if row is None:
         raise Http404
     episode, audience, done = row
+    reads.viewed(person=episode.person)
     if done:
         messages.info(request, "You have already sent your evaluation. Thank you.")
         return redirect("feedback:mine")
