@@ -335,6 +335,7 @@ def complaints(request):
         {
             "complaints": _labelled(selectors.feedback_list(request.user), today),
             "compliments": selectors.feedback_list(request.user, kind=FeedbackKind.COMPLIMENT),
+            "may_analyse": request.user.has_role(Role.PROVISION_MANAGER, Role.QUALITY_MANAGER),
         },
     )
 
