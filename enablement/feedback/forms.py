@@ -186,3 +186,41 @@ class AnalysisFilterForm(forms.Form):
             (s.code, s.name) for s in services
         ]
         self.fields["theme"].choices = [("", "Any theme")] + [(str(t.pk), t.name) for t in themes]
+
+
+class ProcedureForm(forms.Form):
+    complaints_procedure = long_text_field(
+        label="Complaints procedure",
+        help_text="Shown on the public form and in the portal",
+        error_messages={"required": "Enter the complaints procedure"},
+    )
+    complaints_email = email_field(label="Complaints email address (optional)", required=False)
+    complaints_phone = text_field(
+        label="Complaints phone number (optional)", max_length=30, required=False
+    )
+    complaints_textphone = text_field(label="Text phone (optional)", max_length=30, required=False)
+    acknowledge_working_days = forms.IntegerField(
+        label="Acknowledge a complaint within how many working days?",
+        min_value=1,
+        max_value=60,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
+        error_messages={
+            "required": "Enter a number of working days from 1 to 60",
+            "invalid": "Enter a number of working days from 1 to 60",
+            "min_value": "Enter a number of working days from 1 to 60",
+            "max_value": "Enter a number of working days from 1 to 60",
+        },
+    )
+    respond_working_days = forms.IntegerField(
+        label="Respond to a complaint within how many working days?",
+        min_value=1,
+        max_value=60,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
+        error_messages={
+            "required": "Enter a number of working days from 1 to 60",
+            "invalid": "Enter a number of working days from 1 to 60",
+            "min_value": "Enter a number of working days from 1 to 60",
+            "max_value": "Enter a number of working days from 1 to 60",
+        },
+    )
+    change_note = text_field(label="Why is it changing? (optional)", max_length=500, required=False)

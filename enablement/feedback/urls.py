@@ -27,4 +27,5 @@ urlpatterns = [
     path("complaints/<int:pk>/respond/", views.respond, name="respond"),
     path("incidents/", views.incidents, name="incidents"),
     path("partners/", views.partners, name="partners"),
+    path("services/<str:code>/complaints-procedure/", views.procedure, name="procedure"),
 ]

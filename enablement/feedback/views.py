@@ -27,6 +27,7 @@ from enablement.feedback.forms import (
     EvaluationForm,
     IncidentForm,
     PartnerFeedbackForm,
+    ProcedureForm,
     PublicFeedbackForm,
     RespondForm,
     StaffFeedbackForm,
@@ -506,4 +507,47 @@ def partners(request):
         request,
         "feedback/partners.html",
         {"form": form, "rows": selectors.partner_feedback(request.user)},
+    )
+
+
+def procedure(request, code):
+    """A service's complaints procedure: a change writes a new version (ADR 0031)."""
+    service = Service.objects.filter(code=code).first()
+    if service is None or not access.may_change_service(request.user, service):
+        raise Http404
+    current = services.current_procedure(service)
+    initial = {}
+    if current is not None:
+        initial = {
+            k: getattr(current, k)
+            for k in (
+                "complaints_procedure",
+                "complaints_email",
+                "complaints_phone",
+                "complaints_textphone",
+                "acknowledge_working_days",
+                "respond_working_days",
+            )
+        }
+    form = ProcedureForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        note = data.pop("change_note")
+        try:
+            version = services.change_procedure(
+                service=service,
+                values=data,
+                change_note=note,
+                actor=request.user,
+                now=clock.now(),
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, f"Complaints procedure version {version.version} saved")
+            return redirect("feedback:procedure", service.code)
+    return render(
+        request,
+        "feedback/procedure.html",
+        {"service": service, "current": current, "form": form},
     )

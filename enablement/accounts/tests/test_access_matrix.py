@@ -296,6 +296,13 @@ def _feedback_targets(f):
         ("feedback:feedback", f"/feedback/complaints/{f['complaint']}/", oversee),
         ("feedback:incidents", "/feedback/incidents/", oversee),
         ("feedback:partners", "/feedback/partners/", oversee),
+        # As the service's settings: its provision manager and system administrators.
+        (
+            "feedback:procedure",
+            "/feedback/services/KERS/complaints-procedure/",
+            {"provision_manager", "sysadmin"},
+        ),
+        ("feedback:procedure", "/feedback/services/BEP/complaints-procedure/", {"sysadmin"}),
     ]
 
 

@@ -223,3 +223,40 @@ def test_analysis_filters_tags_and_exports(demo, client_for):
     assert "The bus training helped" in csv and "Goals and progress" in csv
     assert AccessLogEntry.objects.filter(action="export", user__username="quality").exists()
     assert client_for("commissioner").get("/feedback/evaluations/").status_code == 403
+
+
+def test_provision_manager_changes_the_complaints_procedure(demo, client_for):
+    client = client_for("provision_manager")
+    path = "/feedback/services/KERS/complaints-procedure/"
+    page = _text(client.get(path))
+    assert "Version 1" in page and "complaintsteamadults@kent.gov.uk" in page
+    response = client.post(
+        path,
+        {
+            "complaints_procedure": "Phone us first",
+            "complaints_phone": "01632 960000",
+            "acknowledge_working_days": "5",
+            "respond_working_days": "2",
+        },
+    )
+    assert "The response cannot be due before the acknowledgement" in _text(response)
+    response = client.post(
+        path,
+        {
+            "complaints_procedure": "Phone us first",
+            "acknowledge_working_days": "2",
+            "respond_working_days": "10",
+        },
+    )
+    assert "Enter at least one way to contact the complaints team" in _text(response)
+    client.post(
+        path,
+        {
+            "complaints_procedure": "Phone us first",
+            "complaints_phone": "01632 960000",
+            "acknowledge_working_days": "2",
+            "respond_working_days": "10",
+        },
+    )
+    public = _text(client_for("person").get("/feedback/my-evaluations/"))
+    assert "Phone us first" in public and "respond within 10 working days" in public

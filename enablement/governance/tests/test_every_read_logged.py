@@ -715,6 +715,7 @@ PAGES: dict[str, Reads | NoPersonalData | tuple] = {
     ),
     "feedback:incidents": _feedback_page("provision_manager", lambda f: "/feedback/incidents/"),
     "feedback:feedback-new": NoPersonalData("GET: an empty form"),
+    "feedback:procedure": NoPersonalData("a service's complaints procedure"),
     "feedback:partners": NoPersonalData("partner agencies' feedback about services; no person"),
     "feedback:public": NoPersonalData("the public form: each service's complaints procedure"),
     "feedback:public-done": NoPersonalData("the public form's thank-you page"),
