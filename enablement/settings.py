@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "enablement.closures",
     "enablement.returns",
     "enablement.outcomes",
+    "enablement.feedback",
     "enablement.allocation",
     "enablement.notifications",
     "enablement.privacy",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("episodes/", include("enablement.outcomes.urls")),
     path("inbox/", include("enablement.notifications.urls")),
     path("self-referral/", include("enablement.referrals.public_urls")),
+    path("feedback/", include("enablement.feedback.urls")),
     path("", include("enablement.catalogue.urls")),
     path("", include("enablement.governance.urls")),
     path("api/v1/", api.urls),

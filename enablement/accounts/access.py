@@ -158,6 +158,25 @@ def services_overseen(user):
     return Service.objects.filter(q).distinct()
 
 
+def feedback_services(user):
+    """Services whose complaints, incidents and evaluation answers this user reads row by
+    row: the quality manager all, a provision manager theirs, a team's senior their team's
+    service. Commissioners get none: they see counts only (issue 13 item 5)."""
+    from enablement.catalogue.models import Service
+
+    if not user.is_authenticated or not user.is_active:
+        return Service.objects.none()
+    roles, staff = user.roles, _staff(user)
+    if Role.QUALITY_MANAGER in roles:
+        return Service.objects.all()
+    q = NOTHING
+    if Role.PROVISION_MANAGER in roles and staff is not None:
+        q |= Q(pk__in=staff.services.all())
+    if Role.SENIOR in roles and staff is not None and staff.team_id:
+        q |= Q(pk=staff.team.service_id)
+    return Service.objects.filter(q).distinct()
+
+
 def may_change_service(user, service) -> bool:
     if not user.has_perm("catalogue.change_service"):
         return False
@@ -514,6 +533,10 @@ EPISODE_ACTION_ROLES = {
     # Outcome scores at baseline, reviews and closure (issue 13): the team, for the person
     # or the carer or on their behalf; the person and carer their own, in the portal.
     "record_outcome": _TEAM,
+    # Evaluation and feedback (issue 13 item 2): the team types in a paper evaluation and
+    # records a serious incident or safeguarding concern.
+    "record_evaluation": _TEAM | {Role.ADMIN},
+    "record_incident": _TEAM | {Role.ADMIN},
     "record_dispute": _TEAM | {Role.PROVISION_MANAGER, Role.QUALITY_MANAGER},
     # The senior's own steps.
     "check_note": {Role.SENIOR},
@@ -557,4 +580,4 @@ def may_act_on_episode(user, episode, action: str) -> bool:
         return False
     if Role.PROVISION_MANAGER in held and staff.services.filter(pk=episode.service_id).exists():
         return True
-    return bool(held & {Role.WORKER, Role.SENIOR}) and staff.team_id == episode.team_id
+    return bool(held & {Role.WORKER, Role.SENIOR, Role.ADMIN}) and staff.team_id == episode.team_id

@@ -74,6 +74,11 @@ NAVIGATION = (
         "catalogue:resources",
         {Role.ADMIN, Role.WORKER, Role.SENIOR, Role.PROVISION_MANAGER, Role.QUALITY_MANAGER},
     ),
+    (
+        "Feedback",
+        "feedback:complaints",
+        {Role.SENIOR, Role.PROVISION_MANAGER, Role.QUALITY_MANAGER},
+    ),
     ("Access log", "governance:access-log", {Role.PROVISION_MANAGER, Role.QUALITY_MANAGER}),
     ("Users", "accounts:users", {Role.SYSADMIN}),
     # Password, two-factor and API tokens live under "Your account", linked from the header.

@@ -6,7 +6,7 @@ section runs a fixed number of queries whatever the episode holds (asserted in t
 from importlib import import_module
 
 # In the order they appear on the page.
-SECTION_APPS = ("casework", "plans", "visits", "reviews", "closures", "outcomes")
+SECTION_APPS = ("casework", "plans", "visits", "reviews", "closures", "outcomes", "feedback")
 
 
 def episode_sections(user, episode, *, today) -> list[dict]:

@@ -282,6 +282,12 @@ def agree_closure(*, episode: Episode, actor, now: datetime) -> Closure:
     episode.__dict__.update(
         {k: getattr(locked, k) for k in ("status", "closed_at", "closure_reason", "row_version")}
     )
+    if closure.evaluation_offer == EvaluationOffer.LINK:
+        # The single-use evaluation link goes out once the closure is agreed, not when it
+        # is proposed: a closure the senior does not agree leaves the enablement running.
+        from enablement.feedback.services import send_evaluation_links
+
+        send_evaluation_links(episode=locked, actor=actor, now=now)
     referral = locked.referral
     _tell(
         [referral.named_social_worker or referral.referrer],

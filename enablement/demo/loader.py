@@ -542,10 +542,14 @@ def load_demo(*, now, episodes: bool = False) -> dict:
         portal_user=user_model.objects.get(username="carer")
     )
     created["referrals"] = _load_referrals(now=now, referrer=referrer)
+    from enablement.demo.feedback import load_feedback_examples, load_feedback_setup
+
+    load_feedback_setup(now=now)
     if episodes:
         from enablement.demo.episodes import load_episodes
 
         created["episodes"] = load_episodes(now=now)
+        load_feedback_examples(now=now)
     return created
 
 

@@ -252,6 +252,7 @@ def _targets(demo_ids):
         ("reviews:extension_queue", "/episodes/extensions/", {"senior", "provision_manager"}),
         ("api-v1:reviews_list", f"/api/v1/episodes/{ep}/reviews", EPISODE),
         *_closure_targets(demo_ids["closures"]),
+        *_feedback_targets(demo_ids["feedback"]),
         # The plan on a page (issue 11 item 2): Pat's episode, version 1 signed, 2 a draft.
         *_plan_targets(demo_ids["pat_episode"]),
         # Outcome scores (issue 13 item 1) on Pat's Kent East episode: the team and its
@@ -283,6 +284,34 @@ def _closure_targets(c):
             f"/episodes/{c['answered']}/closure/disputes/{answered}/escalate/",
             disputers,
         ),
+    ]
+
+
+def _feedback_targets(f):
+    """Evaluation and feedback (issue 13 item 2): the team records on its episodes and
+    referrals; seniors and managers read complaints and incidents of their services; the
+    qualitative analysis is the managers'; commissioners see none of it."""
+    oversee = {"senior"} | OVERSIGHT
+    return [
+        ("feedback:mine", "/feedback/my-evaluations/", {"person", "carer"}),
+        ("feedback:mine-complete", f"/feedback/my-evaluations/{f['closed']}/", {"person", "carer"}),
+        ("feedback:paper", f"/feedback/episodes/{f['closed']}/evaluation/", CASE_TEAM),
+        ("feedback:incident-episode", f"/feedback/episodes/{f['closed']}/incident/", CASE_TEAM),
+        ("feedback:incident-referral", f"/feedback/referrals/{f['referral']}/incident/", CASE_TEAM),
+        ("feedback:analysis", "/feedback/evaluations/", OVERSIGHT),
+        ("feedback:analysis-csv", "/feedback/evaluations/export/csv/", OVERSIGHT),
+        ("feedback:complaints", "/feedback/complaints/", oversee),
+        ("feedback:feedback-new", "/feedback/complaints/new/", CASE_TEAM | OVERSIGHT),
+        ("feedback:feedback", f"/feedback/complaints/{f['complaint']}/", oversee),
+        ("feedback:incidents", "/feedback/incidents/", oversee),
+        ("feedback:partners", "/feedback/partners/", oversee),
+        # As the service's settings: its provision manager and system administrators.
+        (
+            "feedback:procedure",
+            "/feedback/services/KERS/complaints-procedure/",
+            {"provision_manager", "sysadmin"},
+        ),
+        ("feedback:procedure", "/feedback/services/BEP/complaints-procedure/", {"sysadmin"}),
     ]
 
 
@@ -340,6 +369,15 @@ NOT_IN_MATRIX = {
     "accounts:user-two-factor-remove",
     "self-referral",
     "self-referral-done",  # public by design: referrals/tests/test_self_referral
+    # Public by design (no account): enablement/feedback/tests/test_views.py
+    "feedback:public",
+    "feedback:public-done",
+    "feedback:evaluation-link",
+    "feedback:thanks",
+    # POST: enablement/feedback/tests/test_views.py
+    "feedback:tag",
+    "feedback:acknowledge",
+    "feedback:respond",
     "api-v1:create_person",
     "api-v1:patch_person",
     "api-v1:add_carer",  # same door as GET
@@ -423,6 +461,7 @@ def demo_ids(demo):
         ).pk
 
     from enablement.closures.tests.helpers import closure_fixtures
+    from enablement.feedback.tests.helpers import feedback_fixtures
     from enablement.plans.tests.helpers import pat_with_plans
     from enablement.reviews.tests.factories import episode_for_tables
 
@@ -453,6 +492,8 @@ def demo_ids(demo):
         **_visits_ids(demo),
         **episode_for_tables(),
         "pat_episode": pat_with_plans(demo).pk,
+        # After Pat's plans: it gives Pat a closed enablement too.
+        "feedback": feedback_fixtures(demo),
     }
 
 

@@ -258,6 +258,20 @@ def _closures(ids, client_for):
     ids["person:closure"] = ids["closures"]["person"]
 
 
+def _feedback(ids, client_for):
+    """Pat's closed Kent East enablement, a complaint about Pat and an incident on it."""
+    if "feedback" in ids:
+        return
+    from enablement.core import clock
+    from enablement.feedback.tests.helpers import feedback_fixtures
+
+    ids["feedback"] = feedback_fixtures(clock.now())
+
+
+def _feedback_page(role, path, names="person:pat", **extra):
+    return Reads(role, lambda i: path(i["feedback"]), names, setup=_feedback, **extra)
+
+
 def _closure_page(role, path, method="get", body=None):
     return Reads(
         role,
@@ -719,6 +733,40 @@ PAGES: dict[str, Reads | NoPersonalData | tuple] = {
         _outcome_page("person", "mine/swemwbs/"),
         _outcome_page("carer", "mine/recovery-carer/"),
     ),
+    "feedback:mine": _feedback_page("person", lambda f: "/feedback/my-evaluations/"),
+    "feedback:mine-complete": _feedback_page(
+        "carer", lambda f: f"/feedback/my-evaluations/{f['closed']}/"
+    ),
+    "feedback:paper": _feedback_page(
+        "worker", lambda f: f"/feedback/episodes/{f['closed']}/evaluation/"
+    ),
+    "feedback:incident-episode": _feedback_page(
+        "senior", lambda f: f"/feedback/episodes/{f['closed']}/incident/"
+    ),
+    "feedback:incident-referral": _feedback_page(
+        "admin", lambda f: f"/feedback/referrals/{f['referral']}/incident/"
+    ),
+    "feedback:analysis": _feedback_page("quality_manager", lambda f: "/feedback/evaluations/"),
+    "feedback:analysis-csv": _feedback_page(
+        "provision_manager", lambda f: "/feedback/evaluations/export/csv/", None, export=True
+    ),
+    "feedback:complaints": _feedback_page("senior", lambda f: "/feedback/complaints/"),
+    "feedback:feedback": _feedback_page(
+        "provision_manager", lambda f: f"/feedback/complaints/{f['complaint']}/"
+    ),
+    "feedback:incidents": _feedback_page("provision_manager", lambda f: "/feedback/incidents/"),
+    "feedback:feedback-new": NoPersonalData("GET: an empty form"),
+    "feedback:procedure": NoPersonalData("a service's complaints procedure"),
+    "feedback:partners": NoPersonalData("partner agencies' feedback about services; no person"),
+    "feedback:public": NoPersonalData("the public form: each service's complaints procedure"),
+    "feedback:public-done": NoPersonalData("the public form's thank-you page"),
+    "feedback:evaluation-link": NoPersonalData(
+        "the evaluation's questions for someone with the link; shows nothing held"
+    ),
+    "feedback:thanks": NoPersonalData("the evaluation's thank-you page"),
+    "feedback:tag": NoPersonalData("POST: tags an answer with themes, then the analysis page"),
+    "feedback:acknowledge": NoPersonalData("POST: then the complaint's page (logged there)"),
+    "feedback:respond": NoPersonalData("POST: then the complaint's page (logged there)"),
     "self-referral": NoPersonalData("the public form: shows nothing held"),
     "self-referral-done": NoPersonalData("the public form's thank-you page"),
 }
