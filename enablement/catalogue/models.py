@@ -134,6 +134,15 @@ class ServiceSettings(models.Model):
     closure_reasons = models.JSONField(
         default=list, blank=True, help_text="The reasons an episode may close for (ClosureReason)"
     )
+    # Seed 003's "Cost" data set: the dashboard's cost per episode is the hours delivered
+    # on visits times this, from the version the episode started under.
+    hourly_cost = models.DecimalField(
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Cost of an hour of a worker's time, in pounds, for the cost per episode",
+    )
     # Where each value comes from: {"length_weeks": "seed 000 §7.1", ...}
     sources = models.JSONField(default=dict, blank=True)
 
@@ -175,6 +184,7 @@ class ServiceSettings(models.Model):
         "case_system_step",
         "level_destinations",
         "closure_reasons",
+        "hourly_cost",
     )
 
     class Meta:
