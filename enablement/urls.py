@@ -15,6 +15,7 @@ urlpatterns = [
     path("episodes/", include("enablement.reviews.urls")),
     path("episodes/", include("enablement.closures.urls")),
     path("inbox/", include("enablement.notifications.urls")),
+    path("performance/", include("enablement.reporting.urls")),
     path("self-referral/", include("enablement.referrals.public_urls")),
     path("", include("enablement.catalogue.urls")),
     path("", include("enablement.governance.urls")),
