@@ -239,6 +239,10 @@ def _money(value: Decimal | None, hidden: bool) -> Cell:
     return Cell(f"£{value:,.2f}", value)
 
 
+def _fte(value: Decimal) -> Cell:
+    return Cell(f"{Decimal(value).normalize():f}", value)
+
+
 def _label(text: str) -> Cell:
     return Cell(text, text, numeric=False)
 
@@ -353,9 +357,9 @@ def waiting_times(facts: Facts, scope: Scope) -> Figure:
     to_screening: dict[date, list[int]] = defaultdict(list)
     to_allocation: dict[date, list[int]] = defaultdict(list)
     for r in facts["referrals"]:
-        if scope.in_team(r.team_id) and scope.in_period(r.decided_on):
-            if r.status in ACCEPTED or r.status in NOT_ACCEPTED:
-                to_screening[month_of(r.decided_on)].append((r.decided_on - r.received_on).days)
+        decided = r.status in ACCEPTED or r.status in NOT_ACCEPTED
+        if decided and scope.in_team(r.team_id) and scope.in_period(r.decided_on):
+            to_screening[month_of(r.decided_on)].append((r.decided_on - r.received_on).days)
     for e in facts["episodes"]:
         if scope.in_team(e.team_id) and scope.in_period(e.allocated_on) and e.accepted_on:
             to_allocation[month_of(e.allocated_on)].append((e.allocated_on - e.accepted_on).days)
@@ -489,7 +493,7 @@ def caseload_ratio(facts: Facts, scope: Scope) -> Figure:
             (
                 _label(name),
                 _label("Whole team"),
-                Cell(f"{fte_by_team[t]:g}", fte_by_team[t]),
+                _fte(fte_by_team[t]),
                 _count(open_by_team[t], hidden),
                 per_fte,
             )
@@ -500,7 +504,7 @@ def caseload_ratio(facts: Facts, scope: Scope) -> Figure:
         (
             _label("All teams"),
             _label("Whole team"),
-            Cell(f"{total_fte:g}", total_fte),
+            _fte(total_fte),
             _count(grid.grand, grid.grand_hidden),
             ratio(grid.grand, total_fte, grid.grand_hidden),
         )
@@ -513,7 +517,7 @@ def caseload_ratio(facts: Facts, scope: Scope) -> Figure:
                 (
                     _label(scope.team_names.get(w.team_id, str(w.team_id))),
                     _label(w.name),
-                    Cell(f"{w.fte:g}", w.fte),
+                    _fte(w.fte),
                     _count(n, False),
                     ratio(n, w.fte, False),
                 )

@@ -54,7 +54,7 @@ def suppress_grid(
     col_totals = [sum(r[c] for r in rows) for c in range(width)]
     grand = sum(row_totals)
     # One matrix with the totals as its last column and last row.
-    values = [r + [t] for r, t in zip(rows, row_totals, strict=True)] + [col_totals + [grand]]
+    values = [[*r, t] for r, t in zip(rows, row_totals, strict=True)] + [[*col_totals, grand]]
     hidden = [[is_small(v) for v in line] for line in values]
     changed = True
     while changed:

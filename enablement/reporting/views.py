@@ -110,7 +110,7 @@ def _log_export(rows) -> None:
 def table_export(request, key: str, fmt: str):
     if key not in rules.FIGURES or fmt not in ("csv", "xlsx"):
         raise Http404
-    form, scope, service, team = _resolve(request)
+    _form, scope, service, team = _resolve(request)
     if scope is None:
         return HttpResponse(
             "The dashboard's choices are not valid, so nothing was exported. Go back to the "
@@ -128,7 +128,7 @@ def table_export(request, key: str, fmt: str):
 
 @role_required(*DASHBOARD_ROLES)
 def dashboard_pdf(request):
-    form, scope, service, team = _resolve(request)
+    _form, scope, service, team = _resolve(request)
     if scope is None:
         return HttpResponse(
             "The dashboard's choices are not valid, so nothing was exported.",
