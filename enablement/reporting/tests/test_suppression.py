@@ -95,10 +95,10 @@ def test_every_small_table_with_its_totals(shape):
 
 
 def test_a_hidden_cell_protected_in_its_row_is_protected_in_its_column_too():
-    # Row 1 hides 2 and its smallest other (6); column 2 then holds one hidden cell (6)
-    # until another is hidden there.
+    # Row 1 hides 2 and its smallest other (6); columns 1 and 2 then hold one hidden cell
+    # each, so row 2's 30 and 7 go too.
     grid = [[2, 6, 20], [30, 7, 40]]
-    hidden, row_hidden, col_hidden, grand = suppress_grid(grid)
+    hidden, *_ = suppress_grid(grid)
     _check(grid)
     assert hidden[0][:2] == [True, True]
     assert hidden[1][0] and hidden[1][1]
