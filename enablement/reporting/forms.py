@@ -17,7 +17,15 @@ def month_choices(today: date) -> list[tuple[str, str]]:
 
 class ScopeForm(forms.Form):
     service = forms.ChoiceField(label="Service")
-    team = forms.ChoiceField(label="Team or hub", required=False)
+    team = forms.ChoiceField(
+        label="Team or hub",
+        required=False,
+        error_messages={
+            # Without JavaScript the team list is the previous service's until the page
+            # is shown again for the new one.
+            "invalid_choice": "Choose a team or hub of the chosen service, or all teams and hubs"
+        },
+    )
     start = forms.ChoiceField(label="From the start of")
     end = forms.ChoiceField(label="To the end of")
 
