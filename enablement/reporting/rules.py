@@ -338,7 +338,8 @@ def referrals_received(facts: Facts, scope: Scope) -> Figure:
         "referrals",
         "Referrals received and the share appropriate",
         "Referrals received in each month (by the date of their latest submission) and, of "
-        "those the front door has decided, the share accepted after screening.",
+        "those the front door has decided, the share accepted after screening (declined, not "
+        "ready, routed or signposted elsewhere are not accepted).",
         _chart(
             ("Received", "Accepted"),
             chart_rows,
