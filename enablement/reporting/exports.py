@@ -3,6 +3,7 @@ paper. The files hold exactly what the page shows, hidden cells included ("*"), 
 commissioner's file is as aggregate as their page."""
 
 import io
+import re
 from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
@@ -23,7 +24,8 @@ def figure_csv(figure: Figure) -> bytes:
 
 def figure_xlsx(figure: Figure, caption: str) -> bytes:
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(figure.title[:31])
+    # A sheet's name is at most 31 characters, without \ / ? * [ ] or :.
+    sheet = workbook.create_sheet(re.sub(r"[\\/?*\[\]:]", " ", figure.title)[:31])
     bold = Font(bold=True)
     title = WriteOnlyCell(sheet, figure.title)
     title.font = bold
