@@ -36,4 +36,3 @@ def test_dashboard_charts_render_with_their_tables(page: Page, live_demo, userna
     page.set_viewport_size({"width": 320, "height": 800})
     scroll = page.evaluate("document.documentElement.scrollWidth")
     assert scroll <= 320, f"{scroll} px wide; past the edge: {page.evaluate(WIDEST)}"
-    page.screenshot(path=f"/tmp/performance-{username}.png", full_page=False)
