@@ -6,6 +6,7 @@ import io
 import pytest
 import time_machine
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from enablement.governance.models import AccessLogEntry
 from enablement.reporting import rules
@@ -111,6 +112,13 @@ def test_the_whole_dashboard_as_a_pdf(data, client_for):
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert len(_export_rows()) == before + 1
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    text = " ".join(text.split())
+    assert "Test Alpha, all teams and hubs: 1 January 2025 to 31 March 2025" in text
+    for spec in rules.FIGURES.values():
+        assert spec.title in text
+    assert "a count of fewer than 5 people" in text
+    assert "Worker W2" not in text
 
 
 def test_an_unknown_table_is_not_found(demo, client_for):
