@@ -209,6 +209,7 @@ def main():
     ]
     cases += allocation_cases()
     cases += daily_cases()
+    cases += reporting_cases()
     from enablement.referrals.models import Referral
 
     print(
@@ -400,6 +401,60 @@ def daily_cases():
             f"SELECT * FROM {e_table} e JOIN {v_table} v ON v.episode_id = e.id WHERE e.id = %s",
             [episode.pk],
         ),
+    ]
+
+
+def reporting_cases():
+    """The performance dashboard (issue 13) for KERS over the last 12 months: every figure,
+    read and computed as the page does, for a manager and for a commissioner (suppression
+    included). The raw SQL is the biggest of its questions answered in the database: the
+    service's referrals received per month by status."""
+    from enablement.catalogue.models import Service
+    from enablement.core.workdays import ENGLAND_AND_WALES
+    from enablement.referrals.models import Referral
+    from enablement.reporting import rules, selectors
+
+    service = Service.objects.get(code="KERS")
+    today = timezone.localdate()
+    this = date(today.year, today.month, 1)
+    start, end = rules.period_for(rules.shift_month(this, -11), this)
+    names = {t.pk: t.name for t in service.teams.all()}
+    needs = {kind for spec in rules.FIGURES.values() for kind in spec.needs}
+
+    def dashboard(suppress):
+        scope = rules.Scope(
+            start=start,
+            end=end,
+            team_id=None,
+            suppress=suppress,
+            calendar=ENGLAND_AND_WALES,
+            today=today,
+            team_names=names,
+        )
+        facts = selectors.facts(service, start, end, needs)
+        return [spec.compute(facts, scope) for spec in rules.FIGURES.values()]
+
+    month = (
+        "date_trunc('month', received_at)"
+        if connection.vendor == "postgresql"
+        else "strftime('%%Y-%%m', received_at)"
+    )
+    sql = (
+        f"SELECT {month}, status, COUNT(*) FROM {Referral._meta.db_table} "
+        "WHERE service_id = %s AND received_at >= %s AND received_at < %s GROUP BY 1, 2"
+    )
+    params = [service.pk, start, end + timedelta(days=1)]
+    received = Referral.objects.filter(
+        service=service, received_at__date__gte=start, received_at__date__lte=end
+    ).count()
+    return [
+        (
+            f"dashboard KERS 12 months ({received:,} received)",
+            lambda: dashboard(False),
+            sql,
+            params,
+        ),
+        ("dashboard KERS, commissioner", lambda: dashboard(True), sql, params),
     ]
 
 

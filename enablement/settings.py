@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "enablement.privacy",
     "enablement.api",
     "enablement.demo",
+    "enablement.reporting",
     # Above every domain: each role's home page composes them (ADR 0029).
     "enablement.home",
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("returns/", include("enablement.returns.urls")),
     path("episodes/", include("enablement.outcomes.urls")),
     path("inbox/", include("enablement.notifications.urls")),
+    path("performance/", include("enablement.reporting.urls")),
     path("self-referral/", include("enablement.referrals.public_urls")),
     path("feedback/", include("enablement.feedback.urls")),
     path("", include("enablement.catalogue.urls")),

@@ -74,6 +74,9 @@ class SettingsValues(Schema):
     hold_timeout_working_days: int | None = SmallInt
     risk_current_days: int | None = SmallInt
     re_referral_window_months: int | None = SmallInt
+    hourly_cost: Annotated[Decimal | None, decimal_schema(maximum=99999)] = Field(
+        None, max_digits=7, decimal_places=2
+    )
 
 
 class SettingsOut(SettingsValues):

@@ -215,6 +215,14 @@ class ServiceSettingsForm(forms.Form):
         decimal_places=2,
         error_messages={"invalid": "Hours a week must be a number, like 3 or 2.5"},
     )
+    hourly_cost = forms.DecimalField(
+        label="Cost of an hour of support in pounds (optional)",
+        required=False,
+        max_digits=7,
+        decimal_places=2,
+        help_text="Used for the dashboard's cost per episode: hours delivered on visits times this",
+        error_messages={"invalid": "The cost of an hour must be a number of pounds, like 32.50"},
+    )
     extension_max_weeks = _int("Longest extension in weeks")
     extension_rule = forms.ChoiceField(
         label="Who decides an extension", choices=ExtensionRule.choices, widget=forms.RadioSelect

@@ -139,6 +139,15 @@ class ServiceSettings(models.Model):
         blank=True,
         help_text="The outcome instruments the service scores, by code (outcomes.Instrument)",
     )
+    # Seed 003's "Cost" data set: the dashboard's cost per episode is the hours delivered
+    # on visits times this, from the version the episode started under.
+    hourly_cost = models.DecimalField(
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Cost of an hour of a worker's time, in pounds, for the cost per episode",
+    )
     # Where each value comes from: {"length_weeks": "seed 000 §7.1", ...}
     sources = models.JSONField(default=dict, blank=True)
 
@@ -181,6 +190,7 @@ class ServiceSettings(models.Model):
         "level_destinations",
         "closure_reasons",
         "outcome_instruments",
+        "hourly_cost",
     )
 
     class Meta:

@@ -14,6 +14,7 @@ from enablement.catalogue.vocab import ReferralSource, ServiceLevel
 from enablement.referrals.rules import CHECKLIST_LABELS, SELF_SOURCES
 
 MAX_LENGTH_WEEKS = 104
+MAX_HOURLY_COST = Decimal("10000")  # pounds an hour: far above any care worker's cost
 
 
 def _int(v: Any) -> int | None:
@@ -116,6 +117,13 @@ def settings_problems(v: Mapping[str, Any]) -> dict[str, str]:
     hours = v.get("weekly_hours")
     if hours is not None and not (Decimal(0) < Decimal(hours) <= Decimal(168)):
         p["weekly_hours"] = "Weekly hours must be more than 0 and no more than 168, or empty"
+
+    cost = v.get("hourly_cost")
+    if cost is not None and not (Decimal(0) < Decimal(cost) <= MAX_HOURLY_COST):
+        p["hourly_cost"] = (
+            f"The cost of an hour must be more than £0 and no more than £{MAX_HOURLY_COST:,}, "
+            "or empty"
+        )
 
     total = v.get("total_support_weeks")
     chargeable = v.get("chargeable_after_weeks")

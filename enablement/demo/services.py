@@ -64,6 +64,7 @@ KERS = {
         "hold_timeout_working_days": 5,
         "risk_current_days": 90,
         "re_referral_window_months": 12,
+        "hourly_cost": Decimal("32.00"),
         "source_requirements": {},
         "area_name": "Kent",
         "area_postcode_districts": ["CT", "DA", "ME", "TN"],
@@ -86,6 +87,7 @@ KERS = {
         "level_destinations": {},
     },
     "sources": {
+        "hourly_cost": "a demo value: the seeds give no cost; a council sets its own",
         "area_name": "seed 000 §1: ordinarily resident in Kent",
         "area_postcode_districts": "Kent's postcode areas are a demo assumption (TN and DA "
         "cross the county boundary; Medway is its own council)",
@@ -416,6 +418,7 @@ BEP = {
         "hold_timeout_working_days": None,
         "risk_current_days": None,
         "re_referral_window_months": None,
+        "hourly_cost": Decimal("30.00"),
         # Minimum data: a GP or another council service gives the basics; the person or a
         # carer gives what the public form asks. The hub assessment gathers the rest (the
         # named social worker, if any, and the risk information).
@@ -461,6 +464,7 @@ BEP = {
         "is a demo assumption",
         "caseload_per_fte": "seed 003 asks for caseload ratios but gives none; 15 is a demo "
         "assumption",
+        "hourly_cost": "seed 003 asks for cost but gives none; a demo value",
     },
 }
 

@@ -32,6 +32,9 @@ TEAM_WORK = {"worker", "senior"}
 # senior act on it.
 EPISODE = CASE_TEAM | OVERSIGHT
 TEAM_ACTS = {"worker", "senior"}
+# The performance dashboard and its files: those who manage services, and the commissioner
+# (aggregates only, issue 13).
+PERFORMANCE = OVERSIGHT | {"commissioner"}
 
 
 def _targets(demo_ids):
@@ -85,6 +88,10 @@ def _targets(demo_ids):
             "/home/dashboard/",
             {"provision_manager", "quality_manager", "commissioner"},
         ),
+        ("reporting:dashboard", "/performance/", PERFORMANCE),
+        ("reporting:table", "/performance/tables/referrals.csv", PERFORMANCE),
+        ("reporting:table", "/performance/tables/cost.xlsx", PERFORMANCE),
+        ("reporting:pdf", "/performance/dashboard.pdf", PERFORMANCE),
         ("home:referrer", "/home/my-referrals/", {"referrer"}),
         ("home:portal", "/home/my-record/", {"person", "carer"}),
         ("home:sysadmin", "/home/administration/", {"sysadmin"}),
@@ -544,6 +551,36 @@ def test_every_url_is_in_the_matrix(demo_ids):
     covered = {name for name, _, _ in _targets(demo_ids)} | NOT_IN_MATRIX
     missing = set(_names(get_resolver().url_patterns)) - covered
     assert not missing, f"Add these URLs to the access matrix: {sorted(missing)}"
+
+
+# What a commissioner may open, written by hand: each shows aggregates, the service's
+# configuration or their own account, never a person (issue 13 item 5).
+COMMISSIONER_PAGES = {
+    "accounts:account",
+    "accounts:password-change",
+    "accounts:tokens",
+    "accounts:two-factor-setup",
+    "accounts:two-factor-qr",
+    "home:dashboard",
+    "reporting:dashboard",
+    "reporting:table",
+    "reporting:pdf",
+    "catalogue:services",
+    "catalogue:service",
+    "catalogue:service-version",
+    "notifications:inbox",
+    "api-v1:me",
+    "api-v1:list_services",
+    "api-v1:get_service",
+    "api-v1:list_versions",
+    "api-v1:openapi-json",  # the API's description, open to everyone
+    "api-v1:openapi-view",
+}
+
+
+def test_the_commissioner_reaches_no_person_level_page(demo_ids):
+    opened = {name for name, _, roles in _targets(demo_ids) if "commissioner" in roles}
+    assert opened <= COMMISSIONER_PAGES, sorted(opened - COMMISSIONER_PAGES)
 
 
 @pytest.mark.parametrize("role", sorted(ALL))

@@ -366,6 +366,11 @@ PAGES: dict[str, Reads | NoPersonalData | tuple] = {
         "senior", lambda i: "/episodes/team/", "person:pat", setup=lambda i, c: _episodes()
     ),
     "home:dashboard": NoPersonalData("aggregate counts only, small numbers suppressed"),
+    # Aggregates by month and team, small numbers hidden from a commissioner; each file is
+    # still logged as one export row (reporting/tests/test_views.py).
+    "reporting:dashboard": NoPersonalData("aggregate figures only"),
+    "reporting:table": NoPersonalData("one figure's aggregate table"),
+    "reporting:pdf": NoPersonalData("the aggregate figures as a PDF"),
     "home:referrer": Reads("referrer", lambda i: "/home/my-referrals/", "referral:submitted"),
     "home:portal": Reads("person", lambda i: "/home/my-record/", "person:pat"),
     "home:sysadmin": NoPersonalData("users, teams and services; no case data"),
