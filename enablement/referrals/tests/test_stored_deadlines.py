@@ -9,6 +9,7 @@ from io import StringIO
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from enablement.catalogue.models import Team
@@ -189,7 +190,7 @@ def test_the_overdue_filter_is_the_rule_on_the_stored_date(submit, user_for):
         referral=b, concern="Housing?", actor=user_for("senior"), now=_at(2026, 4, 2)
     )
     assert a.pk
-    for offset in range(0, 12):
+    for offset in range(12):
         today = dt.date(2026, 4, 1) + dt.timedelta(days=offset)
         expected = {
             r.pk
@@ -240,3 +241,16 @@ def test_a_settings_correction_moves_dates_only_when_recomputed(submit, kers_eas
     assert _fresh(referral).screening_due == dt.date(2026, 4, 8)
     call_command("recompute_deadlines", stdout=StringIO())
     assert _fresh(referral).screening_due == dt.date(2026, 4, 9)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")
+def test_a_teams_overdue_queue_is_an_index_range_on_postgresql(kers_east):
+    """The composite index fits the queue's filter: team, status and due date in one range
+    (sequential scans are switched off, as a small test table would otherwise prefer one)."""
+    queue = Referral.objects.filter(team=kers_east, status=Status.VALIDATED).filter(
+        selectors.screening_overdue(dt.date(2026, 3, 20))
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = queue.explain()
+    assert "referral_team_due" in plan, plan

@@ -266,10 +266,7 @@ def test_counts_by_status_are_of_the_whole_filtered_set(role, query, thirty, cli
             qs = qs.filter(service_id=query["service"])
         today = dt.date(2026, 3, 20)
         referrals = [
-            r
-            for r in qs
-            if "overdue" not in query
-            or _by_rule(r, today).screening_overdue
+            r for r in qs if "overdue" not in query or _by_rule(r, today).screening_overdue
         ]
     expected = Counter(r.status for r in referrals)
     counts = {status: n for status, _, n in response.context["counts"]}
