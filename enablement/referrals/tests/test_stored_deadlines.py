@@ -5,6 +5,7 @@ Christmas 2026), are put right by `recompute_deadlines`, and the lists read them
 
 import datetime as dt
 from io import StringIO
+from types import SimpleNamespace
 
 import pytest
 import time_machine
@@ -254,3 +255,18 @@ def test_a_teams_overdue_queue_is_an_index_range_on_postgresql(kers_east):
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = queue.explain()
     assert "referral_team_due" in plan, plan
+
+
+@pytest.mark.parametrize("status", list(Status))
+def test_the_rule_stores_a_screening_date_only_while_the_clock_runs(status):
+    kers = SimpleNamespace(screening_working_days=2, hold_timeout_working_days=5)
+    none = SimpleNamespace(screening_working_days=None, hold_timeout_working_days=None)
+    # Christmas Day, the Boxing Day substitute (28 December) and New Year's Day are skipped.
+    christmas_eve = dt.date(2026, 12, 24)
+    runs = status in (Status.SUBMITTED, Status.VALIDATED, Status.ON_HOLD)
+    assert rules.stored_screening_due(status, kers, christmas_eve, ENGLAND_AND_WALES) == (
+        dt.date(2026, 12, 30) if runs else None
+    )
+    assert rules.stored_screening_due(status, none, christmas_eve, ENGLAND_AND_WALES) is None
+    assert rules.stored_hold_expiry(kers, christmas_eve, ENGLAND_AND_WALES) == dt.date(2027, 1, 5)
+    assert rules.stored_hold_expiry(none, christmas_eve, ENGLAND_AND_WALES) is None
