@@ -270,3 +270,17 @@ def test_the_rule_stores_a_screening_date_only_while_the_clock_runs(status):
     assert rules.stored_screening_due(status, none, christmas_eve, ENGLAND_AND_WALES) is None
     assert rules.stored_hold_expiry(kers, christmas_eve, ENGLAND_AND_WALES) == dt.date(2027, 1, 5)
     assert rules.stored_hold_expiry(none, christmas_eve, ENGLAND_AND_WALES) is None
+
+
+def test_a_panels_route_stops_its_clock_and_the_destination_starts_none(demo, user_for):
+    """The autism panel routes its referral to KPS (seed 001 §10): the panel's referral is
+    decided and the destination's arrives accepted, neither with a screening clock."""
+    from enablement.referrals.tests.test_autism_front_door import PANEL_DAY, _route
+
+    panel = Referral.objects.get(person__family_name="Notreal", service__code="AFD")
+    kps = Team.objects.get(service__code="KPS", name="KPS Kent")
+    _route(panel, kps, user_for("senior.autism"), now=timezone.make_aware(PANEL_DAY))
+    routed = Referral.objects.get(routed_from=panel)
+    assert (_fresh(panel).screening_due, routed.screening_due) == (None, None)
+    assert routed.status == Status.ACCEPTED
+    assert_every_stored_date_is_the_rules()
