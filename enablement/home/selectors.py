@@ -55,17 +55,11 @@ def _oldest_or_list(qs, action: str, **query) -> str:
 
 
 def _overdue_count(referrals, today: date) -> int:
-    """Referrals past their screening due date: the same clock as the tracker's."""
-    from enablement.referrals.tracker import OVERDUE_STATUSES, ScreeningClock
+    """Referrals past their screening due date: the tracker's filter, one COUNT on the
+    stored date."""
+    from enablement.referrals.selectors import screening_overdue
 
-    keys = list(
-        referrals.filter(status__in=OVERDUE_STATUSES).values_list(
-            "status", "received_at", "service_settings_id"
-        )
-    )
-    clock = ScreeningClock(today=today)
-    clock.load({k[2] for k in keys})
-    return sum(1 for status, at, version in keys if clock.due(status, at, version)[1])
+    return referrals.filter(screening_overdue(today)).count()
 
 
 def _hold_answered(referrals):

@@ -69,7 +69,6 @@ def worker(request):
 
 
 def _queue(user, *statuses):
-    from enablement.core.workdays import ENGLAND_AND_WALES
     from enablement.referrals.selectors import clocks
 
     referrals = (
@@ -80,10 +79,7 @@ def _queue(user, *statuses):
         .order_by("received_at")[:100]
     )
     today = clock.today()
-    return [
-        (r, clocks(r, today=today, calendar=ENGLAND_AND_WALES), _next_step(user, r))
-        for r in referrals
-    ]
+    return [(r, clocks(r, today=today), _next_step(user, r)) for r in referrals]
 
 
 def _next_step(user, referral):

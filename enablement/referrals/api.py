@@ -21,8 +21,6 @@ from enablement.api.schemas import Id, PathId, responses
 from enablement.catalogue.models import Service, Team
 from enablement.catalogue.vocab import ReferralSource
 from enablement.core import clock
-from enablement.core.workdays import ENGLAND_AND_WALES
-from enablement.governance import reads
 from enablement.referrals import rules, selectors, services
 from enablement.referrals.models import Referral
 from enablement.referrals.rules import Action, RiskArea
@@ -55,10 +53,10 @@ def _name(user) -> str | None:
 
 
 def _clocks(obj) -> selectors.Clocks:
-    """The referral's clocks for today, worked out once per object."""
+    """The referral's clocks for today, read from its stored dates once per object."""
     cached = getattr(obj, "_api_clocks", None)
     if cached is None:
-        cached = selectors.clocks(obj, today=clock.today(), calendar=ENGLAND_AND_WALES)
+        cached = selectors.clocks(obj, today=clock.today())
         obj._api_clocks = cached
     return cached
 
@@ -90,12 +88,9 @@ class ReferralSummary(Schema):
         return obj.person_name
 
     @staticmethod
-    def resolve_screening_due(obj):
-        return _clocks(obj).screening_due
-
-    @staticmethod
     def resolve_screening_overdue(obj):
-        return _clocks(obj).screening_overdue
+        # The stored date alone: a list never reads a row's holds.
+        return selectors.is_screening_overdue(obj, clock.today())
 
 
 class RiskOut(Schema):
@@ -629,9 +624,7 @@ def _destination(destination) -> tuple[Service | None, Team | None, dict]:
 @router.get("", response=responses({200: list[ReferralSummary]}), summary="Referrals you may see")
 @paginate(Pages, page_size=50)
 def list_referrals(request, filters: Query[ReferralFilters]):
-    """Newest first. `overdue` is worked out from today's clocks, so it is filtered here
-    rather than in the database; that is fine for the few thousand open referrals a user
-    sees, and should move into the query (a stored due date) before national scale."""
+    """Newest first. `overdue` filters on the stored screening due date, in the query."""
     if not request.auth.has_role(*REFERRAL_ROLES):
         raise PermissionDenied
     referrals = (
@@ -645,19 +638,11 @@ def list_referrals(request, filters: Query[ReferralFilters]):
         referrals = referrals.filter(service__code=filters.service)
     if filters.team is not None:
         referrals = referrals.filter(team_id=filters.team)
-    if filters.overdue is None:
-        return referrals
-    if filters.overdue:
-        # Only a referral waiting for screening (not on hold) can be overdue.
-        referrals = referrals.filter(
-            status__in=[ReferralStatus.SUBMITTED, ReferralStatus.VALIDATED]
-        )
-    referrals = referrals.prefetch_related("holds")
-    # Every candidate is read to work out its clock; only the page returned is shown, and
-    # logged when the door's queryset fetches it.
-    with reads.not_shown():
-        picked = [r.pk for r in referrals if _clocks(r).screening_overdue == filters.overdue]
-    return referrals.filter(pk__in=picked)
+    if filters.overdue is True:
+        referrals = referrals.filter(selectors.screening_overdue(clock.today()))
+    elif filters.overdue is False:
+        referrals = referrals.exclude(selectors.screening_overdue(clock.today()))
+    return referrals
 
 
 @router.get("/{referral_id}", response=responses({200: ReferralOut}), summary="One referral")

@@ -113,12 +113,18 @@ class Referral(models.Model):
     validated_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(max_length=LONG_TEXT, blank=True)
+    # The clock, written by the action that starts, moves or stops it
+    # (`rules.stored_screening_due`, ADR 0032), never recomputed when read: lists filter,
+    # count and sort by it in SQL. Empty while no screening clock runs.
+    screening_due = models.DateField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]
         indexes = [
-            models.Index(fields=["service", "status"]),
-            models.Index(fields=["team", "status"]),
+            # A queue is a team's or service's referrals in a status, by due date; the
+            # (…, status) prefix serves the status filters and counts on their own.
+            models.Index(fields=["service", "status", "screening_due"], name="referral_svc_due"),
+            models.Index(fields=["team", "status", "screening_due"], name="referral_team_due"),
         ]
 
     def __str__(self) -> str:
@@ -369,6 +375,9 @@ class Hold(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     expired_at = models.DateTimeField(null=True, blank=True)
+    # The last day the named social worker may answer (`rules.stored_hold_expiry`), written
+    # when the hold starts; empty for a service with no hold timeout.
+    expires_on = models.DateField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-started_at"]

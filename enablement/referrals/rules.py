@@ -1234,7 +1234,7 @@ def re_referral_problem(
     return None
 
 
-# --- Clocks (DESIGN §4): worked out when read, from the settings and the calendar ----------
+# --- Clocks (DESIGN §4): stored on the row by the action that starts or moves them --------
 
 
 def screening_due(
@@ -1249,6 +1249,25 @@ def screening_due(
     if days is None:
         return None
     return calendar.add_working_days(received_on, days)
+
+
+def stored_screening_due(
+    status: str, settings: SettingsLike, received_on: date, calendar: WorkingCalendar
+) -> date | None:
+    """The screening due date a referral in `status` stores (ADR 0032): its clock runs while
+    it waits for validation or screening, and while on hold (a hold pauses "overdue", not
+    the date). None in any other status, and for a service with no clock."""
+    if status not in SCREENING_CLOCK_STATUSES:
+        return None
+    return screening_due(settings, received_on, calendar)
+
+
+def stored_hold_expiry(settings: SettingsLike, started_on: date, calendar: WorkingCalendar):
+    """The last day of a hold, as the hold row stores it; None for a service with no hold
+    timeout (such a hold never expires on its own)."""
+    if settings.hold_timeout_working_days is None:
+        return None
+    return hold_expires_after(settings, started_on, calendar)
 
 
 def is_overdue(due: date | None, today: date) -> bool:
@@ -1293,6 +1312,12 @@ class Status(_Labelled):
     SIGNPOSTED = "signposted", "Signposted (pre-enablement)"
     CLOSED_NOT_READY = "closed_not_ready", "Closed: not ready for enablement (no answer to hold)"
     WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+# The statuses in which the screening clock runs, and those of them in which it can be
+# overdue (a hold pauses the clock).
+SCREENING_CLOCK_STATUSES = frozenset({Status.SUBMITTED, Status.VALIDATED, Status.ON_HOLD})
+OVERDUE_STATUSES = SCREENING_CLOCK_STATUSES - {Status.ON_HOLD}
 
 
 class Action(_Labelled):

@@ -1,10 +1,11 @@
-"""Reading referrals: the clocks are computed when read, from the rules and the calendar, so
-a page is right even if no background job has run."""
+"""Reading referrals. The clocks are stored on the rows by the actions that start or move
+them (ADR 0032), so a page is right even if no background job has run, and lists filter and
+sort by them in SQL."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.utils import timezone
+from django.db.models import Q
 
 from enablement.accounts import access
 from enablement.casework import selectors as casework_selectors
@@ -23,18 +24,36 @@ class Clocks:
     hold_until: date | None
 
 
-def clocks(referral, *, today: date, calendar) -> Clocks:
-    settings = referral.service_settings
-    due = None
-    if referral.status in (Status.SUBMITTED, Status.VALIDATED, Status.ON_HOLD):
-        due = rules.screening_due(settings, timezone.localdate(referral.received_at), calendar)
+def clocks(referral, *, today: date) -> Clocks:
+    """The referral's clocks, read from the stored dates (the action that moved the clock
+    used the calendar). An open hold is read from `referral.holds.all()`, so a list
+    prefetches the holds."""
+    due = referral.screening_due
     hold_until = None
     if referral.status == Status.ON_HOLD:
         hold = next((h for h in referral.holds.all() if h.is_open), None)
         if hold:
-            hold_until = rules.hold_expires_after(settings, hold.started_on, calendar)
-    overdue = rules.is_overdue(due, today) and referral.status != Status.ON_HOLD
-    return Clocks(screening_due=due, screening_overdue=overdue, hold_until=hold_until)
+            hold_until = hold.expires_on
+    return Clocks(
+        screening_due=due,
+        screening_overdue=is_screening_overdue(referral, today),
+        hold_until=hold_until,
+    )
+
+
+def is_screening_overdue(referral, today: date) -> bool:
+    """One row's answer to `screening_overdue`, from its stored date (reads no other row)."""
+    return (
+        rules.is_overdue(referral.screening_due, today)
+        and referral.status in rules.OVERDUE_STATUSES
+    )
+
+
+def screening_overdue(today: date) -> Q:
+    """The referrals past their screening due date today, as a filter: `rules.is_overdue` on
+    the stored date, with a hold pausing the clock. The status test is the rule's own, and
+    keeps a row whose date was never cleared out of every count."""
+    return Q(status__in=rules.OVERDUE_STATUSES, screening_due__lt=today)
 
 
 def previous_outcomes(user, referral):

@@ -10,11 +10,12 @@ from datetime import date, datetime
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from enablement.accounts.roles import Role
 from enablement.casework import selectors as casework_selectors
-from enablement.catalogue.models import Service, Skill, Team
+from enablement.catalogue.models import Service, ServiceSettings, Skill, Team
 from enablement.core.limits import length_problems, refuse_too_long, too_long_message
 from enablement.core.workdays import ENGLAND_AND_WALES
 from enablement.governance.services import record_event
@@ -90,6 +91,19 @@ def _transition(referral: Referral, action: Action) -> Status:
         )
     except rules.TransitionNotAllowed as exc:
         raise ValidationError({"__all__": str(exc)}) from exc
+
+
+def _move_clock(referral: Referral) -> None:
+    """Writes the screening due date the referral's (new) status and receipt give it, by its
+    own settings version and the working-day calendar (ADR 0032). Every action that changes
+    the status or the receipt calls it before saving, in its transaction, so the stored date
+    is right without any job having run."""
+    referral.screening_due = rules.stored_screening_due(
+        referral.status,
+        referral.service_settings,
+        timezone.localdate(referral.received_at),
+        ENGLAND_AND_WALES,
+    )
 
 
 def _placeholder_reference() -> str:
@@ -341,6 +355,10 @@ def submit_referral(
             created_at=now,
             first_submitted_at=now,
             received_at=now,
+            # The clock starts on receipt (ADR 0032).
+            screening_due=rules.stored_screening_due(
+                Status.SUBMITTED, settings, timezone.localdate(now), ENGLAND_AND_WALES
+            ),
             **{k: values.get(k) for k in REFERRAL_FIELDS if k in values},
         )
         referral.reference = f"{service.code}-{referral.pk:06d}"
@@ -406,7 +424,8 @@ def return_referral(
     with transaction.atomic():
         referral = _locked(referral)
         referral.status = _transition(referral, Action.RETURN)
-        referral.save(update_fields=["status"])
+        _move_clock(referral)
+        referral.save(update_fields=["screening_due", "status"])
         ReferralReturn.objects.create(
             referral=referral,
             missing=missing,
@@ -473,6 +492,7 @@ def resubmit_referral(
         for k in REFERRAL_FIELDS:
             setattr(referral, k, merged[k])
         referral.received_at = now
+        _move_clock(referral)
         referral.save()
         _write_risks(referral, risks)
         referral.returns.filter(resubmitted_at__isnull=True).update(resubmitted_at=now)
@@ -527,9 +547,11 @@ def validate_referral(
         referral.validated_at = now
         referral.case_system_requested_on = step.requested_on
         referral.case_system_confirmed_on = step.confirmed_on
+        _move_clock(referral)
         referral.save(
             update_fields=[
                 "status",
+                "screening_due",
                 "validated_at",
                 "case_system_requested_on",
                 "case_system_confirmed_on",
@@ -572,7 +594,8 @@ def undo_validation(*, referral: Referral, reason: str, actor, now: datetime) ->
             raise ValidationError({"__all__": problem})
         referral.status = _transition(referral, Action.UNDO_VALIDATE)
         validated_at, referral.validated_at = referral.validated_at, None
-        referral.save(update_fields=["status", "validated_at"])
+        _move_clock(referral)
+        referral.save(update_fields=["screening_due", "status", "validated_at"])
         ValidationUndo.objects.create(
             referral=referral,
             reason=reason,
@@ -766,7 +789,8 @@ def route_referral(
         referral.status = _transition(referral, Action.TRIAGE_ROUTE)
         referral.decided_at = now
         referral.decision_reason = reason
-        referral.save(update_fields=["status", "decided_at", "decision_reason"])
+        _move_clock(referral)
+        referral.save(update_fields=["screening_due", "status", "decided_at", "decision_reason"])
         Screening.objects.create(
             referral=referral,
             desktop_check_complete=desktop_check_complete,
@@ -932,6 +956,7 @@ def assess_referral(
             referral.decision_reason = (
                 information_given if route.outcome == rules.Outcome.SIGNPOSTED else reason
             )
+        _move_clock(referral)
         referral.save()
         created = None
         if destination is not None:
@@ -1126,7 +1151,8 @@ def screen_referral(
         referral.status = _transition(referral, DECISION_ACTIONS[decision])
         referral.decided_at = now
         referral.decision_reason = reason
-        referral.save(update_fields=["status", "decided_at", "decision_reason"])
+        _move_clock(referral)
+        referral.save(update_fields=["screening_due", "status", "decided_at", "decision_reason"])
         Screening.objects.create(
             referral=referral,
             desktop_check_complete=desktop_check_complete,
@@ -1228,7 +1254,8 @@ def hold_referral(
     with transaction.atomic():
         referral = _locked(referral)
         referral.status = _transition(referral, Action.HOLD)
-        referral.save(update_fields=["status"])
+        _move_clock(referral)
+        referral.save(update_fields=["screening_due", "status"])
         verdict = referral_eligibility(
             referral,
             on=timezone.localdate(now),
@@ -1251,15 +1278,15 @@ def hold_referral(
             screened_by=actor,
             screened_at=now,
         )
+        started_on = timezone.localdate(now)
+        until = rules.hold_expires_after(referral.service_settings, started_on, ENGLAND_AND_WALES)
         hold = Hold.objects.create(
             referral=referral,
             concern=concern,
             started_at=now,
-            started_on=timezone.localdate(now),
+            started_on=started_on,
             started_by=actor,
-        )
-        until = rules.hold_expires_after(
-            referral.service_settings, hold.started_on, ENGLAND_AND_WALES
+            expires_on=until,
         )
         _event(
             referral,
@@ -1289,7 +1316,8 @@ def answer_hold(*, referral: Referral, answer: str, actor, now: datetime) -> Ref
     with transaction.atomic():
         referral = _locked(referral)
         referral.status = _transition(referral, Action.ANSWER_HOLD)
-        referral.save(update_fields=["status"])
+        _move_clock(referral)
+        referral.save(update_fields=["screening_due", "status"])
         hold = referral.holds.select_for_update().get(
             answered_at__isnull=True, expired_at__isnull=True
         )
@@ -1312,17 +1340,17 @@ def answer_hold(*, referral: Referral, answer: str, actor, now: datetime) -> Ref
     return referral
 
 
-def expire_holds(*, now: datetime, calendar=ENGLAND_AND_WALES) -> int:
+def expire_holds(*, now: datetime) -> int:
     """Close every hold whose time has run out. Safe to run again: a hold is closed only
     while it is still open, under a row lock, so nothing is closed or sent twice."""
     today = timezone.localdate(now)
     closed = 0
-    open_holds = Hold.objects.filter(answered_at__isnull=True, expired_at__isnull=True)
-    for hold in open_holds.select_related("referral__service_settings"):
-        if not rules.hold_has_expired(
-            hold.referral.service_settings, hold.started_on, today, calendar
-        ):
-            continue
+    # The stored last day (written when the hold started) picks the expired holds in SQL;
+    # `rules.hold_has_expired` is the same rule, read from the row.
+    open_holds = Hold.objects.filter(
+        answered_at__isnull=True, expired_at__isnull=True, expires_on__lt=today
+    )
+    for hold in open_holds.select_related("referral__service_settings").order_by("pk"):
         with transaction.atomic():
             locked = Hold.objects.select_for_update().get(pk=hold.pk)
             if not locked.is_open:
@@ -1334,7 +1362,10 @@ def expire_holds(*, now: datetime, calendar=ENGLAND_AND_WALES) -> int:
                 "Not ready for enablement: the named social worker did not answer the risk "
                 "concern in time. The person remains open to the named social worker."
             )
-            referral.save(update_fields=["status", "decided_at", "decision_reason"])
+            _move_clock(referral)
+            referral.save(
+                update_fields=["screening_due", "status", "decided_at", "decision_reason"]
+            )
             locked.expired_at = now
             locked.save(update_fields=["expired_at"])
             _event(
@@ -1438,7 +1469,8 @@ def withdraw_referral(*, referral: Referral, reason: str, actor, now: datetime) 
         referral.status = _transition(referral, Action.WITHDRAW)
         referral.decided_at = now
         referral.decision_reason = reason
-        referral.save(update_fields=["status", "decided_at", "decision_reason"])
+        _move_clock(referral)
+        referral.save(update_fields=["screening_due", "status", "decided_at", "decision_reason"])
         _event(
             referral,
             kind="referral.withdrawn",
@@ -1464,3 +1496,78 @@ def withdraw_referral(*, referral: Referral, reason: str, actor, now: datetime) 
             now=now,
         )
     return referral
+
+
+def recompute_deadlines(*, batch_size: int = 2000) -> tuple[int, int]:
+    """Rewrites every stored screening due date and every open hold's last day from the
+    rule, the row's own settings version and today's working-day calendar: for after the
+    bank-holiday calendar or a settings version is corrected (ADR 0032). Reads and writes
+    `batch_size` rows at a time, each batch in its own transaction, the rows locked; safe to
+    run again (a second run changes nothing). Returns (rows checked, rows changed)."""
+    checked = changed = 0
+    settings_by_id: dict = {}
+
+    def settings_of(version_id):
+        if version_id not in settings_by_id:
+            settings_by_id[version_id] = ServiceSettings.objects.get(pk=version_id)
+        return settings_by_id[version_id]
+
+    # A referral whose clock runs, or whose stored date should have been cleared.
+    stored = Q(status__in=rules.SCREENING_CLOCK_STATUSES) | Q(screening_due__isnull=False)
+    last = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Referral.objects.select_for_update()
+                .filter(stored, pk__gt=last)
+                .order_by("pk")
+                .only("pk", "status", "received_at", "service_settings_id", "screening_due")[
+                    :batch_size
+                ]
+            )
+            if not batch:
+                break
+            last = batch[-1].pk
+            moved = []
+            for referral in batch:
+                want = rules.stored_screening_due(
+                    referral.status,
+                    settings_of(referral.service_settings_id),
+                    timezone.localdate(referral.received_at),
+                    ENGLAND_AND_WALES,
+                )
+                if want != referral.screening_due:
+                    referral.screening_due = want
+                    moved.append(referral)
+            Referral.objects.bulk_update(moved, ["screening_due"])
+        checked += len(batch)
+        changed += len(moved)
+    last = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Hold.objects.select_for_update(of=("self",))
+                .filter(answered_at__isnull=True, expired_at__isnull=True, pk__gt=last)
+                .select_related("referral")
+                .order_by("pk")
+                .only("pk", "started_on", "expires_on", "referral__service_settings_id")[
+                    :batch_size
+                ]
+            )
+            if not batch:
+                break
+            last = batch[-1].pk
+            moved = []
+            for hold in batch:
+                want = rules.stored_hold_expiry(
+                    settings_of(hold.referral.service_settings_id),
+                    hold.started_on,
+                    ENGLAND_AND_WALES,
+                )
+                if want != hold.expires_on:
+                    hold.expires_on = want
+                    moved.append(hold)
+            Hold.objects.bulk_update(moved, ["expires_on"])
+        checked += len(batch)
+        changed += len(moved)
+    return checked, changed

@@ -13,24 +13,23 @@ Everything is read through `access.visible_referrals(user)`, the one door, so th
 both exports show a user exactly the referrals they may see, and the exports exactly the rows
 the same filter shows on the page (every page of it, not only the one on screen).
 
-The screening clock is computed when read, as `selectors.clocks` does: it is not stored. So
-filtering "overdue only" and sorting by "screening due" are done in Python on a query that is
-first narrowed in the database to the only rows that could qualify. The scale fix, when the
-measurements say it is needed, is a stored screening due date (set on receipt, indexed),
-which turns both into plain `WHERE`/`ORDER BY` clauses.
+The screening due date is stored on the referral by the action that starts or moves its clock
+(ADR 0032), so "overdue only" is a `WHERE` (`selectors.screening_overdue`), "screening due" an
+`ORDER BY` on the indexed column, and a page is read by LIMIT/OFFSET: no row outside the page
+is read into Python.
 """
 
 import io
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, QuerySet, Value, When
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -47,11 +46,14 @@ from enablement.catalogue.vocab import ClosureReason
 from enablement.core import clock
 from enablement.core.exports import attachment, csv_bytes
 from enablement.core.params import query_int
-from enablement.core.workdays import ENGLAND_AND_WALES, WorkingCalendar
 from enablement.governance import reads
 from enablement.referrals import rules
 from enablement.referrals.rules import Status
-from enablement.referrals.selectors import holds_answered
+from enablement.referrals.selectors import (
+    holds_answered,
+    is_screening_overdue,
+    screening_overdue,
+)
 from enablement.referrals.views import REFERRAL_ROLES
 
 PAGE_SIZE = 25
@@ -67,10 +69,6 @@ SORTS = (
 )
 DEFAULT_SORT = "received"
 
-# The statuses with a running screening clock, and those of them that can be overdue (a
-# hold pauses the clock): the same rule as `selectors.clocks`.
-CLOCK_STATUSES = frozenset({Status.SUBMITTED, Status.VALIDATED, Status.ON_HOLD})
-OVERDUE_STATUSES = CLOCK_STATUSES - {Status.ON_HOLD}
 
 # get_status_display() re-reads the model's callable choices on every call: too slow for
 # 50,000 rows of an export.
@@ -87,7 +85,9 @@ _STATUS_ORDER = Case(
 _ORDERINGS = {
     "received": ("received_at", "pk"),
     "received_desc": ("-received_at", "-pk"),
-    "screening_due": ("received_at", "pk"),  # then sorted by due date in Python (stable)
+    # Soonest first, referrals with no clock last (as PostgreSQL orders NULLs ascending, so
+    # the (team, status, screening_due) index serves it).
+    "screening_due": (F("screening_due").asc(nulls_last=True), "received_at", "pk"),
     "status": ("status_order", "received_at", "pk"),
     "reference": ("reference",),
 }
@@ -176,42 +176,27 @@ class Row:
 
 @dataclass
 class ScreeningClock:
-    """Screening due and overdue, by `rules.screening_due` on the referral's received date
-    and the version of the service's rules it started under: the same answer as
-    `selectors.clocks` (which also looks up holds, which the tracker does not show).
-
-    The versions of the rules are read once each (a list has a handful; reading them with
-    every row would decode their JSON thousands of times), and due dates are remembered per
-    (version, received date): thousands of referrals share a few hundred such pairs."""
+    """A row of the tracker: the stored screening due date, overdue by the same rule as
+    `selectors.clocks` (which also reads holds, which the tracker does not show), and the
+    case-system step of the referral's settings version. The versions are read once each (a
+    list has a handful; joining them to every row would decode their JSON thousands of
+    times)."""
 
     today: date
-    calendar: WorkingCalendar = ENGLAND_AND_WALES
     _versions: dict = field(default_factory=dict, repr=False)
-    _due: dict = field(default_factory=dict, repr=False)
 
     def load(self, version_ids: Iterable[int]) -> None:
         missing = set(version_ids) - self._versions.keys()
         if missing:
             self._versions.update(ServiceSettings.objects.in_bulk(missing))
 
-    def due(self, status: str, received_at: datetime, version_id: int) -> tuple[date | None, bool]:
-        if status not in CLOCK_STATUSES:
-            return None, False
-        received_on = timezone.localdate(received_at)
-        key = (version_id, received_on)
-        if key not in self._due:
-            self.load([version_id])
-            settings = self._versions[version_id]
-            self._due[key] = rules.screening_due(settings, received_on, self.calendar)
-        due = self._due[key]
-        return due, rules.is_overdue(due, self.today) and status != Status.ON_HOLD
-
     def case_system_step(self, version_id: int) -> bool:
         self.load([version_id])
         return self._versions[version_id].case_system_step
 
     def __call__(self, referral) -> Row:
-        due, overdue = self.due(referral.status, referral.received_at, referral.service_settings_id)
+        due = referral.screening_due
+        overdue = is_screening_overdue(referral, self.today)
         case_system = rules.case_system_status(
             # A referral a front door handed on was validated there: no step here.
             self.case_system_step(referral.service_settings_id) and referral.routed_from_id is None,
@@ -221,34 +206,9 @@ class ScreeningClock:
         return Row(referral, due, overdue, case_system)
 
 
-class _Picked(Sequence):
-    """Referrals chosen and put in order in Python, held as ids: a full row (with its
-    person, service, team and rules) is read only for the slice asked for, a page or a
-    chunk of an export, and only through the same door-scoped query."""
-
-    CHUNK = 2000  # ids per query: within SQLite's and PostgreSQL's parameter limits
-
-    def __init__(self, ids: list[int], qs: QuerySet):
-        self.ids, self.qs = ids, qs
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def __getitem__(self, index):
-        if not isinstance(index, slice):
-            return self[index : index + 1 if index != -1 else None][0]
-        ids = self.ids[index]
-        found = {r.pk: r for r in self.qs.filter(pk__in=ids).order_by()}
-        return [found[pk] for pk in ids if pk in found]
-
-    def __iter__(self):
-        for start in range(0, len(self.ids), self.CHUNK):
-            yield from self[start : start + self.CHUNK]
-
-
 @dataclass
 class Tracker:
-    referrals: Sequence  # a QuerySet, or `_Picked` when filtered or sorted by the clock
+    referrals: QuerySet
     counts: list[tuple[str, str, int]]  # (status, label, number), in the order of Status
     total: int
     clock: ScreeningClock
@@ -257,19 +217,14 @@ class Tracker:
         paginator = Paginator(self.referrals, PAGE_SIZE)
         paginator.count = self.total  # counted already, with the counts by status
         page = paginator.get_page(number)
-        return page, [self.clock(r) for r in page.object_list]
+        rows = list(page.object_list)
+        self.clock.load({r.service_settings_id for r in rows})  # one query for the page
+        return page, [self.clock(r) for r in rows]
 
     def rows(self) -> Iterator[Row]:
         """Every row, for an export."""
-        items: Iterable = self.referrals
-        if isinstance(items, QuerySet):
-            items = items.iterator(chunk_size=2000)
-        for referral in items:
+        for referral in self.referrals.iterator(chunk_size=2000):
             yield self.clock(referral)
-
-
-def _start_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def _counts(statuses: Counter) -> list[tuple[str, str, int]]:
@@ -282,11 +237,10 @@ def _ordered(qs: QuerySet, sort: str) -> QuerySet:
     return qs.order_by(*_ORDERINGS[sort])
 
 
-def tracker(
-    user, filters: Filters, *, today: date, calendar: WorkingCalendar = ENGLAND_AND_WALES
-) -> Tracker:
+def tracker(user, filters: Filters, *, today: date) -> Tracker:
     """The referrals the user may see that match the filter, in the chosen order, with counts
-    by status of the whole filtered set."""
+    by status of the whole filtered set. Filtering and sorting by the screening clock are
+    done in SQL on the stored date."""
     # The rules version is not joined: the clock reads each version once (ScreeningClock).
     qs = access.visible_referrals(user).select_related(
         "service", "team", "person", "submitted_details", "episode__worker__user"
@@ -299,43 +253,14 @@ def tracker(
         qs = qs.filter(team_id=filters.team)
     if filters.status:
         qs = qs.filter(status=filters.status)
+    if filters.overdue:
+        qs = qs.filter(screening_overdue(today))
     sort = filters.sort if filters.sort in _ORDERINGS else DEFAULT_SORT
-    screening = ScreeningClock(today=today, calendar=calendar)
-
-    if not filters.overdue and sort != "screening_due":
-        # All in the database: counts in one GROUP BY, the page by LIMIT/OFFSET.
-        grouped = qs.order_by().values("status").annotate(n=Count("pk", distinct=True))
-        statuses = Counter({g["status"]: g["n"] for g in grouped})
-        return Tracker(_ordered(qs, sort), _counts(statuses), sum(statuses.values()), screening)
-
-    # The clock is computed, not stored, so "overdue only" and "screening due" are worked
-    # out here, on four narrow columns rather than whole rows. A stored, indexed due date is
-    # the scale fix when measurements call for it (see the module's docstring).
-    keys = qs
-    if filters.overdue:
-        # Only these can be overdue: a running, unpaused clock that started before today
-        # (the due day is never before the day of receipt).
-        keys = keys.filter(
-            status__in=OVERDUE_STATUSES,
-            service_settings__screening_working_days__isnull=False,
-            received_at__lt=_start_of(today),
-        )
-    keys = list(
-        _ordered(keys, sort).values_list("pk", "status", "received_at", "service_settings_id")
-    )
-    screening.load({k[3] for k in keys})
-    dues = {pk: screening.due(status, at, version) for pk, status, at, version in keys}
-    if filters.overdue:
-        keys = [k for k in keys if dues[k[0]][1]]
-    if sort == "screening_due":
-        # Soonest first, referrals with no clock last; ties keep the queue's order.
-        def due_key(key):
-            due = dues[key[0]][0]
-            return (due is None, due or date.min)
-
-        keys.sort(key=due_key)
-    statuses = Counter(k[1] for k in keys)
-    return Tracker(_Picked([k[0] for k in keys], qs), _counts(statuses), len(keys), screening)
+    # Counts in one GROUP BY, the page by LIMIT/OFFSET.
+    grouped = qs.order_by().values("status").annotate(n=Count("pk", distinct=True))
+    statuses = Counter({g["status"]: g["n"] for g in grouped})
+    total = sum(statuses.values())
+    return Tracker(_ordered(qs, sort), _counts(statuses), total, ScreeningClock(today))
 
 
 # --- Export columns -------------------------------------------------------------------------

@@ -272,7 +272,7 @@ def referral_detail(request, pk):
             "may_match": referral.awaiting_match
             and access.may_act_on_referral(request.user, referral, "match"),
             "details": getattr(referral, "submitted_details", None),
-            "clock": selectors.clocks(referral, today=today, calendar=ENGLAND_AND_WALES),
+            "clock": selectors.clocks(referral, today=today),
             "checklist": dict(rules.CHECKLIST),
             "previous": selectors.previous_outcomes(request.user, referral),
             "previous_enablement": selectors.previous_enablement(request.user, referral),
@@ -649,9 +649,7 @@ def answer_hold(request, pk):
         ),
         hold=referral.holds.first(),
         # The social worker's own deadline (issue 12 item 3).
-        hold_deadline=selectors.clocks(
-            referral, today=clock.today(), calendar=ENGLAND_AND_WALES
-        ).hold_until,
+        hold_deadline=selectors.clocks(referral, today=clock.today()).hold_until,
     )
 
 
