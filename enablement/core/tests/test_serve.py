@@ -1,0 +1,47 @@
+"""`manage.py serve` (issue 14 item 8): gunicorn's workers and the job worker as processes of
+their own; if one stops, the other is stopped and the command fails, so a supervisor
+restarts the pair instead of leaving half a service running."""
+
+import sys
+import time
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from enablement.core.management.commands import serve
+from enablement.gunicorn_conf import _int
+
+
+def test_serve_refuses_to_run_under_test_settings():
+    with pytest.raises(CommandError, match="for production"):
+        call_command("serve")
+
+
+def test_when_the_worker_stops_the_web_is_stopped_and_the_command_fails(settings, monkeypatch):
+    settings.TESTING = False
+    web = [sys.executable, "-c", "import time; time.sleep(60)"]
+    worker = [sys.executable, "-c", "raise SystemExit(3)"]
+    monkeypatch.setattr(serve, "web_command", lambda: web)
+    monkeypatch.setattr(serve, "worker_command", lambda: worker)
+    began = time.monotonic()
+    with pytest.raises(CommandError, match="exited 3"):
+        call_command("serve")
+    # The web process was terminated, not waited out.
+    assert time.monotonic() - began < 30
+
+
+def test_the_web_runs_gunicorn_with_the_projects_config():
+    assert serve.web_command()[1:] == [
+        "-m",
+        "gunicorn",
+        "enablement.wsgi",
+        "--config",
+        "python:enablement.gunicorn_conf",
+    ]
+
+
+def test_gunicorn_settings_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("WEB_CONCURRENCY", "5")
+    assert _int("WEB_CONCURRENCY", 3) == 5
+    monkeypatch.setenv("WEB_CONCURRENCY", " ")
+    assert _int("WEB_CONCURRENCY", 3) == 3
