@@ -83,12 +83,6 @@ def test_registering_a_figure_twice_is_refused():
         rules.register(spec)
 
 
-def test_slots_for_other_apps_figures_close_when_they_register(monkeypatch):
-    assert "Recovery and wellbeing change" in rules.still_to_come()
-    monkeypatch.setitem(rules.FIGURES, "outcome_change", rules.FIGURES["referrals"])
-    assert "Recovery and wellbeing change" not in rules.still_to_come()
-
-
 def test_chart_is_an_image_with_a_name_and_marks_hidden_values():
     chart = rules.Chart(
         ("Received",),
