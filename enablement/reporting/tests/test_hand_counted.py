@@ -415,3 +415,10 @@ def test_every_registered_figure_is_counted_here():
         "feedback",
     }
     assert set(rules.FIGURES) == counted, "add a hand-counted test for the new figure"
+
+
+@pytest.mark.parametrize("kind", ["evaluations", "statuses", "scores", "feedback", "incidents"])
+def test_each_quality_fact_kind_is_one_query(data, django_assert_num_queries, kind):
+    with django_assert_num_queries(1):
+        rows = selectors.FACT_LOADERS[kind](data.services["TA"], START, END)
+    assert rows, "the factory gives every kind some rows in the period"
