@@ -25,6 +25,8 @@ def svg(chart: Chart, title: str) -> str:
     top = max(values, default=0) or 1
     if chart.unit == "%":
         top = max(top, 100)
+    if chart.scale_max is not None:
+        top = max(top, chart.scale_max)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     n = max(len(chart.groups), 1)
     group_w = plot_w / n

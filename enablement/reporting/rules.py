@@ -157,6 +157,7 @@ class Chart:
     groups: tuple[Group, ...]
     unit: str = ""  # "%", "days", "£" or "" for counts
     description: str = ""  # what the bars show, for the image's accessible name
+    scale_max: float | None = None  # the top of a bounded scale (a rating out of 5)
 
 
 @dataclass(frozen=True)
@@ -254,12 +255,18 @@ def _bar(cell: Cell) -> tuple[float | None, str]:
     return (None if cell.value is None else float(cell.value)), cell.text
 
 
-def _chart(series, rows: Sequence[tuple[str, Sequence[Cell]]], unit="", description=""):
+def _chart(
+    series,
+    rows: Sequence[tuple[str, Sequence[Cell]]],
+    unit="",
+    description="",
+    scale_max: float | None = None,
+):
     groups = []
     for label, cells in rows:
         bars = [_bar(c) for c in cells]
         groups.append(Group(label, tuple(b[0] for b in bars), tuple(b[1] for b in bars)))
-    return Chart(tuple(series), tuple(groups), unit, description)
+    return Chart(tuple(series), tuple(groups), unit, description, scale_max)
 
 
 @dataclass
@@ -933,6 +940,7 @@ def satisfaction(facts: Facts, scope: Scope) -> Figure:
             chart_rows,
             "",
             "mean satisfaction rating out of 5 of people supported and carers, by month",
+            scale_max=5,
         ),
         Table(
             (

@@ -184,3 +184,10 @@ def test_a_fall_in_score_shows_its_sign_and_is_not_improvement():
     }
     row = [c.text for c in rules.outcome_change(facts, _scope()).table.rows[0]]
     assert row == ["X", "1", "30.00", "27.50", "-2.50", "0", "0%"]
+
+
+def test_a_rating_chart_runs_to_the_top_of_its_scale():
+    facts = {"evaluations": [rules.EvaluationFact(1, 1, "person", D("2025-01-10"), (4, 3))]}
+    svg = charts.svg(rules.satisfaction(facts, _scope()).chart, "Satisfaction")
+    # The axis is labelled 5, not the 3.5 the one bar reaches.
+    assert 'text-anchor="end" fill="#0b0c0c">5</text>' in svg
