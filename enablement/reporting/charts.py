@@ -25,6 +25,8 @@ def svg(chart: Chart, title: str) -> str:
     top = max(values, default=0) or 1
     if chart.unit == "%":
         top = max(top, 100)
+    if chart.scale_max is not None:
+        top = max(top, chart.scale_max)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     n = max(len(chart.groups), 1)
     group_w = plot_w / n
@@ -38,11 +40,13 @@ def svg(chart: Chart, title: str) -> str:
         f"<title>{escape(name)}</title>",
     ]
     # Legend, then the axis: the largest value at the top and zero on the baseline.
+    # The legend shares the width, so a fourth series stays inside the image.
+    step = min(150, (WIDTH - LEFT - RIGHT) / series)
     for i, label in enumerate(chart.series):
-        x = LEFT + i * 150
+        x = LEFT + i * step
         parts.append(
-            f'<rect x="{x}" y="6" width="12" height="12" fill="{COLOURS[i % len(COLOURS)]}"/>'
-            f'<text x="{x + 16}" y="16" fill="#0b0c0c">{escape(label)}</text>'
+            f'<rect x="{x:.1f}" y="6" width="12" height="12" fill="{COLOURS[i % len(COLOURS)]}"/>'
+            f'<text x="{x + 16:.1f}" y="16" fill="#0b0c0c">{escape(label)}</text>'
         )
     base = TOP + plot_h
     parts.append(

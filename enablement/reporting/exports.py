@@ -103,6 +103,8 @@ def dashboard_pdf(figures: list[Figure], heading: str, caption: str, footnote: s
             bars.valueAxis.labels.fontName = "DejaVuSans"
             bars.valueAxis.labels.fontSize = 6
             bars.valueAxis.valueMin = 0
+            if chart.scale_max is not None:
+                bars.valueAxis.valueMax = chart.scale_max
             for s in range(len(chart.series)):
                 bars.bars[s].fillColor = palette[s % len(palette)]
             drawing.add(bars)

@@ -21,7 +21,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from enablement.catalogue.vocab import ClosureReason
 from enablement.core.dates import add_months
-from enablement.reporting.suppression import suppress_grid
+from enablement.outcomes.rules import change, occasion_order
+from enablement.reporting.suppression import is_small, share_hidden, suppress_grid
+from enablement.returns.rules import accommodation_group, in_paid_work
+from enablement.returns.vocab import AccommodationGroup
 from enablement.visits.rules import is_missed
 
 # Referral statuses after the front door's decision. Accepted (waiting) and allocated are
@@ -154,6 +157,7 @@ class Chart:
     groups: tuple[Group, ...]
     unit: str = ""  # "%", "days", "£" or "" for counts
     description: str = ""  # what the bars show, for the image's accessible name
+    scale_max: float | None = None  # the top of a bounded scale (a rating out of 5)
 
 
 @dataclass(frozen=True)
@@ -251,12 +255,18 @@ def _bar(cell: Cell) -> tuple[float | None, str]:
     return (None if cell.value is None else float(cell.value)), cell.text
 
 
-def _chart(series, rows: Sequence[tuple[str, Sequence[Cell]]], unit="", description=""):
+def _chart(
+    series,
+    rows: Sequence[tuple[str, Sequence[Cell]]],
+    unit="",
+    description="",
+    scale_max: float | None = None,
+):
     groups = []
     for label, cells in rows:
         bars = [_bar(c) for c in cells]
         groups.append(Group(label, tuple(b[0] for b in bars), tuple(b[1] for b in bars)))
-    return Chart(tuple(series), tuple(groups), unit, description)
+    return Chart(tuple(series), tuple(groups), unit, description, scale_max)
 
 
 @dataclass
@@ -814,18 +824,339 @@ def cost_per_episode(facts: Facts, scope: Scope) -> Figure:
     )
 
 
-# Figures seed 003 asks for that other parts of the product will record (issue 13 items
-# 1-3), by the key their app registers: shown as still to come until it does.
-STILL_TO_COME = {
-    "satisfaction": "Person and carer satisfaction",
-    "status_change": "Employment, settled accommodation and emergency housing at start and closure",
-    "outcome_change": "Recovery and wellbeing change",
-    "feedback": "Compliments, complaints and serious incidents",
+# --- Quality and outcome figures (issue 13 item 4: satisfaction, status, scores, feedback) ---
+
+
+@dataclass(frozen=True)
+class EvaluationFact:
+    id: int
+    team_id: int
+    audience: str  # "person" or "carer": whose version of the evaluation
+    submitted_on: date
+    ratings: tuple[int, ...]  # its answers to the rating questions, 1 to 5
+
+
+@dataclass(frozen=True)
+class StatusFact:
+    """Employment and accommodation of one closed enablement: at the planning meeting and
+    at the agreed closure (codes from returns.vocab; "" where not recorded)."""
+
+    episode_id: int
+    team_id: int
+    closed_on: date
+    employment_start: str
+    employment_closure: str
+    accommodation_start: str
+    accommodation_closure: str
+
+
+@dataclass(frozen=True)
+class ScoreFact:
+    episode_id: int
+    team_id: int
+    closed_on: date | None
+    instrument: str  # its code
+    instrument_name: str
+    occasion: str  # outcomes.rules.BASELINE, REVIEW or CLOSURE
+    number: int
+    score: Decimal  # complete scores only: a missing item gives no score
+
+
+@dataclass(frozen=True)
+class FeedbackFact:
+    kind: str  # "compliment" or "complaint"
+    received_on: date
+    respond_due: date | None  # stored when received, from the complaints procedure
+    responded_on: date | None
+
+
+@dataclass(frozen=True)
+class IncidentFact:
+    kind: str  # "serious_incident" or "safeguarding"
+    team_id: int | None
+    recorded_on: date
+
+
+SATISFIED = 4  # a mean rating of 4 or 5 on the 1-5 scale: satisfied or very satisfied
+
+
+def _mean(values: Sequence, places: str = "0.1") -> Decimal | None:
+    if not values:
+        return None
+    return (Decimal(sum(values)) / len(values)).quantize(Decimal(places), ROUND_HALF_UP)
+
+
+def _decimal(value: Decimal | None, hidden: bool, *, signed: bool = False) -> Cell:
+    if hidden:
+        return Cell(HIDDEN, None, True)
+    if value is None:
+        return Cell(NO_DATA, None)
+    return Cell(f"{value:+}" if signed and value else f"{value}", value)
+
+
+def _share_of(part: int, whole: int, scope: Scope, hidden: bool = False) -> tuple[Cell, Cell]:
+    """A count and its share of a whole the table shows: both hidden for a commissioner
+    when the part, the rest or the whole is a small number (the other two give it)."""
+    hidden = hidden or (scope.suppress and share_hidden(part, whole))
+    return _count(part, hidden), _share(part, whole, hidden)
+
+
+@figure("satisfaction", "Person and carer satisfaction", ("evaluations",))
+def satisfaction(facts: Facts, scope: Scope) -> Figure:
+    months = scope.months()
+    audiences = ("person", "carer")
+    by_month: dict[tuple[date, str], list[EvaluationFact]] = defaultdict(list)
+    for e in facts["evaluations"]:
+        if e.ratings and scope.in_team(e.team_id) and scope.in_period(e.submitted_on):
+            by_month[(month_of(e.submitted_on), e.audience)].append(e)
+    grid = _Grid([[len(by_month[(m, a)]) for a in audiences] for m in months], scope.suppress)
+    rows, chart_rows = [], []
+    for i, (label, (parts, hidden, _, _)) in enumerate(
+        zip(_months_with_total(scope), grid.lines(), strict=True)
+    ):
+        row, bars = [_label(label)], []
+        for a, audience in enumerate(audiences):
+            group = (
+                [e for m in months for e in by_month[(m, audience)]]
+                if i == len(months)
+                else by_month[(months[i], audience)]
+            )
+            mean = _decimal(_mean([r for e in group for r in e.ratings]), hidden[a])
+            satisfied = sum(1 for e in group if sum(e.ratings) >= SATISFIED * len(e.ratings))
+            _, share = _share_of(satisfied, parts[a], scope, hidden[a])
+            row += [_count(parts[a], hidden[a]), mean, share]
+            bars.append(mean)
+        rows.append(tuple(row))
+        if i < len(months):
+            chart_rows.append((label, bars))
+    return Figure(
+        "satisfaction",
+        "Person and carer satisfaction",
+        "Evaluations submitted in each month by people supported and by carers: the mean of "
+        "their answers to the rating questions (1 very dissatisfied to 5 very satisfied), and "
+        "the share whose own mean is 4 or more (satisfied).",
+        _chart(
+            ("People supported", "Carers"),
+            chart_rows,
+            "",
+            "mean satisfaction rating out of 5 of people supported and carers, by month",
+            scale_max=5,
+        ),
+        Table(
+            (
+                "Month",
+                "People's evaluations",
+                "Their mean rating",
+                "People satisfied",
+                "Carers' evaluations",
+                "Their mean rating",
+                "Carers satisfied",
+            ),
+            tuple(rows),
+        ),
+    )
+
+
+def _settled(code: str) -> bool:
+    return bool(code) and accommodation_group(code) == AccommodationGroup.SETTLED
+
+
+def _emergency(code: str) -> bool:
+    return bool(code) and accommodation_group(code) == AccommodationGroup.EMERGENCY
+
+
+# (label, chart label, which status, test): the rows of the status figure, seed 003's rates.
+STATUS_ROWS = (
+    ("In paid work", "Paid work", "employment", in_paid_work),
+    ("Settled accommodation", "Settled", "accommodation", _settled),
+    ("Emergency or temporary housing", "Emergency", "accommodation", _emergency),
+    ("Employment not recorded", None, "employment", lambda code: not code),
+    ("Accommodation not recorded", None, "accommodation", lambda code: not code),
+)
+
+
+@figure(
+    "status_change",
+    "Employment, settled accommodation and emergency housing at start and closure",
+    ("statuses",),
+)
+def status_change(facts: Facts, scope: Scope) -> Figure:
+    closed = [
+        s for s in facts["statuses"] if scope.in_team(s.team_id) and scope.in_period(s.closed_on)
+    ]
+    n = len(closed)
+    too_few = scope.suppress and is_small(n)
+    rows = [(_label("Closed episodes"), _count(n, too_few), Cell(""), _count(n, too_few), Cell(""))]
+    chart_rows = []
+    for label, chart_label, which, test in STATUS_ROWS:
+        at_start = sum(1 for s in closed if test(getattr(s, f"{which}_start")))
+        at_close = sum(1 for s in closed if test(getattr(s, f"{which}_closure")))
+        start_cells = _share_of(at_start, n, scope, too_few)
+        close_cells = _share_of(at_close, n, scope, too_few)
+        rows.append((_label(label), *start_cells, *close_cells))
+        if chart_label:
+            chart_rows.append((chart_label, (start_cells[1], close_cells[1])))
+    return Figure(
+        "status_change",
+        "Employment, settled accommodation and emergency housing at start and closure",
+        "Of the episodes closed in the period, how many were in paid work, in settled "
+        "accommodation and in emergency or temporary housing at the planning meeting and at "
+        "closure (the statuses of the Client Level Data lists).",
+        _chart(
+            ("At start", "At closure"),
+            chart_rows,
+            "%",
+            "share of closed episodes in paid work, settled accommodation and emergency "
+            "housing at the start and at closure",
+        ),
+        Table(
+            ("Status", "At start", "Share at start", "At closure", "Share at closure"),
+            tuple(rows),
+        ),
+    )
+
+
+# Short names for the chart's axis; the table gives each instrument's full name.
+INSTRUMENT_SHORT_NAMES = {
+    "recovery-person": "Recovery (person)",
+    "recovery-carer": "Recovery (carer)",
+    "swemwbs": "SWEMWBS",
 }
 
 
-def still_to_come() -> list[str]:
-    return [title for key, title in STILL_TO_COME.items() if key not in FIGURES]
+@figure("outcome_change", "Recovery and wellbeing change", ("scores",))
+def outcome_change(facts: Facts, scope: Scope) -> Figure:
+    scores: dict[tuple[str, int], list[tuple[tuple[int, int], Decimal]]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for s in facts["scores"]:
+        if scope.in_team(s.team_id) and scope.in_period(s.closed_on):
+            scores[(s.instrument, s.episode_id)].append(
+                (occasion_order(s.occasion, s.number), s.score)
+            )
+            names[s.instrument] = s.instrument_name
+    changes: dict[str, list] = defaultdict(list)
+    for (code, _), pairs in scores.items():
+        if (found := change(pairs)) is not None:
+            changes[code].append(found)
+    rows, chart_rows = [], []
+    for code in sorted(names, key=names.get):
+        found = changes[code]
+        n = len(found)
+        too_few = scope.suppress and is_small(n)
+        improved = sum(1 for c in found if c.improved)
+        improved_cell, share = _share_of(improved, n, scope, too_few)
+        rows.append(
+            (
+                _label(names[code]),
+                _count(n, too_few),
+                _decimal(_mean([c.baseline for c in found], "0.01"), too_few),
+                _decimal(_mean([c.latest for c in found], "0.01"), too_few),
+                _decimal(_mean([c.difference for c in found], "0.01"), too_few, signed=True),
+                improved_cell,
+                share,
+            )
+        )
+        chart_rows.append((INSTRUMENT_SHORT_NAMES.get(code, names[code]), (share,)))
+    return Figure(
+        "outcome_change",
+        "Recovery and wellbeing change",
+        "For episodes closed in the period with a baseline score and a later complete one, "
+        "per instrument: the number of people, the mean change from the baseline to the "
+        "latest score and the share whose score rose (higher is better on every instrument).",
+        _chart(("Share improved",), chart_rows, "%", "share of people improved, by instrument"),
+        Table(
+            (
+                "Instrument",
+                "People",
+                "Mean at baseline",
+                "Mean at latest",
+                "Mean change",
+                "Improved",
+                "Share improved",
+            ),
+            tuple(rows),
+        ),
+        () if rows else ("No closed episode in the period has a baseline and a later score.",),
+    )
+
+
+def answered_in_time(f: FeedbackFact) -> bool:
+    if f.responded_on is None or f.respond_due is None:
+        return False
+    return f.responded_on <= f.respond_due
+
+
+def response_settled(f: FeedbackFact, today: date) -> bool:
+    """A complaint whose answer is in (in time or not), or whose time to answer is up."""
+    return f.respond_due is not None and (f.responded_on is not None or f.respond_due < today)
+
+
+@figure(
+    "feedback",
+    "Compliments, complaints and serious incidents",
+    ("feedback", "incidents"),
+)
+def feedback_and_incidents(facts: Facts, scope: Scope) -> Figure:
+    months = scope.months()
+    parts = ("compliment", "complaint", "serious_incident", "safeguarding")
+    counts = {m: [0, 0, 0, 0] for m in months}
+    complaints: dict[date, list[FeedbackFact]] = defaultdict(list)
+    # Compliments and complaints are the service's: they name no team.
+    for f in facts["feedback"]:
+        if scope.in_period(f.received_on):
+            counts[month_of(f.received_on)][parts.index(f.kind)] += 1
+            if f.kind == "complaint":
+                complaints[month_of(f.received_on)].append(f)
+    for i in facts["incidents"]:
+        if scope.in_team(i.team_id) and scope.in_period(i.recorded_on):
+            counts[month_of(i.recorded_on)][parts.index(i.kind)] += 1
+    grid = _Grid([counts[m] for m in months], scope.suppress)
+    rows, chart_rows = [], []
+    for i, (label, (ns, hidden, _, _)) in enumerate(
+        zip(_months_with_total(scope), grid.lines(), strict=True)
+    ):
+        group = (
+            [f for m in months for f in complaints[m]]
+            if i == len(months)
+            else complaints[months[i]]
+        )
+        due = [f for f in group if response_settled(f, scope.today)]
+        in_time, share = _share_of(sum(map(answered_in_time, due)), len(due), scope, hidden[1])
+        cells = [_count(n, h) for n, h in zip(ns, hidden, strict=True)]
+        rows.append((_label(label), cells[0], cells[1], in_time, share, cells[2], cells[3]))
+        if i < len(months):
+            chart_rows.append((label, cells))
+    notes = ()
+    if scope.team_id is not None:
+        notes = (
+            "Compliments and complaints are the whole service's: they are not recorded by team.",
+        )
+    return Figure(
+        "feedback",
+        "Compliments, complaints and serious incidents",
+        "Compliments and complaints received, and serious incidents and safeguarding concerns "
+        "recorded, in each month; of the complaints answered or past their response date, the "
+        "share answered by the date the complaints procedure set when each was received.",
+        _chart(
+            ("Compliments", "Complaints", "Serious incidents", "Safeguarding"),
+            chart_rows,
+            "",
+            "compliments, complaints, serious incidents and safeguarding concerns, by month",
+        ),
+        Table(
+            (
+                "Month",
+                "Compliments",
+                "Complaints",
+                "Answered in time",
+                "Share answered in time",
+                "Serious incidents",
+                "Safeguarding concerns",
+            ),
+            tuple(rows),
+        ),
+        notes,
+    )
 
 
 def compute(facts: Facts, scope: Scope, keys: Sequence[str] | None = None) -> list[Figure]:

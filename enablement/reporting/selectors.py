@@ -6,16 +6,20 @@ this module (the rows carry ids, dates and codes). The service comes through the
 door (`access.services_overseen`); the team is one of that service's.
 """
 
+from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Q
+from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 
 from enablement.accounts import access
 from enablement.accounts.roles import ROLES, Role
 from enablement.casework.models import Episode
 from enablement.catalogue.models import StaffMember, Team
+from enablement.closures.models import ClosureStatus
+from enablement.feedback.models import EvaluationAnswer, Feedback, Incident
+from enablement.outcomes.models import Assessment
 from enablement.referrals.models import Referral
 from enablement.reporting import rules
 from enablement.visits.models import Visit
@@ -159,12 +163,133 @@ def worker_facts(service, start: date, end: date) -> list[rules.WorkerFact]:
     ]
 
 
-# Each fact kind's reader. Another app's figures add theirs (outcome scores, feedback...).
+def _in(field: str, start: date, end: date) -> Q:
+    """[start, end] as whole local days, on a datetime column."""
+    return Q(**{f"{field}__gte": _moment(start), f"{field}__lt": _moment(end + timedelta(days=1))})
+
+
+def evaluation_facts(service, start: date, end: date) -> list[rules.EvaluationFact]:
+    """Evaluations submitted in the period, with their rating answers: one row per answer,
+    gathered into one fact per evaluation (an evaluation with no rating answered has none)."""
+    _day = _days()
+    rows = (
+        EvaluationAnswer.objects.filter(evaluation__service=service, rating__isnull=False)
+        .filter(_in("evaluation__submitted_at", start, end))
+        .values_list(
+            "evaluation_id",
+            "evaluation__episode__team_id",
+            "evaluation__audience",
+            "evaluation__submitted_at",
+            "rating",
+        )
+        .order_by("evaluation_id")
+    )
+    found: dict[int, tuple] = {}
+    ratings: dict[int, list[int]] = defaultdict(list)
+    for pk, team, audience, submitted, rating in rows:
+        found[pk] = (team, audience, _day(submitted))
+        ratings[pk].append(rating)
+    return [
+        rules.EvaluationFact(pk, team, audience, submitted, tuple(ratings[pk]))
+        for pk, (team, audience, submitted) in found.items()
+    ]
+
+
+def status_facts(service, start: date, end: date) -> list[rules.StatusFact]:
+    """Episodes closed in the period with employment and accommodation at the planning
+    meeting and at the agreed closure (a proposal the senior did not agree says nothing)."""
+    _day = _days()
+    rows = (
+        Episode.objects.filter(service=service)
+        .filter(_in("closed_at", start, end))
+        .annotate(
+            agreed=FilteredRelation("closures", condition=Q(closures__status=ClosureStatus.AGREED))
+        )
+        .values_list(
+            "id",
+            "team_id",
+            "closed_at",
+            "meeting__employment_status",
+            "agreed__employment_status",
+            "meeting__accommodation_status",
+            "agreed__accommodation_status",
+        )
+        .order_by("id")
+    )
+    # Keyed by episode: one agreed closure an episode, but a second row must not count twice.
+    return list(
+        {
+            pk: rules.StatusFact(
+                pk, team, _day(closed), e_start or "", e_close or "", a_start or "", a_close or ""
+            )
+            for pk, team, closed, e_start, e_close, a_start, a_close in rows
+        }.values()
+    )
+
+
+def score_facts(service, start: date, end: date) -> list[rules.ScoreFact]:
+    """The complete outcome scores of episodes closed in the period."""
+    _day = _days()
+    rows = (
+        Assessment.objects.filter(episode__service=service, score__isnull=False)
+        .filter(_in("episode__closed_at", start, end))
+        .values_list(
+            "episode_id",
+            "episode__team_id",
+            "episode__closed_at",
+            "instrument__code",
+            "instrument__name",
+            "occasion",
+            "number",
+            "score",
+        )
+        .order_by()
+    )
+    return [
+        rules.ScoreFact(episode, team, _day(closed), code, name, occasion, number, score)
+        for episode, team, closed, code, name, occasion, number, score in rows
+    ]
+
+
+def feedback_facts(service, start: date, end: date) -> list[rules.FeedbackFact]:
+    """Compliments and complaints received in the period, with a complaint's response due
+    date (stored when it was received) and when it was answered."""
+    _day = _days()
+    rows = (
+        Feedback.objects.filter(service=service)
+        .filter(_in("received_at", start, end))
+        .values_list("kind", "received_at", "respond_due", "responded_at")
+        .order_by()
+    )
+    return [
+        rules.FeedbackFact(kind, _day(received), due, _day(responded))
+        for kind, received, due, responded in rows
+    ]
+
+
+def incident_facts(service, start: date, end: date) -> list[rules.IncidentFact]:
+    """Serious incidents and safeguarding concerns recorded in the period."""
+    _day = _days()
+    rows = (
+        Incident.objects.filter(service=service)
+        .filter(_in("recorded_at", start, end))
+        .values_list("kind", "team_id", "recorded_at")
+        .order_by()
+    )
+    return [rules.IncidentFact(kind, team, _day(recorded)) for kind, team, recorded in rows]
+
+
+# Each fact kind's reader.
 FACT_LOADERS: dict[str, Callable] = {
     "referrals": referral_facts,
     "episodes": episode_facts,
     "visits": visit_facts,
     "workers": worker_facts,
+    "evaluations": evaluation_facts,
+    "statuses": status_facts,
+    "scores": score_facts,
+    "feedback": feedback_facts,
+    "incidents": incident_facts,
 }
 
 

@@ -92,7 +92,6 @@ def dashboard(request):
             "caption": _caption(service, team, scope) if scope else "",
             "computed_at": _computed_at(),
             "suppressed": scope is not None and scope.suppress,
-            "still_to_come": rules.still_to_come(),
             "query": request.GET.urlencode(),
         },
     )

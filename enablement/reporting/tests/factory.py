@@ -8,6 +8,11 @@ extend it: add columns to the specs (a score, a sequel, a complaint) and a write
 
 Service TA ("Test Alpha", teams A1 and A2, a 2-working-day screening clock, £30 an hour in
 settings version 1 and £40 in version 2) and TB ("Test Beta", team B1, £25 an hour).
+
+The quality and outcome figures read the tables after EPISODES and REFERRALS: employment and
+accommodation at the planning meeting and the agreed closure (STATUSES, with a closure the
+senior did not agree that must not count), outcome scores (SCORES), evaluations
+(EVALUATIONS), compliments and complaints (FEEDBACK) and incidents (INCIDENTS).
 """
 
 from dataclasses import dataclass, field
@@ -19,8 +24,17 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from enablement.accounts.roles import ROLES, Role
-from enablement.casework.models import Episode, EpisodeStatus
+from enablement.casework.models import Episode, EpisodeStatus, PlanningMeeting
 from enablement.catalogue.models import Service, ServiceSettings, StaffMember, Team
+from enablement.closures.models import Closure, ClosureStatus
+from enablement.feedback.models import (
+    Evaluation,
+    EvaluationAnswer,
+    EvaluationQuestion,
+    Feedback,
+    Incident,
+)
+from enablement.outcomes.models import Assessment, Instrument
 from enablement.people.models import Person
 from enablement.referrals.models import Referral
 from enablement.visits.models import Visit
@@ -350,6 +364,119 @@ REFERRALS = (
 )
 
 
+# Employment and accommodation (returns.vocab codes): at the planning meeting (None: no
+# meeting, it never started) and at the agreed closure, with the sequel recorded then.
+STATUSES = {
+    # Test Alpha, closed in the period
+    "E1": (
+        ("seeking_work", "tenant_social"),
+        ("paid_under_16", "tenant_social", "ended_as_planned"),
+    ),
+    "E2": (("not_seeking", "council_temporary"), ("not_seeking", "tenant_private", "no_change")),
+    "E3": (
+        ("seeking_work", "night_shelter"),
+        ("seeking_work", "night_shelter", "progress_assessment"),
+    ),
+    "E4": (
+        ("paid_16_plus", "owner_occupier"),
+        ("paid_16_plus", "owner_occupier", "ended_as_planned"),
+    ),
+    "E5": (None, ("unknown", "short_term_guest", "progress_assessment")),
+    "E9": (("voluntary", "with_family"), ("paid_unknown_hours", "with_family", "ended_as_planned")),
+    # Open: its meeting counts nowhere until it closes.
+    "E6": (("paid_16_plus", "owner_occupier"), None),
+    # Test Beta: all five in emergency housing at the start, all settled at closure.
+    "E21": (
+        ("unknown", "council_temporary"),
+        ("paid_16_plus", "tenant_social", "ended_as_planned"),
+    ),
+    "E22": (("seeking_work", "council_temporary"), ("seeking_work", "with_family", "no_change")),
+    "E23": (("not_seeking", "refuge"), ("not_seeking", "supported", "progress_support_planning")),
+    "E24": (("seeking_work", "short_term_guest"), ("paid_under_16", "sheltered", "no_change")),
+    "E25": (("voluntary", "other_temporary"), ("voluntary", "owner_occupier", "ended_as_planned")),
+}
+# A closure proposed for E3 that the senior did not agree: its statuses must not count.
+NOT_AGREED = {"E3": ("paid_16_plus", "owner_occupier")}
+
+# Outcome scores: (instrument code, occasion, review number, score; None: an item missing).
+SCORES = {
+    "E1": (
+        ("swemwbs", "baseline", 0, "16.88"),
+        ("swemwbs", "review", 1, "19.25"),
+        ("swemwbs", "closure", 0, "21.54"),
+        ("recovery-person", "baseline", 0, "40"),
+        ("recovery-person", "closure", 0, "55"),
+    ),
+    "E2": (
+        ("swemwbs", "baseline", 0, "20.73"),
+        ("swemwbs", "closure", 0, "19.98"),
+        ("recovery-person", "baseline", 0, "50"),
+        ("recovery-person", "closure", 0, "50"),
+    ),
+    "E3": (("swemwbs", "baseline", 0, "14.08"),),  # no later score: no change
+    "E4": (
+        ("swemwbs", "baseline", 0, "17.98"),
+        ("swemwbs", "review", 1, "23.21"),
+        ("swemwbs", "closure", 0, None),  # incomplete: the latest is the review
+        ("recovery-person", "baseline", 0, "30"),
+        ("recovery-person", "review", 1, "45"),
+    ),
+    "E9": (
+        ("swemwbs", "review", 1, "18.59"),  # no baseline: no change
+        ("swemwbs", "closure", 0, "22.35"),
+        ("recovery-person", "baseline", 0, "60"),
+        ("recovery-person", "closure", 0, "58"),
+    ),
+    "E6": (("swemwbs", "baseline", 0, "15.84"), ("swemwbs", "review", 1, "20.73")),  # open
+    "E21": (("swemwbs", "baseline", 0, "16.36"), ("swemwbs", "closure", 0, "21.54")),
+    "E22": (("swemwbs", "baseline", 0, "19.25"), ("swemwbs", "closure", 0, "22.35")),
+    "E23": (("swemwbs", "baseline", 0, "21.54"), ("swemwbs", "closure", 0, "19.98")),
+    "E24": (("swemwbs", "baseline", 0, "17.43"), ("swemwbs", "closure", 0, "24.11")),
+    "E25": (("swemwbs", "baseline", 0, "14.75"), ("swemwbs", "closure", 0, "17.98")),
+}
+
+# Evaluations: (episode, audience, submitted on, answers to the three rating questions; an
+# empty tuple answered only the free-text question).
+EVALUATIONS = (
+    ("E1", "person", "2025-03-12", (5, 4, 4)),
+    ("E1", "carer", "2025-03-14", (3, 3, 4)),
+    ("E2", "person", "2025-03-21", (2, 3, 3)),
+    ("E3", "person", "2025-02-24", (4, 4, 5)),
+    ("E4", "person", "2025-04-02", (5, 5, 5)),  # after the period
+    ("E5", "person", "2025-02-20", ()),
+    ("E9", "person", "2025-03-17", (5, 5, 5)),
+    ("E9", "carer", "2025-03-17", (4, 5, 4)),
+    ("E21", "person", "2025-03-03", (5, 5, 4)),
+)
+
+# Compliments and complaints: (service, kind, received, response due, responded).
+FEEDBACK = (
+    ("TA", "compliment", "2024-12-20", None, None),  # before the period
+    ("TA", "compliment", "2025-01-15", None, None),
+    ("TA", "complaint", "2025-01-20", "2025-02-17", "2025-02-10"),  # in time
+    ("TA", "complaint", "2025-02-03", "2025-03-03", "2025-03-10"),  # late
+    ("TA", "compliment", "2025-02-10", None, None),
+    ("TA", "complaint", "2025-02-12", "2025-03-12", "2025-03-12"),  # in time, on the day
+    ("TA", "compliment", "2025-03-05", None, None),
+    ("TA", "complaint", "2025-03-20", "2025-04-17", None),  # overdue: not in time
+    ("TA", "compliment", "2025-03-25", None, None),
+    ("TA", "compliment", "2025-03-26", None, None),
+    ("TA", "complaint", "2025-03-28", "2025-04-25", "2025-04-20"),  # in time
+    ("TA", "complaint", "2025-03-31", "2025-07-31", None),  # not yet due: not counted
+    ("TB", "complaint", "2025-02-05", "2025-03-05", "2025-03-01"),
+)
+
+# Serious incidents and safeguarding concerns: (episode, kind, recorded on).
+INCIDENTS = (
+    ("E1", "serious_incident", "2025-01-22"),
+    ("E6", "safeguarding", "2025-02-11"),
+    ("E10", "safeguarding", "2025-03-03"),
+    ("E9", "serious_incident", "2025-03-18"),
+    ("E7", "serious_incident", "2025-04-01"),  # after the period
+    ("E21", "safeguarding", "2025-02-12"),
+)
+
+
 @dataclass
 class Built:
     services: dict[str, Service] = field(default_factory=dict)
@@ -457,4 +584,115 @@ def build(*, now: datetime) -> Built:
         built.referrals[spec.key] = referral(
             spec.key, spec.person, spec.team, spec.received, spec.status, spec.decided, 1
         )
+    _quality_and_outcomes(built, actor, now)
     return built
+
+
+def _quality_and_outcomes(built: Built, actor, now: datetime) -> None:
+    e = built.episodes
+    for key, (start, closure) in STATUSES.items():
+        if start:
+            PlanningMeeting.objects.create(
+                episode=e[key],
+                held_on=e[key].started_on,
+                attendees="The person and their worker",
+                outcome="ready",
+                employment_status=start[0],
+                accommodation_status=start[1],
+                recorded_at=now,
+                recorded_by=actor,
+            )
+        if key in NOT_AGREED:
+            Closure.objects.create(
+                episode=e[key],
+                reason=e[key].closure_reason,
+                status=ClosureStatus.NOT_AGREED,
+                proposed_at=e[key].closed_at,
+                proposed_by=actor,
+                decided_at=e[key].closed_at,
+                decided_by=actor,
+                employment_status=NOT_AGREED[key][0],
+                accommodation_status=NOT_AGREED[key][1],
+            )
+        if closure:
+            Closure.objects.create(
+                episode=e[key],
+                reason=e[key].closure_reason,
+                status=ClosureStatus.AGREED,
+                proposed_at=e[key].closed_at,
+                proposed_by=actor,
+                decided_at=e[key].closed_at,
+                decided_by=actor,
+                employment_status=closure[0],
+                accommodation_status=closure[1],
+                sequel=closure[2],
+            )
+    instruments = {i.code: i for i in Instrument.objects.all()}
+    for key, scores in SCORES.items():
+        for code, occasion, number, score in scores:
+            Assessment.objects.create(
+                episode=e[key],
+                instrument=instruments[code],
+                occasion=occasion,
+                number=number,
+                completed_by="person",
+                completed_on=e[key].started_on,
+                answers={},
+                score=Decimal(score) if score else None,
+                recorded_at=now,
+                recorded_by=actor,
+            )
+    questions = {}
+    for code, service in built.services.items():
+        for audience in ("person", "carer"):
+            questions[(code, audience)] = [
+                EvaluationQuestion.objects.create(
+                    service=service,
+                    audience=audience,
+                    position=n,
+                    kind="rating" if n <= 3 else "text",
+                    text=f"Question {n}",
+                )
+                for n in range(1, 5)
+            ]
+    for key, audience, submitted, ratings in EVALUATIONS:
+        episode = e[key]
+        evaluation = Evaluation.objects.create(
+            episode=episode,
+            service=episode.service,
+            audience=audience,
+            channel="paper",
+            submitted_at=at_noon(submitted),
+            recorded_by=actor,
+        )
+        *rating_qs, text_q = questions[(episode.service.code, audience)]
+        for question, rating in zip(rating_qs, ratings, strict=False):
+            EvaluationAnswer.objects.create(evaluation=evaluation, question=question, rating=rating)
+        EvaluationAnswer.objects.create(evaluation=evaluation, question=text_q, text="Thank you")
+    for code, kind, received, due, responded in FEEDBACK:
+        Feedback.objects.create(
+            service=built.services[code],
+            kind=kind,
+            received_at=at_noon(received),
+            received_how="phone",
+            from_whom="person",
+            summary="Test",
+            recorded_by=actor,
+            respond_due=D(due) if due else None,
+            responded_at=at_noon(responded),
+            response="Answered" if responded else "",
+        )
+    for key, kind, recorded in INCIDENTS:
+        episode = e[key]
+        Incident.objects.create(
+            kind=kind,
+            service=episode.service,
+            team=episode.team,
+            person=episode.person,
+            episode=episode,
+            referral=episode.referral,
+            occurred_on=D(recorded),
+            description="Test",
+            recorded_at=at_noon(recorded),
+            recorded_by=actor,
+        )

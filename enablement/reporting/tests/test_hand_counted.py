@@ -243,6 +243,160 @@ def test_cost_for_a_commissioner_hides_the_months_with_few_episodes(data):
     ]
 
 
+def test_person_and_carer_satisfaction(data):
+    # Test Alpha's evaluations with rating answers, submitted in the period (E4's is April's,
+    # E5's answered only the free-text question):
+    # People: Feb E3 (4 4 5: mean 4.33, satisfied); Mar E1 (5 4 4: 4.33, satisfied), E2
+    #   (2 3 3: 2.67, not), E9 (5 5 5, satisfied): 36 over 9 answers = 4.0, 2 of 3 = 67%.
+    #   Period: 4 evaluations, 49 over 12 = 4.08 shown 4.1, 3 of 4 satisfied = 75%.
+    # Carers: Mar E1 (3 3 4: 3.33, not), E9 (4 5 4: 4.33, satisfied): 23 over 6 = 3.83
+    #   shown 3.8, 1 of 2 = 50%.
+    assert _table(_figure(data, "satisfaction")) == [
+        ["Jan 2025", "0", "–", "–", "0", "–", "–"],
+        ["Feb 2025", "1", "4.3", "100%", "0", "–", "–"],
+        ["Mar 2025", "3", "4.0", "67%", "2", "3.8", "50%"],
+        ["Whole period", "4", "4.1", "75%", "2", "3.8", "50%"],
+    ]
+
+
+def test_satisfaction_for_one_team(data):
+    # Team A2: only E9's two evaluations, in March.
+    assert _table(_figure(data, "satisfaction", team="A2"))[2:] == [
+        ["Mar 2025", "1", "5.0", "100%", "1", "4.3", "100%"],
+        ["Whole period", "1", "5.0", "100%", "1", "4.3", "100%"],
+    ]
+
+
+def test_satisfaction_for_a_commissioner_hides_every_small_count(data):
+    # Counts: Feb 1 person; Mar 3 people, 2 carers; the period's 4 and 2: all below 5, so
+    # hidden with their means and shares. Nothing is left that a total would give away.
+    assert _table(_figure(data, "satisfaction", suppress=True)) == [
+        ["Jan 2025", "0", "–", "–", "0", "–", "–"],
+        ["Feb 2025", "*", "*", "*", "0", "–", "–"],
+        ["Mar 2025", "*", "*", "*", "*", "*", "*"],
+        ["Whole period", "*", "*", "*", "*", "*", "*"],
+    ]
+
+
+def test_employment_and_accommodation_at_start_and_closure(data):
+    # Test Alpha closed 6 in the period: E1 E2 E3 E4 E5 E9 (E6 is open and does not count).
+    # Paid work: at the start E4 (1 of 6, 17%); at closure E1 E4 E9 (3, 50%).
+    # Settled: at the start E1 E4 E9 (3, 50%); at closure those and E2 (4, 67%).
+    # Emergency: at the start E2 E3 (2, 33%); at closure E3 E5 (2, 33%). E3's closure the
+    #   senior did not agree said paid work and owner occupier: it does not count.
+    # Not recorded: E5 never started, so it had no planning meeting (1, 17%).
+    assert _table(_figure(data, "status_change")) == [
+        ["Closed episodes", "6", "", "6", ""],
+        ["In paid work", "1", "17%", "3", "50%"],
+        ["Settled accommodation", "3", "50%", "4", "67%"],
+        ["Emergency or temporary housing", "2", "33%", "2", "33%"],
+        ["Employment not recorded", "1", "17%", "0", "0%"],
+        ["Accommodation not recorded", "1", "17%", "0", "0%"],
+    ]
+
+
+def test_status_change_for_a_commissioner(data):
+    # Test Beta closed 5: E21-E25, all in emergency or temporary housing at the start and
+    # all settled at closure; E21 and E24 in paid work at closure (2: hidden, and its share,
+    # since 2 of 5 with the 5 shown gives it). Zero and all-of-five are shown.
+    assert _table(_figure(data, "status_change", service="TB", suppress=True)) == [
+        ["Closed episodes", "5", "", "5", ""],
+        ["In paid work", "0", "0%", "*", "*"],
+        ["Settled accommodation", "0", "0%", "5", "100%"],
+        ["Emergency or temporary housing", "5", "100%", "0", "0%"],
+        ["Employment not recorded", "0", "0%", "0", "0%"],
+        ["Accommodation not recorded", "0", "0%", "0", "0%"],
+    ]
+    # Test Alpha's 6 for a commissioner: every count of 1-4, or 1-4 short of the 6, hidden.
+    assert _table(_figure(data, "status_change", suppress=True))[1:3] == [
+        ["In paid work", "*", "*", "*", "*"],
+        ["Settled accommodation", "*", "*", "*", "*"],
+    ]
+
+
+def test_recovery_and_wellbeing_change(data):
+    # Test Alpha's episodes closed in the period, baseline to the latest complete score:
+    # Recovery domains: E1 40 -> 55 (+15), E2 50 -> 50 (0, not improved), E4 30 -> 45 (its
+    #   review: +15), E9 60 -> 58 (-2): 4 people, means 45.00 -> 52.00, change +7.00, 2 improved
+    #   (50%).
+    # SWEMWBS: E1 16.88 -> 21.54 (+4.66), E2 20.73 -> 19.98 (-0.75), E4 17.98 -> 23.21 (its
+    #   closure score has an item missing, so the review is the latest: +5.23). E3 has only a
+    #   baseline, E9 no baseline: left out. 3 people, means 55.59/3 = 18.53 -> 64.73/3 =
+    #   21.58, change 9.14/3 = +3.05, 2 improved (67%). E6's scores: it is still open.
+    assert _table(_figure(data, "outcome_change")) == [
+        ["Recovery domains: the person's rating", "4", "45.00", "52.00", "+7.00", "2", "50%"],
+        [
+            "Short Warwick-Edinburgh Mental Wellbeing Scale (SWEMWBS)",
+            "3",
+            "18.53",
+            "21.58",
+            "+3.05",
+            "2",
+            "67%",
+        ],
+    ]
+
+
+def test_outcome_change_for_a_commissioner(data):
+    # Test Beta's SWEMWBS: E21 +5.18, E22 +3.10, E23 -1.56, E24 +6.68, E25 +3.23: 5 people,
+    # means 89.33/5 = 17.87 -> 105.96/5 = 21.19, change 16.63/5 = +3.33; 4 improved (80%)
+    # is hidden with its share (4 is small, and so is the 1 not improved).
+    assert _table(_figure(data, "outcome_change", service="TB", suppress=True)) == [
+        [
+            "Short Warwick-Edinburgh Mental Wellbeing Scale (SWEMWBS)",
+            "5",
+            "17.87",
+            "21.19",
+            "+3.33",
+            "*",
+            "*",
+        ],
+    ]
+    # Test Alpha's 4 and 3 people are too few to show anything.
+    assert _table(_figure(data, "outcome_change", suppress=True))[0] == [
+        "Recovery domains: the person's rating",
+        *["*"] * 6,
+    ]
+
+
+def test_compliments_complaints_and_incidents(data):
+    # Test Alpha, received or recorded in each month (the December compliment and the April
+    # incident are outside; Test Beta's complaint and concern are another service's):
+    # Jan: compliment 15th; complaint 20th answered in time (1 of 1); serious incident E1.
+    # Feb: compliment 10th; complaints 3rd (late) and 12th (answered on its due day): 1 of
+    #   2, 50%; safeguarding E6.
+    # Mar: compliments 5th 25th 26th; complaints 20th (overdue, unanswered), 28th (in time),
+    #   31st (not due until 31 July: not counted in the share): 1 of 2, 50%; safeguarding
+    #   E10, serious incident E9.
+    # Period: 5 compliments, 6 complaints, 3 of 5 in time (60%), 2 serious, 2 safeguarding.
+    assert _table(_figure(data, "feedback")) == [
+        ["Jan 2025", "1", "1", "1", "100%", "1", "0"],
+        ["Feb 2025", "1", "2", "1", "50%", "0", "1"],
+        ["Mar 2025", "3", "3", "1", "50%", "1", "1"],
+        ["Whole period", "5", "6", "3", "60%", "2", "2"],
+    ]
+
+
+def test_feedback_for_one_team_counts_its_incidents_and_the_service_s_complaints(data):
+    figure = _figure(data, "feedback", team="A2")
+    # A2's incidents: March's safeguarding concern (E10) and serious incident (E9).
+    assert _table(figure)[-1] == ["Whole period", "5", "6", "3", "60%", "1", "1"]
+    assert figure.notes == (
+        "Compliments and complaints are the whole service's: they are not recorded by team.",
+    )
+
+
+def test_feedback_for_a_commissioner(data):
+    # Every monthly count is 1-3, hidden; the period's 5 compliments and 6 complaints stay,
+    # its 2 serious incidents and 2 concerns go, and so does 3 of 5 in time (3 is small).
+    assert _table(_figure(data, "feedback", suppress=True)) == [
+        ["Jan 2025", "*", "*", "*", "*", "*", "0"],
+        ["Feb 2025", "*", "*", "*", "*", "0", "*"],
+        ["Mar 2025", "*", "*", "*", "*", "*", "*"],
+        ["Whole period", "5", "6", "*", "*", "*", "*"],
+    ]
+
+
 def test_every_registered_figure_is_counted_here():
     counted = {
         "referrals",
@@ -255,5 +409,16 @@ def test_every_registered_figure_is_counted_here():
         "extensions",
         "missed_visits",
         "cost",
+        "satisfaction",
+        "status_change",
+        "outcome_change",
+        "feedback",
     }
     assert set(rules.FIGURES) == counted, "add a hand-counted test for the new figure"
+
+
+@pytest.mark.parametrize("kind", ["evaluations", "statuses", "scores", "feedback", "incidents"])
+def test_each_quality_fact_kind_is_one_query(data, django_assert_num_queries, kind):
+    with django_assert_num_queries(1):
+        rows = selectors.FACT_LOADERS[kind](data.services["TA"], START, END)
+    assert rows, "the factory gives every kind some rows in the period"

@@ -83,12 +83,6 @@ def test_registering_a_figure_twice_is_refused():
         rules.register(spec)
 
 
-def test_slots_for_other_apps_figures_close_when_they_register(monkeypatch):
-    assert "Recovery and wellbeing change" in rules.still_to_come()
-    monkeypatch.setitem(rules.FIGURES, "outcome_change", rules.FIGURES["referrals"])
-    assert "Recovery and wellbeing change" not in rules.still_to_come()
-
-
 def test_chart_is_an_image_with_a_name_and_marks_hidden_values():
     chart = rules.Chart(
         ("Received",),
@@ -124,3 +118,76 @@ def test_hourly_cost_is_a_positive_number_of_pounds_or_empty(cost, ok):
         "hourly_cost": cost,
     }
     assert ("hourly_cost" not in settings_problems(values)) is ok
+
+
+D = date.fromisoformat
+
+
+@pytest.mark.parametrize(
+    ("due", "responded", "today", "settled", "in_time"),
+    [
+        ("2025-03-12", "2025-03-12", "2025-03-01", True, True),  # on the day is in time
+        ("2025-03-12", "2025-03-13", "2025-03-20", True, False),
+        ("2025-03-12", None, "2025-03-12", False, False),  # due today: not yet late
+        ("2025-03-12", None, "2025-03-13", True, False),  # a day past: late
+        (None, "2025-03-13", "2025-07-01", False, False),  # no limit set: not counted
+    ],
+)
+def test_a_complaint_counts_in_the_share_once_answered_or_late(
+    due, responded, today, settled, in_time
+):
+    f = rules.FeedbackFact("complaint", D("2025-03-01"), due and D(due), responded and D(responded))
+    assert rules.response_settled(f, D(today)) is settled
+    assert rules.answered_in_time(f) is in_time
+
+
+def _scope(suppress=False):
+    return rules.Scope(
+        start=D("2025-01-01"),
+        end=D("2025-01-31"),
+        team_id=None,
+        suppress=suppress,
+        calendar=None,
+        today=D("2025-02-01"),
+    )
+
+
+def test_an_evaluation_with_no_rating_answered_is_not_a_satisfaction_of_nought():
+    facts = {
+        "evaluations": [
+            rules.EvaluationFact(1, 1, "person", D("2025-01-10"), ()),
+            rules.EvaluationFact(2, 1, "person", D("2025-01-11"), (4, 3)),
+        ]
+    }
+    row = [c.text for c in rules.satisfaction(facts, _scope()).table.rows[-1]]
+    # One evaluation counted; its mean 3.5 is below 4, so not satisfied.
+    assert row == ["Whole period", "1", "3.5", "0%", "0", "–", "–"]
+
+
+def test_a_score_without_a_baseline_is_no_change_and_the_page_says_none_is_shown():
+    facts = {
+        "scores": [
+            rules.ScoreFact(1, 1, D("2025-01-20"), "swemwbs", "SWEMWBS", "review", 1, Decimal(20)),
+            rules.ScoreFact(1, 1, D("2025-01-20"), "swemwbs", "SWEMWBS", "closure", 0, Decimal(25)),
+        ]
+    }
+    figure = rules.outcome_change(facts, _scope())
+    assert [c.text for c in figure.table.rows[0]] == ["SWEMWBS", "0", "–", "–", "–", "0", "–"]
+
+
+def test_a_fall_in_score_shows_its_sign_and_is_not_improvement():
+    facts = {
+        "scores": [
+            rules.ScoreFact(1, 1, D("2025-01-20"), "x", "X", "baseline", 0, Decimal("30")),
+            rules.ScoreFact(1, 1, D("2025-01-20"), "x", "X", "closure", 0, Decimal("27.5")),
+        ]
+    }
+    row = [c.text for c in rules.outcome_change(facts, _scope()).table.rows[0]]
+    assert row == ["X", "1", "30.00", "27.50", "-2.50", "0", "0%"]
+
+
+def test_a_rating_chart_runs_to_the_top_of_its_scale():
+    facts = {"evaluations": [rules.EvaluationFact(1, 1, "person", D("2025-01-10"), (4, 3))]}
+    svg = charts.svg(rules.satisfaction(facts, _scope()).chart, "Satisfaction")
+    # The axis is labelled 5, not the 3.5 the one bar reaches.
+    assert 'text-anchor="end" fill="#0b0c0c">5</text>' in svg

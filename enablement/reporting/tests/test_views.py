@@ -105,6 +105,21 @@ def test_the_xlsx_holds_numbers_as_numbers(data, client_for):
     assert float(values[-1][4]) == 117.5
 
 
+def test_the_outcome_change_spreadsheet_has_the_hand_counted_numbers(data, client_for):
+    # test_hand_counted: SWEMWBS for Test Alpha, 3 people, 18.53 -> 21.58, +3.05, 2 improved.
+    response = client_for("quality_manager").get("/performance/tables/outcome_change.xlsx" + TA)
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    last = list(sheet.iter_rows(values_only=True))[-1]
+    assert last[0] == "Short Warwick-Edinburgh Mental Wellbeing Scale (SWEMWBS)"
+    assert [float(v) for v in last[1:]] == [3, 18.53, 21.58, 3.05, 2, 67]
+
+
+def test_a_commissioner_s_feedback_csv_is_as_hidden_as_the_page(data, client_for):
+    response = client_for("commissioner").get("/performance/tables/feedback.csv" + TA)
+    lines = response.content.decode().splitlines()
+    assert lines[-1] == "Whole period,5,6,*,*,*,*"
+
+
 def test_the_whole_dashboard_as_a_pdf(data, client_for):
     before = len(_export_rows())
     response = client_for("commissioner").get("/performance/dashboard.pdf" + TA)
