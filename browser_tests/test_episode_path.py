@@ -124,6 +124,9 @@ def test_kers_episode_from_allocation_to_closure(page: Page):
     walk.go(tasks.get_by_role("link", name="Planning meeting"), "Record the planning meeting")
     _fill_date(page, "Date of the planning meeting", today)
     page.get_by_label("Who attended", exact=True).fill("Wyn Facsimile, Wren Worker")
+    # Seed 003's employment and accommodation at the start, for the return and dashboard.
+    walk.pick(page.get_by_label("Employment at the start"), "Not in Paid Employment (seeking work)")
+    walk.pick(page.get_by_label("Accommodation at the start"), "Tenant - private landlord")
     walk.tick(page.get_by_label("Ready to start the enablement", exact=True))
     walk.button("Record the planning meeting", _episode_heading())
 
@@ -268,6 +271,10 @@ def test_kers_episode_from_allocation_to_closure(page: Page):
         )
     )
     walk.tick(page.get_by_label("Sent a link to the electronic evaluation", exact=True))
+    walk.tick(page.get_by_label("Service ended as planned", exact=True))
+    # Accommodation is as it was at the start, and proposed so; Wyn now works.
+    expect(page.get_by_label("Accommodation at closure")).to_have_value("tenant_private")
+    walk.pick(page.get_by_label("Employment at closure"), "Paid: Less than 16 hours a week")
     walk.button("Propose closure to the senior", _episode_heading())
     expect(page.get_by_test_id("episode-status")).to_have_text("Closure proposed")
     expect(page.get_by_test_id("closure-proposed")).to_contain_text("Goals achieved")

@@ -128,7 +128,7 @@ def break_glass(request):
         else:
             messages.success(
                 request,
-                f"You can see this record until {grant.expires_at:%H:%M on %d %B %Y}. "
+                f"You can see this record until {grant.expires_at:%H:%M on %-d %B %Y}. "
                 "Provision managers have been told",
             )
             return redirect("people:detail", pk=grant.person_id)

@@ -333,7 +333,7 @@ def break_glass_open(*, nhs_number: str, reason: str, actor, now: datetime) -> B
         services = _person_services(person)
         record_event(
             kind="break_glass.opened",
-            summary=f"Emergency access by {actor} until {until:%d %b %Y %H:%M}",
+            summary=f"Emergency access by {actor} until {until:%-d %b %Y %H:%M}",
             actor=actor,
             now=now,
             person=person,

@@ -43,10 +43,17 @@ def propose(request, pk):
         return _back(episode)
     plan = selectors.current_plan(episode)
     goals = list(plan.goals.order_by("position")) if plan else []
+    # Employment and accommodation at closure start as they were at the planning meeting:
+    # the worker changes what changed.
+    meeting = getattr(episode, "meeting", None)
     form = ProposeClosureForm(
         request.POST or None,
         reasons=episode.service_settings.closure_reasons or [],
         goals=goals,
+        initial={
+            "employment_status": getattr(meeting, "employment_status", ""),
+            "accommodation_status": getattr(meeting, "accommodation_status", ""),
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:

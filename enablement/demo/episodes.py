@@ -248,7 +248,7 @@ def start(episode: Episode, *, on: date, by) -> Episode:
             "support_ends_by",
         ]
     )
-    _event(episode, "episode.started", f"enablement started on {on:%d %B %Y}", by, _at(on, 9))
+    _event(episode, "episode.started", f"enablement started on {on:%-d %B %Y}", by, _at(on, 9))
     return episode
 
 
@@ -269,7 +269,7 @@ def add_visits(episode: Episode, *, by, days: list[tuple[date, str]]) -> None:
         )
         if done:
             label = dict(VisitOutcome.choices)[outcome].lower()
-            _event(episode, "visit.recorded", f"visit on {day:%d %B}: {label}", by, _at(day, 16))
+            _event(episode, "visit.recorded", f"visit on {day:%-d %B}: {label}", by, _at(day, 16))
 
 
 def add_note(episode: Episode, *, at: datetime, by, text: str, kind=NoteKind.CONTACT) -> None:

@@ -226,7 +226,7 @@ class Feedback(models.Model):
         indexes = [models.Index(fields=["service", "kind", "responded_at", "respond_due"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} about {self.service} ({self.received_at:%d %b %Y})"
+        return f"{self.get_kind_display()} about {self.service} ({self.received_at:%-d %b %Y})"
 
 
 class IncidentKind(models.TextChoices):

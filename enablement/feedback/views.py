@@ -19,6 +19,7 @@ from enablement.core import clock
 from enablement.core.exports import csv_attachment
 from enablement.core.formtools import add_errors
 from enablement.core.net import request_client_address
+from enablement.core.params import query_int
 from enablement.core.workdays import ENGLAND_AND_WALES
 from enablement.feedback import rules, selectors, services
 from enablement.feedback.forms import (
@@ -299,7 +300,7 @@ def analysis_csv(request):
 @role_required(Role.PROVISION_MANAGER, Role.QUALITY_MANAGER)
 def tag(request, pk):
     answer = selectors.get_answer(request.user, pk)
-    ids = [int(v) for v in request.POST.getlist("themes") if v.isdigit()]
+    ids = [i for i in map(query_int, request.POST.getlist("themes")) if i is not None]
     services.tag_answer(answer=answer, theme_ids=ids, actor=request.user, now=clock.now())
     messages.success(request, "Themes saved")
     back = request.POST.get("next", "")

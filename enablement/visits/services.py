@@ -80,7 +80,7 @@ def plan_visit(*, episode: Episode, kind: str, planned_for: datetime, actor, now
     _event(
         episode,
         kind="visit.planned",
-        summary=f"{ContactKind(kind).label} planned for {when:%d %B %Y %H:%M}",
+        summary=f"{ContactKind(kind).label} planned for {when:%-d %B %Y %H:%M}",
         actor=actor,
         now=now,
         data={"visit": visit.pk, "kind": kind},
@@ -166,7 +166,7 @@ def record_visit(
     _event(
         episode,
         kind="visit.recorded",
-        summary=f"visit of {happened_on:%d %B %Y} recorded: {label.lower()}",
+        summary=f"visit of {happened_on:%-d %B %Y} recorded: {label.lower()}",
         actor=actor,
         now=now,
         data={"visit": visit.pk, "outcome": outcome, "hours": str(hours) if hours else None},
@@ -176,7 +176,7 @@ def record_visit(
         notify(
             users=[referral.named_social_worker, *team_seniors(locked)],
             subject=f"Referral {referral.reference}: a visit ended early for safety",
-            body=f"The visit to {locked.person.full_name} on {happened_on:%d %B %Y} was ended "
+            body=f"The visit to {locked.person.full_name} on {happened_on:%-d %B %Y} was ended "
             f"early because the worker felt unsafe. What happened: {note}",
             referral=referral,
             now=now,
@@ -353,7 +353,7 @@ def correct_note(*, note: CaseNote, text: str, actor, now) -> CaseNote:
     _event(
         episode,
         kind="note.corrected",
-        summary=f"a {note.get_kind_display().lower()} of {note.written_at:%d %B %Y} corrected",
+        summary=f"a {note.get_kind_display().lower()} of {note.written_at:%-d %B %Y} corrected",
         actor=actor,
         now=now,
         data={"note": correction.pk, "corrects": note.pk},
