@@ -93,11 +93,11 @@ def _refs(response) -> list[str]:
 
 
 def _csv_rows(response) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+    return list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8"))))
 
 
 def _xlsx_sheet(response):
-    return openpyxl.load_workbook(io.BytesIO(response.content)).active
+    return openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
 
 
 def _xlsx_refs(response) -> list[str]:
@@ -353,7 +353,7 @@ def test_csv_export_is_a_utf8_attachment_with_a_header_row(client_for, user_for)
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="referrals-2026-03-04.csv"'
-    text = response.content.decode("utf-8")
+    text = response.getvalue().decode("utf-8")
     assert text.splitlines()[0] == ",".join(tracker.HEADERS)
     [row] = _csv_rows(response)
     assert row == {
@@ -387,7 +387,7 @@ def test_xlsx_export_has_one_sheet_a_bold_header_and_real_dates(client_for):
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     assert response["Content-Disposition"] == 'attachment; filename="referrals-2026-03-04.xlsx"'
-    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    workbook = openpyxl.load_workbook(io.BytesIO(response.getvalue()))
     assert len(workbook.worksheets) == 1
     sheet = workbook.active
     header = sheet[1]
