@@ -28,7 +28,7 @@ def download(request, pk):
         raise Http404
     content_type = CSV_TYPE if found.format == ExportJob.Format.CSV else XLSX_TYPE
     return FileResponse(
-        open(path, "rb"),  # noqa: SIM115 - FileResponse closes it
+        open(path, "rb"),
         as_attachment=True,
         filename=found.filename,
         content_type=content_type,

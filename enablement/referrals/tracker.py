@@ -357,7 +357,7 @@ def _export_row(t: tuple, today: date, steps: dict[int, bool]) -> tuple[int | No
     step = rules.case_system_status(
         steps.get(version_id, False) and routed_from_id is None, asked, confirmed
     )
-    worker = f"{worker_first} {worker_last}".strip() or worker_username or ""
+    worker = (f"{worker_first} {worker_last}".strip() or worker_username) if worker_username else ""
     return person_id, [
         reference,
         person,
@@ -413,9 +413,7 @@ def export_source(user, query: QueryDict) -> export_jobs.Source:
     if form.is_bound and not form.is_valid():
         raise ValueError("The filter is no longer valid for this user")
     found = tracker(user, form.filters(), today=clock.today())
-    return export_jobs.Source(
-        _filename_stem(), "Referrals", COLUMNS, lambda: export_rows(found)
-    )
+    return export_jobs.Source(_filename_stem(), "Referrals", COLUMNS, lambda: export_rows(found))
 
 
 # --- Views ----------------------------------------------------------------------------------
