@@ -6,6 +6,7 @@ secret key and turn DEBUG on; anything else must be told.
 
 import secrets
 import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -318,6 +319,10 @@ Q_CLUSTER = {
 EXPORT_STREAM_ROWS = env_int("ENABLEMENT_EXPORT_STREAM_ROWS", 50_000, minimum=1)
 EXPORT_KEEP_HOURS = env_int("ENABLEMENT_EXPORT_KEEP_HOURS", 24, minimum=1)
 EXPORT_JOB_TIMEOUT = 280
+# Where the worker writes them; tests write under the system's temporary directory.
+EXPORT_DIR = (
+    Path(tempfile.gettempdir()) / "enablement-test-exports" if TESTING else VAR_DIR / "exports"
+)
 
 # The public self-referral form is rate-limited per client address (django-ratelimit),
 # counting accepted submissions only. The count lives in the "ratelimit" cache: Redis when

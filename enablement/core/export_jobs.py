@@ -3,10 +3,11 @@ waits (more than `settings.EXPORT_STREAM_ROWS` rows; ADR 0036).
 
 The request stores the job (who, which export, the filter) and queues `run`; the worker reads
 the rows again through the same access door *as that user*, writes the file under
-`VAR_DIR/exports/`, and logs it in the access log as one export row, exactly as a streamed
-export is logged at request. The page `/exports/<id>/` says it is being prepared and then
-links to the file; only its owner is served (404 to anyone else). Files are removed after
-`settings.EXPORT_KEEP_HOURS` by `purge_expired` (hourly in the worker, and before each job).
+`settings.EXPORT_DIR` (in the var directory), and logs it in the access log as one export
+row, exactly as a streamed export is logged at request. The page `/exports/<id>/` says it is
+being prepared and then links to the file; only its owner is served (404 to anyone else).
+Files are removed after `settings.EXPORT_KEEP_HOURS` by `purge_expired` (hourly in the worker,
+and before each job).
 """
 
 import logging
@@ -45,7 +46,7 @@ SOURCES = {"referrals": "enablement.referrals.tracker.export_source"}
 
 
 def directory() -> Path:
-    return Path(settings.VAR_DIR) / "exports"
+    return Path(settings.EXPORT_DIR)
 
 
 def file_path(job: ExportJob) -> Path:

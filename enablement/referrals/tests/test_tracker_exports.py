@@ -36,7 +36,7 @@ def _xlsx(response) -> list[tuple]:
 
 @pytest.fixture
 def var_dir(settings, tmp_path):
-    settings.VAR_DIR = tmp_path
+    settings.EXPORT_DIR = tmp_path
     return tmp_path
 
 
