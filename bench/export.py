@@ -9,7 +9,7 @@ docs/PERFORMANCE.md.
 The referrals come from bench/run.py's generator (BENCH_REFERRALS, default 100,000). Each
 export runs in a fresh process, as the quality manager (who sees every referral), through the
 Django test Client, reading the streamed response chunk by chunk as a browser would; the peak
-is that process's maximum resident set (`ru_maxrss`: Django, the rows and the writer's
+is that process's peak resident set (VmHWM: Django, the rows and the writer's
 buffers together), beside its resident set before the request. `--job` also runs each format
 as the worker's job (`core.export_jobs.run`), which writes the same file under the var
 directory.
@@ -33,6 +33,12 @@ os.environ.setdefault("ENABLEMENT_EXPORT_STREAM_ROWS", "1000000000")
 
 
 def _rss_mb() -> float:
+    """This process's peak resident set. `ru_maxrss` would carry over the parent's peak
+    across fork and exec on Linux; the kernel's high-water mark (VmHWM) starts again with the
+    new program."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
