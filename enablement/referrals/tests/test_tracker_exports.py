@@ -187,3 +187,35 @@ def test_the_tracker_offers_a_large_download_instead_of_refusing_it(
     page = client_for("quality_manager").get("/referrals/").content.decode()
     assert "/referrals/export/csv/" in page
     assert "prepared in the background" in page
+
+
+def test_an_export_reads_no_model_objects_and_the_same_queries_at_any_size(
+    demo_episodes, client_for, monkeypatch
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    built = []
+    original = Referral.from_db.__func__
+
+    def counting(cls, *args, **kwargs):
+        built.append(1)
+        return original(cls, *args, **kwargs)
+
+    client = client_for("quality_manager")
+    costs = []
+    for _ in range(2):
+        monkeypatch.setattr(Referral, "from_db", classmethod(counting))
+        with CaptureQueriesContext(connection) as queries:
+            rows = _csv(client.get(CSV))  # the stream read inside the context
+        monkeypatch.undo()
+        costs.append((len(rows), len(queries)))
+        for n in range(40):  # more rows: copies of a referral, under new references
+            copy = Referral.objects.order_by("pk").first()
+            copy.pk, copy.reference = None, f"X-{len(costs)}-{n:04d}"
+            copy._state.adding = True
+            copy.save()
+    assert not built, "an export builds no Referral objects"
+    (before, first), (after, second) = costs
+    assert after == before + 40
+    assert first == second
