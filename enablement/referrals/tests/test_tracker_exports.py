@@ -219,3 +219,25 @@ def test_an_export_reads_no_model_objects_and_the_same_queries_at_any_size(
     (before, first), (after, second) = costs
     assert after == before + 40
     assert first == second
+
+
+def test_a_job_whose_filter_no_longer_holds_fails_without_a_file_or_log_row(
+    demo_episodes, client_for, user_for, var_dir
+):
+    # Asked with a team the user could see then; by the time the worker runs, they cannot.
+    job = export_jobs.start(
+        user=user_for("worker.west"),
+        source="referrals",
+        fmt="csv",
+        path=CSV,
+        query="team=999999",
+        filename="r.csv",
+        expected=60_000,
+    )
+    export_jobs.run(str(job.pk))
+    job.refresh_from_db()
+    assert job.state == ExportJob.State.FAILED
+    assert not export_jobs.file_path(job).exists()
+    assert not AccessLogEntry.objects.filter(action=EXPORT).exists()
+    page = client_for("worker.west").get(f"/exports/{job.pk}/").content.decode()
+    assert "Your export could not be prepared" in page and "Nothing was exported" in page
