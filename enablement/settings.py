@@ -6,6 +6,7 @@ secret key and turn DEBUG on; anything else must be told.
 
 import secrets
 import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -311,6 +312,17 @@ Q_CLUSTER = {
     "save_limit": 500,
     "sync": env_bool("ENABLEMENT_SYNC_JOBS", False),
 }
+
+# Exports (ADR 0036): up to this many rows are streamed while the user waits; more are made
+# by the worker and offered as a download for EXPORT_KEEP_HOURS. A job may run this long
+# (below Q_CLUSTER["retry"], or the broker would hand it to a second worker).
+EXPORT_STREAM_ROWS = env_int("ENABLEMENT_EXPORT_STREAM_ROWS", 50_000, minimum=1)
+EXPORT_KEEP_HOURS = env_int("ENABLEMENT_EXPORT_KEEP_HOURS", 24, minimum=1)
+EXPORT_JOB_TIMEOUT = 280
+# Where the worker writes them; tests write under the system's temporary directory.
+EXPORT_DIR = (
+    Path(tempfile.gettempdir()) / "enablement-test-exports" if TESTING else VAR_DIR / "exports"
+)
 
 # The public self-referral form is rate-limited per client address (django-ratelimit),
 # counting accepted submissions only. The count lives in the "ratelimit" cache: Redis when

@@ -20,6 +20,7 @@ urlpatterns = [
     path("performance/", include("enablement.reporting.urls")),
     path("self-referral/", include("enablement.referrals.public_urls")),
     path("feedback/", include("enablement.feedback.urls")),
+    path("exports/", include("enablement.core.urls")),
     path("", include("enablement.catalogue.urls")),
     path("", include("enablement.governance.urls")),
     path("api/v1/", api.urls),

@@ -145,6 +145,14 @@ def _targets(demo_ids):
         ("returns:short-term-support-xlsx", "/returns/short-term-support/xlsx/", OVERSIGHT),
         ("referrals:export-csv", "/referrals/export/csv/", referral_roles),
         ("referrals:export-xlsx", "/referrals/export/xlsx/", referral_roles),
+        # A large export the worker made for the quality manager: theirs alone, 404 to anyone
+        # else (ADR 0036).
+        ("core:export-job", f"/exports/{demo_ids['export_job']}/", {"quality_manager"}),
+        (
+            "core:export-download",
+            f"/exports/{demo_ids['export_job']}/download/",
+            {"quality_manager"},
+        ),
         ("referrals:new", f"/referrals/new/?person={east}", {"referrer"}),
         ("referrals:new", f"/referrals/new/?person={west}", set()),
         # A draft referral is its author's alone, never the service's (issue 12).
@@ -445,8 +453,27 @@ NOT_IN_MATRIX = {
 }
 
 
+def _export_job():
+    """A finished export of the quality manager's (the file under the test's VAR_DIR)."""
+    from enablement.accounts.models import User
+    from enablement.core import export_jobs
+
+    job = export_jobs.start(
+        user=User.objects.get(username="quality"),
+        source="referrals",
+        fmt="csv",
+        path="/referrals/export/csv/",
+        query="status=submitted",
+        filename="referrals.csv",
+        expected=1,
+    )
+    export_jobs.run(str(job.pk))
+    return job.pk
+
+
 @pytest.fixture
-def demo_ids(demo):
+def demo_ids(demo, settings, tmp_path):
+    settings.EXPORT_DIR = tmp_path
     from django.contrib.auth import get_user_model
 
     from enablement.accounts.models import RoleGrantRequest, User
@@ -501,6 +528,7 @@ def demo_ids(demo):
         "pat_episode": pat_with_plans(demo).pk,
         # After Pat's plans: it gives Pat a closed enablement too.
         "feedback": feedback_fixtures(demo),
+        "export_job": _export_job(),
     }
 
 

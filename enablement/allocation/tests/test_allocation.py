@@ -50,7 +50,7 @@ def _rows(response) -> list[str]:
 
 
 def _csv(response) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    return list(csv.DictReader(io.StringIO(response.getvalue().decode())))
 
 
 # --- The waiting list -----------------------------------------------------------------------

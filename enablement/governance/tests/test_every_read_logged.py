@@ -426,6 +426,10 @@ PAGES: dict[str, Reads | NoPersonalData | tuple] = {
     "referrals:export-xlsx": Reads(
         "provision_manager", lambda i: "/referrals/export/xlsx/?sort=status", export=True
     ),
+    # A large export is made by the worker and logged as one export row when it is made (ADR
+    # 0036): the path makes one, then its download is fetched.
+    "core:export-download": Reads("quality_manager", lambda i: _made_export(), export=True),
+    "core:export-job": NoPersonalData("the state of the user's own export: a row count"),
     "referrals:new": Reads(
         "referrer", lambda i: f"/referrals/new/?person={i['person:east']}", "person:east"
     ),
@@ -1227,6 +1231,23 @@ def ids(demo, user_for):
             now=demo,
         ).pk,
     }
+
+
+def _made_export() -> str:
+    from enablement.accounts.models import User
+    from enablement.core import export_jobs
+
+    job = export_jobs.start(
+        user=User.objects.get(username="quality"),
+        source="referrals",
+        fmt="csv",
+        path="/referrals/export/csv/",
+        query="",
+        filename="referrals.csv",
+        expected=1,
+    )
+    export_jobs.run(str(job.pk))
+    return f"/exports/{job.pk}/download/"
 
 
 def _reads(table) -> list[tuple[str, Reads]]:
