@@ -66,7 +66,16 @@ def fresh_check(settings):
     replica.forget()
     yield
     replica.forget()
-    if _one(REPLICA, "SELECT pg_is_wal_replay_paused()"):
+
+
+@pytest.fixture
+def replay_paused():
+    """The replica receives the primary's WAL but does not apply it, until the test ends.
+    (Another test run in parallel only waits: replay pauses for a second or two.)"""
+    _one(REPLICA, "SELECT pg_wal_replay_pause()::text")
+    try:
+        yield
+    finally:
         _one(REPLICA, "SELECT pg_wal_replay_resume()::text")
 
 
@@ -148,8 +157,9 @@ def test_a_replica_that_is_down_falls_back_to_the_primary_with_a_warning(replica
     assert caplog.text == ""
 
 
-def test_a_replica_lagging_beyond_the_setting_falls_back_to_the_primary(settings, caplog):
-    _one(REPLICA, "SELECT pg_wal_replay_pause()::text")
+def test_a_replica_lagging_beyond_the_setting_falls_back_to_the_primary(
+    replay_paused, settings, caplog
+):
     User.objects.create(username="written.while.replay.paused")
     # Received by the replica but not replayed: it is behind.
     _replayed("SELECT pg_last_wal_receive_lsn() >= '{lsn}'::pg_lsn")
@@ -168,7 +178,3 @@ def test_a_replica_lagging_beyond_the_setting_falls_back_to_the_primary(settings
     # A lag within the setting is tolerated: the replica serves, stale by design.
     settings.REPORTING_MAX_LAG_SECONDS = 3600
     assert reporting_db() == REPLICA
-
-    _one(REPLICA, "SELECT pg_wal_replay_resume()::text")
-    wait_for_replay()
-    assert User.objects.using(REPLICA).filter(username="written.while.replay.paused").exists()
