@@ -24,10 +24,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--ahead", type=int, default=12)
+        parser.add_argument(
+            "--since",
+            metavar="YYYY-MM",
+            help="also make the months from this one (before loading historic rows, which "
+            "would otherwise land in the DEFAULT partition)",
+        )
         parser.add_argument("--detach", metavar="YYYY-MM")
         parser.add_argument("--database", default="default")
 
-    def handle(self, *args, ahead, detach, database, **options):
+    def handle(self, *args, ahead, since, detach, database, **options):
         connection = connections[database]
         if connection.vendor != "postgresql":
             raise CommandError("the audit tables are partitioned on PostgreSQL only")
@@ -42,7 +48,8 @@ class Command(BaseCommand):
                 today.year + (today.month - 1 + ahead) // 12, (today.month - 1 + ahead) % 12 + 1, 1
             )
             for table in partitions.KEYS:
-                made, skipped = partitions.ensure_months(cursor, table, today, last)
+                first = min(_month(since), today) if since else today
+                made, skipped = partitions.ensure_months(cursor, table, first, last)
                 for name in made:
                     self.stdout.write(f"made {name}")
                 for name in skipped:
