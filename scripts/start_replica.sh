@@ -26,6 +26,11 @@ wait_for() {
 }
 
 if [ "$(replica 'select pg_is_in_recovery()' || true)" = "t" ]; then
+  # A test run cut short may have left replay paused (test_replica.py pauses it briefly).
+  if [ "$(replica 'select pg_is_wal_replay_paused()')" = "t" ]; then
+    replica 'select pg_wal_replay_resume()' >/dev/null
+    say "resumed replay, which was paused"
+  fi
   say "a replica is already streaming on port $REPLICA_PORT"
   exit 0
 fi
