@@ -110,3 +110,21 @@ def test_the_command_makes_months_ahead_and_detaches_one_for_archiving(time_mach
         cursor.execute("SELECT id, summary FROM governance_event_y2036m11")
         assert cursor.fetchall() == [(archived.pk, "archived")]
     assert not AccessLogEntry.objects.filter(at__month=11, at__year=2036).exists()
+
+
+def test_the_worker_makes_the_months_ahead_every_month(time_machine):
+    from django_q.models import Schedule
+
+    from enablement.governance.jobs import audit_partitions_job
+
+    schedule = Schedule.objects.get(name="enablement audit partitions")
+    assert (schedule.func, schedule.schedule_type) == (
+        "enablement.governance.jobs.audit_partitions_job",
+        Schedule.MONTHLY,
+    )
+    time_machine.move_to(_at(2040, 6, 15, 9))
+    audit_partitions_job()
+    with connection.cursor() as cursor:
+        made = partitions.partitions(cursor, "governance_accesslogentry")
+    assert "governance_accesslogentry_y2040m06" in made
+    assert "governance_accesslogentry_y2041m06" in made
