@@ -141,6 +141,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
+# Reporting reads (the dashboard, the return and their exports) on a read replica
+# (enablement/core/replica.py; docs/PERFORMANCE.md "The path beyond one primary"). Unset: the
+# primary serves everything. A replica more than REPORTING_MAX_LAG_SECONDS behind, or down,
+# is skipped with a logged warning; its state is checked at most every REPORTING_CHECK_SECONDS.
+REPORTING_DATABASE_URL = env_str("REPORTING_DATABASE_URL")
+REPORTING_MAX_LAG_SECONDS = float(env_int("REPORTING_MAX_LAG_SECONDS", 30))
+REPORTING_CHECK_SECONDS = float(env_int("REPORTING_CHECK_SECONDS", 10))
+if REPORTING_DATABASE_URL:
+    DATABASES["replica"] = dj_database_url.parse(REPORTING_DATABASE_URL, conn_max_age=0)
+    if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ConfigurationError(
+            "REPORTING_DATABASE_URL must use the same database as DATABASE_URL"
+        )
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        # A replica that does not answer is skipped after 2 seconds, not waited for.
+        DATABASES["replica"]["OPTIONS"] = {"connect_timeout": 2}
+    # Tests: the replica streams the primary's whole cluster, test databases included, so
+    # it reads the test database by the same name rather than making one of its own.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["enablement.core.replica.ReportingRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 PASSWORD_HASHERS = [

@@ -124,9 +124,12 @@ def revoke_changes(connection) -> None:
             "SELECT DISTINCT c.relname, coalesce(quote_ident(r.rolname), 'PUBLIC') "
             "FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a "
             "LEFT JOIN pg_roles r ON r.oid = a.grantee "
-            "WHERE c.relname = ANY(%s) AND c.relkind = 'r' AND a.grantee <> c.relowner "
+            # The tables, and on PostgreSQL their monthly partitions (governance/partitions.py).
+            "WHERE (c.relname = ANY(%s) OR c.oid IN (SELECT inhrelid FROM pg_inherits "
+            "  WHERE inhparent IN (SELECT oid FROM pg_class WHERE relname = ANY(%s)))) "
+            "AND c.relkind IN ('r', 'p') AND a.grantee <> c.relowner "
             "AND a.privilege_type IN ('UPDATE', 'DELETE', 'TRUNCATE', 'TRIGGER', 'REFERENCES')",
-            [list(TABLES)],
+            [list(TABLES), list(TABLES)],
         )
         for table, grantee in cursor.fetchall():
             cursor.execute(

@@ -18,6 +18,7 @@ from enablement.accounts.roles import ROLES, Role
 from enablement.casework.models import Episode
 from enablement.catalogue.models import StaffMember, Team
 from enablement.closures.models import ClosureStatus
+from enablement.core.replica import reporting_reads
 from enablement.feedback.models import EvaluationAnswer, Feedback, Incident
 from enablement.outcomes.models import Assessment
 from enablement.referrals.models import Referral
@@ -293,5 +294,8 @@ FACT_LOADERS: dict[str, Callable] = {
 }
 
 
+@reporting_reads()
 def facts(service, start: date, end: date, kinds) -> dict[str, list]:
+    """Every fact kind the figures need, read from the read replica when one is configured
+    and fresh (core/replica.py): the dashboard and its exports call this only."""
     return {kind: FACT_LOADERS[kind](service, start, end) for kind in sorted(set(kinds))}

@@ -9,6 +9,7 @@ from django.utils import timezone
 from enablement.accounts import access
 from enablement.casework.models import Episode, PlanningMeeting
 from enablement.closures.models import Closure, ClosureStatus
+from enablement.core.replica import reporting_reads
 from enablement.referrals.models import Referral
 from enablement.returns.rules import ReferralFacts, accommodation_group
 from enablement.reviews.models import Review
@@ -18,6 +19,7 @@ def _day(moment):
     return timezone.localdate(moment) if moment else None
 
 
+@reporting_reads()
 def referral_facts(service, *, start: date, end: date) -> list[ReferralFacts]:
     """The facts of every referral to the service that may have an event open during the
     period (the rule decides exactly). The caller has checked the user may make the
@@ -100,6 +102,7 @@ class StatusChange:
         return accommodation_group(self.accommodation_closure) if self.accommodation_closure else ""
 
 
+@reporting_reads()
 def status_changes(user, *, service=None, start: date, end: date) -> list[StatusChange]:
     """Employment and accommodation at the start (the planning meeting) and at closure, per
     enablement the user may see in full, for those closed in the period. No names: the
