@@ -15,6 +15,7 @@ class Point:
     y: float
     label: str
     value: Decimal
+    anchor: str = "middle"
 
 
 @dataclass(frozen=True)
@@ -76,17 +77,18 @@ def line_chart(
     def y_at(v: Decimal) -> float:
         return TOP + float((high - v) / span) * plot_h
 
-    points = tuple(
-        Point(x=x_at(i), y=y_at(v), label=label, value=v)
-        for i, (label, v) in enumerate(series)
-        if v is not None
-    )
-    ticks = tuple(Tick(y=y_at(t), label=_plain(t)) for t in tick_values(low, high))
-
     def anchor(i: int) -> str:
         if n == 1:
             return "middle"
         return "start" if i == 0 else "end" if i == n - 1 else "middle"
+
+    points = tuple(
+        # The value over the first and last points kept inside the chart, like their labels.
+        Point(x=x_at(i), y=y_at(v), label=label, value=v, anchor=anchor(i))
+        for i, (label, v) in enumerate(series)
+        if v is not None
+    )
+    ticks = tuple(Tick(y=y_at(t), label=_plain(t)) for t in tick_values(low, high))
 
     x_labels = tuple(
         XLabel(x=x_at(i), label=label, anchor=anchor(i)) for i, (label, _) in enumerate(series)

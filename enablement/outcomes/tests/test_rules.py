@@ -175,5 +175,7 @@ def test_the_chart_puts_the_scores_where_the_axis_says():
     assert [x.label for x in chart.x_labels] == ["Baseline", "Review 1", "Closure"]
     # The end labels stay inside the chart rather than being cut in half at its edges.
     assert [x.anchor for x in chart.x_labels] == ["start", "middle", "end"]
+    # The values over the first and last points stay inside the chart too.
+    assert [p.anchor for p in chart.points] == ["start", "end"]
     assert [t.label for t in chart.ticks] == ["10", "32.5", "55", "77.5", "100"]
     assert "Baseline: 10; Review 1: no score; Closure: 100" in chart.description
