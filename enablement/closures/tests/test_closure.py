@@ -426,7 +426,7 @@ def test_the_tracker_shows_the_closure_and_its_reason(episode, demo, client_for)
     body = page.content.decode()
     assert "Closed, 2 Mar 2026: Goals achieved" in body
     export = senior.get(f"/referrals/export/csv/?status={episode.referral.status}")
-    rows = list(csv.DictReader(io.StringIO(export.content.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
     row = next(r for r in rows if r["Reference"] == episode.referral.reference)
     assert row["Enablement"] == "Closed"
     assert row["Enablement closed"] == "2026-03-02"

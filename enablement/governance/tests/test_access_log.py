@@ -78,7 +78,7 @@ def test_a_refused_or_missing_record_writes_nothing(client_for):
 def test_an_export_is_one_row_with_its_filter_count_and_people(client_for):
     before = _last()
     response = client_for("admin").get("/referrals/export/csv/", {"status": "submitted"})
-    lines = list(csv.reader(io.StringIO(response.content.decode())))[1:]
+    lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))[1:]
     [row] = _new_rows(before)
     submitted = Referral.objects.filter(status="submitted", team__name="Kent East")
     assert row.action == Action.EXPORT
