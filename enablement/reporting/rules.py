@@ -315,6 +315,30 @@ def _months_with_total(scope: Scope) -> list[str]:
 # --- The figures ---------------------------------------------------------------------------
 
 
+def _monthly_shares(counts, months, scope):
+    """Rows of (month, total, part, rest, share of the part) for a count split in two each
+    month, with the whole period's line, hidden for a commissioner as a grid; and the
+    chart's monthly shares."""
+    grid = _Grid([counts[m] for m in months], scope.suppress)
+    rows, chart_rows = [], []
+    for i, (label, (parts, hidden, total, total_hidden)) in enumerate(
+        zip(_months_with_total(scope), grid.lines(), strict=True)
+    ):
+        share = _share(parts[0], total, hidden[0] or hidden[1])
+        rows.append(
+            (
+                _label(label),
+                _count(total, total_hidden),
+                _count(parts[0], hidden[0]),
+                _count(parts[1], hidden[1]),
+                share,
+            )
+        )
+        if i < len(months):
+            chart_rows.append((label, (share,)))
+    return rows, chart_rows
+
+
 @figure("referrals", "Referrals received and the share appropriate", ("referrals",))
 def referrals_received(facts: Facts, scope: Scope) -> Figure:
     months = scope.months()
@@ -434,23 +458,7 @@ def screening_within_clock(facts: Facts, scope: Scope) -> Figure:
             continue
         due = scope.calendar.add_working_days(r.received_on, r.screening_days)
         counts[month_of(r.decided_on)][0 if r.decided_on <= due else 1] += 1
-    grid = _Grid([counts[m] for m in months], scope.suppress)
-    rows, chart_rows = [], []
-    for i, (label, (parts, hidden, total, total_hidden)) in enumerate(
-        zip(_months_with_total(scope), grid.lines(), strict=True)
-    ):
-        share = _share(parts[0], total, hidden[0] or hidden[1])
-        rows.append(
-            (
-                _label(label),
-                _count(total, total_hidden),
-                _count(parts[0], hidden[0]),
-                _count(parts[1], hidden[1]),
-                share,
-            )
-        )
-        if i < len(months):
-            chart_rows.append((label, (share,)))
+    rows, chart_rows = _monthly_shares(counts, months, scope)
     notes = ()
     if not any(r.screening_days is not None for r in facts["referrals"]):
         notes = ("This service sets no screening clock.",)
@@ -662,23 +670,7 @@ def re_referrals(facts: Facts, scope: Scope) -> Figure:
         if scope.in_team(r.team_id) and scope.in_period(r.received_on):
             again = r.person_id is not None and is_re_referral(r, closures[r.person_id])
             counts[month_of(r.received_on)][0 if again else 1] += 1
-    grid = _Grid([counts[m] for m in months], scope.suppress)
-    rows, chart_rows = [], []
-    for i, (label, (parts, hidden, total, total_hidden)) in enumerate(
-        zip(_months_with_total(scope), grid.lines(), strict=True)
-    ):
-        share = _share(parts[0], total, hidden[0] or hidden[1])
-        rows.append(
-            (
-                _label(label),
-                _count(total, total_hidden),
-                _count(parts[0], hidden[0]),
-                _count(parts[1], hidden[1]),
-                share,
-            )
-        )
-        if i < len(months):
-            chart_rows.append((label, (share,)))
+    rows, chart_rows = _monthly_shares(counts, months, scope)
     return Figure(
         "re_referral",
         "Re-referral within 12 months",
@@ -701,23 +693,7 @@ def extension_rate(facts: Facts, scope: Scope) -> Figure:
     for e in facts["episodes"]:
         if scope.in_team(e.team_id) and scope.in_period(e.closed_on):
             counts[month_of(e.closed_on)][0 if e.extended else 1] += 1
-    grid = _Grid([counts[m] for m in months], scope.suppress)
-    rows, chart_rows = [], []
-    for i, (label, (parts, hidden, total, total_hidden)) in enumerate(
-        zip(_months_with_total(scope), grid.lines(), strict=True)
-    ):
-        share = _share(parts[0], total, hidden[0] or hidden[1])
-        rows.append(
-            (
-                _label(label),
-                _count(total, total_hidden),
-                _count(parts[0], hidden[0]),
-                _count(parts[1], hidden[1]),
-                share,
-            )
-        )
-        if i < len(months):
-            chart_rows.append((label, (share,)))
+    rows, chart_rows = _monthly_shares(counts, months, scope)
     return Figure(
         "extensions",
         "Extension rate",
@@ -737,23 +713,7 @@ def missed_visit_rate(facts: Facts, scope: Scope) -> Figure:
     for v in facts["visits"]:
         if v.outcome and scope.in_team(v.team_id) and scope.in_period(v.planned_on):
             counts[month_of(v.planned_on)][0 if is_missed(v.outcome) else 1] += 1
-    grid = _Grid([counts[m] for m in months], scope.suppress)
-    rows, chart_rows = [], []
-    for i, (label, (parts, hidden, total, total_hidden)) in enumerate(
-        zip(_months_with_total(scope), grid.lines(), strict=True)
-    ):
-        share = _share(parts[0], total, hidden[0] or hidden[1])
-        rows.append(
-            (
-                _label(label),
-                _count(total, total_hidden),
-                _count(parts[0], hidden[0]),
-                _count(parts[1], hidden[1]),
-                share,
-            )
-        )
-        if i < len(months):
-            chart_rows.append((label, (share,)))
+    rows, chart_rows = _monthly_shares(counts, months, scope)
     return Figure(
         "missed_visits",
         "Missed-visit rate",
