@@ -59,3 +59,21 @@ SHIPPED = (
         "items": tuple(f"Item {n}" for n in range(1, 8)),
     },
 )
+
+
+def install_shipped(apps) -> None:
+    """Add the shipped instruments that are missing, with their items. Takes an app registry
+    so the data migration (historical models) and a test that emptied the tables (a
+    transactional test flushes what migrations loaded) use the same code."""
+    instrument_model = apps.get_model("outcomes", "Instrument")
+    item_model = apps.get_model("outcomes", "InstrumentItem")
+    for spec in SHIPPED:
+        values = {k: v for k, v in spec.items() if k not in ("code", "items")}
+        instrument, created = instrument_model.objects.get_or_create(
+            code=spec["code"], defaults=values
+        )
+        if created:
+            item_model.objects.bulk_create(
+                item_model(instrument=instrument, position=n, label=label)
+                for n, label in enumerate(spec["items"], start=1)
+            )

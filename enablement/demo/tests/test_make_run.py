@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from enablement.core.tests.subprocess_env import fresh_env
+
 REPO = Path(__file__).resolve().parents[3]
 
 
@@ -24,12 +26,7 @@ def _free_port() -> int:
 
 
 def _start(var_dir: Path, port: int) -> subprocess.Popen:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("DATABASE_URL", "ENABLEMENT_TESTING", "DJANGO_SETTINGS_MODULE")
-    }
-    env["ENABLEMENT_VAR_DIR"] = str(var_dir)
+    env = fresh_env(ENABLEMENT_VAR_DIR=str(var_dir))
     return subprocess.Popen(
         ["make", "--no-print-directory", "run", f"PORT={port}"],
         cwd=REPO,

@@ -3,22 +3,11 @@ person and for the carer, and SWEMWBS), so every installation has them to config
 
 from django.db import migrations
 
-from enablement.outcomes.instruments import SHIPPED
+from enablement.outcomes.instruments import install_shipped
 
 
 def add(apps, schema_editor):
-    instrument_model = apps.get_model("outcomes", "Instrument")
-    item_model = apps.get_model("outcomes", "InstrumentItem")
-    for spec in SHIPPED:
-        values = {k: v for k, v in spec.items() if k not in ("code", "items")}
-        instrument, created = instrument_model.objects.get_or_create(
-            code=spec["code"], defaults=values
-        )
-        if created:
-            item_model.objects.bulk_create(
-                item_model(instrument=instrument, position=n, label=label)
-                for n, label in enumerate(spec["items"], start=1)
-            )
+    install_shipped(apps)
 
 
 class Migration(migrations.Migration):

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from enablement.core.tests.subprocess_env import fresh_env
+
 REPO = Path(__file__).resolve().parents[3]
 
 
@@ -27,12 +29,7 @@ def _manage(env, *args, timeout=120):
 
 @pytest.mark.slow
 def test_a_job_queued_while_no_worker_runs_is_done_when_one_starts(tmp_path):
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("DATABASE_URL", "ENABLEMENT_TESTING", "DJANGO_SETTINGS_MODULE")
-    }
-    env |= {"ENABLEMENT_VAR_DIR": str(tmp_path), "ENABLEMENT_DEMO": "true"}
+    env = fresh_env(ENABLEMENT_VAR_DIR=str(tmp_path), ENABLEMENT_DEMO="true")
     _manage(env, "migrate", "--verbosity", "0")
     # Queue the sweep with no worker running (as after a crash or a restart).
     _manage(

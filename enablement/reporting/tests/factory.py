@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
@@ -34,6 +35,7 @@ from enablement.feedback.models import (
     Feedback,
     Incident,
 )
+from enablement.outcomes.instruments import install_shipped
 from enablement.outcomes.models import Assessment, Instrument
 from enablement.people.models import Person
 from enablement.referrals.models import Referral
@@ -627,6 +629,7 @@ def _quality_and_outcomes(built: Built, actor, now: datetime) -> None:
                 accommodation_status=closure[1],
                 sequel=closure[2],
             )
+    install_shipped(django_apps)  # a transactional test before this one flushed them
     instruments = {i.code: i for i in Instrument.objects.all()}
     for key, scores in SCORES.items():
         for code, occasion, number, score in scores:
