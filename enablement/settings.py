@@ -140,6 +140,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# psycopg 3's pool inside each web process (docs/PERFORMANCE.md "Connection pooling"): a
+# request borrows one of at most DATABASE_POOL_SIZE open connections instead of opening its
+# own, so a busy worker stops paying PostgreSQL's connection set-up per request. Unset or 0:
+# one connection per request, closed at its end. Across processes and hosts, PgBouncer.
+DATABASE_POOL_SIZE = env_int("DATABASE_POOL_SIZE", 0)
+if DATABASE_POOL_SIZE:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ConfigurationError(
+            "DATABASE_POOL_SIZE needs PostgreSQL (DATABASE_URL=postgres://...)"
+        )
+    # A request that cannot borrow one within `timeout` seconds fails rather than queueing
+    # behind a stuck worker for ever.
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": DATABASE_POOL_SIZE,
+        "timeout": 10,
+    }
 
 # Reporting reads (the dashboard, the return and their exports) on a read replica
 # (enablement/core/replica.py; docs/PERFORMANCE.md "The path beyond one primary"). Unset: the
