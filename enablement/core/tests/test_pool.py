@@ -88,7 +88,7 @@ def test_sixty_requests_from_six_threads_share_a_pool_of_two_connections():
                     answered.append(pid)
                 assert database == primary["NAME"]
                 wrapper.close()  # returns the connection to the pool, open
-        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+        except BaseException as error:  # reported by the assertion below
             errors.append(error)
 
     threads = [threading.Thread(target=one_worker_thread) for _ in range(6)]
