@@ -193,3 +193,27 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.table}: {self.length} rows"
+
+
+class ArchivedSegment(models.Model):
+    """A run of audit rows, consecutive in id order, that left the table when their month's
+    partition was detached for archiving (`audit_partitions --detach`). The chain walk skips
+    the gap only where a segment bridges it exactly: its first row followed `prev_hash` and
+    its last row's hash is what the next row left in the table follows."""
+
+    table = models.CharField(max_length=63)
+    partition = models.CharField(max_length=63)
+    first_id = models.BigIntegerField()
+    last_id = models.BigIntegerField()
+    rows = models.BigIntegerField()
+    prev_hash = models.CharField(max_length=64)
+    last_hash = models.CharField(max_length=64)
+    archived_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["table", "first_id"], name="one_segment_per_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partition}: rows {self.first_id}-{self.last_id} ({self.rows})"

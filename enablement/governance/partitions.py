@@ -92,8 +92,49 @@ def detach_month(cursor, table: str, month: date) -> str:
     """Detaches one month for archiving: its rows leave the audit table and stay in a table
     of their own for `pg_dump -t` and a DROP by the owner role."""
     name = month_name(table, month)
+    _record_segments(cursor, table, name)
     cursor.execute(f"ALTER TABLE {table} DETACH PARTITION {name}")
     return name
+
+
+def _record_segments(cursor, table: str, name: str) -> None:
+    """Before the month leaves, note each run of its rows that is consecutive in the table's
+    id order and in the chain (rows of neighbouring months interleave at the edges, and a
+    month archived before left its own gaps), with the hashes the chain walk needs to step
+    over it. Reads only the id range the month spans."""
+    from django.utils import timezone
+
+    from enablement.governance.models import ArchivedSegment
+
+    cursor.execute(f"SELECT MIN(id), MAX(id) FROM {name}")  # noqa: S608 (names from KEYS)
+    low, high = cursor.fetchone()
+    if low is None:
+        return
+    cursor.execute(
+        f"SELECT id, prev_hash, row_hash, tableoid = %s::regclass FROM {table} "  # noqa: S608
+        "WHERE id BETWEEN %s AND %s ORDER BY id",
+        [name, low, high],
+    )
+    now = timezone.now()
+    segments: list[ArchivedSegment] = []
+    run: ArchivedSegment | None = None
+    while batch := cursor.fetchmany(5000):
+        for row_id, prev_hash, row_hash, archived in batch:
+            if not archived:
+                run = None
+                continue
+            if run is None or prev_hash != run.last_hash:
+                run = ArchivedSegment(
+                    table=table,
+                    partition=name,
+                    first_id=row_id,
+                    rows=0,
+                    prev_hash=prev_hash,
+                    archived_at=now,
+                )
+                segments.append(run)
+            run.last_id, run.last_hash, run.rows = row_id, row_hash, run.rows + 1
+    ArchivedSegment.objects.bulk_create(segments, batch_size=1000)
 
 
 def _definitions(cursor, table: str):

@@ -6,7 +6,7 @@ import io
 from datetime import date, datetime
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
@@ -128,3 +128,57 @@ def test_the_worker_makes_the_months_ahead_every_month(time_machine):
         made = partitions.partitions(cursor, "governance_accesslogentry")
     assert "governance_accesslogentry_y2040m06" in made
     assert "governance_accesslogentry_y2041m06" in made
+
+
+def _verify() -> str:
+    out = io.StringIO()
+    call_command("verify_audit", stdout=out)
+    return out.getvalue()
+
+
+def test_the_chain_still_verifies_after_a_month_is_archived_and_not_if_rows_go_missing(
+    time_machine,
+):
+    from enablement.accounts.models import User
+    from enablement.governance.models import ArchivedSegment, AuditChainHead
+    from enablement.governance.services import log_access
+
+    reader = User.objects.create(username="auditor.reads")
+    time_machine.move_to(_at(2037, 11, 15, 9))
+    call_command("audit_partitions", ahead=2, since="2037-08", stdout=io.StringIO())
+    # Rows of neighbouring months interleave in id order, as late writes do: November's rows
+    # form three runs between the others.
+    for month, day in ((9, 1), (10, 2), (10, 9), (11, 3), (10, 20), (11, 4), (12, 1), (11, 5)):
+        when = _at(2037, month, day, 9)
+        record_event(kind="test", summary=f"{month}/{day}", actor=None, now=when)
+        log_access(user=reader, action="test", now=when, path=f"/{month}/{day}")
+    record_event(kind="test", summary="after", actor=None, now=_at(2037, 12, 2, 9))
+    before = _verify()
+    assert "OK audit chain intact" in before
+
+    out = io.StringIO()
+    call_command("audit_partitions", detach="2037-11", stdout=out)
+    call_command("audit_partitions", detach="2037-10", stdout=out)
+    assert not Event.objects.filter(occurred_at__month__in=[10, 11]).exists()
+    segments = ArchivedSegment.objects.filter(table="governance_event")
+    # October's runs were cut where November's rows had been: a run follows the chain.
+    assert sorted((s.partition[-8:], s.rows) for s in segments) == [
+        ("y2037m10", 1),
+        ("y2037m10", 2),
+        ("y2037m11", 1),
+        ("y2037m11", 1),
+        ("y2037m11", 1),
+    ]
+
+    # Every row still counts: the walk steps over each archived run where it bridges the gap.
+    after = _verify()
+    assert "OK audit chain intact" in after
+    head = AuditChainHead.objects.get(table="governance_event")
+    assert f"governance_event {head.length} rows" in after
+
+    # A run nobody archived (its record gone) is a removal, named as one.
+    segments.filter(partition__endswith="y2037m11").order_by("first_id").first().delete()
+    with pytest.raises(CommandError):
+        call_command("verify_audit", stdout=(broken := io.StringIO()))
+    assert "BROKEN governance_event" in broken.getvalue()
+    assert "was removed" in broken.getvalue()
