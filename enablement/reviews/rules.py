@@ -80,7 +80,7 @@ _CHAINS: dict[str, tuple[Step, ...]] = {
 # What happens instead, for a service that does not extend.
 NO_EXTENSION = {
     "next_level": (
-        "This service does not extend an enablement. The Network offers a longer programme: "
+        "This service does not extend an enablement. {longer} offers a longer programme: "
         "if the person needs more time, refer them on to it"
     ),
     "none": (
@@ -95,11 +95,14 @@ def approval_steps(extension_rule: str) -> tuple[Step, ...]:
     return _CHAINS.get(extension_rule or "none", ())
 
 
-def no_extension_message(extension_rule: str) -> str | None:
-    """Why this service never extends and what happens instead, or None if it does."""
+def no_extension_message(extension_rule: str, longer_programme: str = "") -> str | None:
+    """Why this service never extends and what happens instead, or None if it does.
+    `longer_programme` names the service of the next level (from the settings' level
+    destinations), for the message to say where to refer on to."""
     if approval_steps(extension_rule):
         return None
-    return NO_EXTENSION.get(extension_rule or "none", NO_EXTENSION["none"])
+    message = NO_EXTENSION.get(extension_rule or "none", NO_EXTENSION["none"])
+    return message.format(longer=longer_programme or "The service of its next level")
 
 
 def waiting_step(extension_rule: str, status: str) -> Step | None:
@@ -122,10 +125,11 @@ def request_problems(
     weeks_problem: str | None,
     reasons: str,
     evidence: str,
+    longer_programme: str = "",
 ) -> dict[str, str]:
     """What stops an extension request, keyed by field; empty when it may be made.
     `weeks_problem` is `casework.rules.extension_problem`'s answer for the weeks asked."""
-    refused = no_extension_message(extension_rule)
+    refused = no_extension_message(extension_rule, longer_programme)
     if refused:
         return {"weeks": refused}
     if not started:

@@ -50,7 +50,9 @@ def episode_section(user, episode, *, today) -> dict | None:
         "extensions": extensions,
         "may_record": may_record,
         "may_ask": may_ask_for_extension(user, episode, open_request=open_request),
-        "no_extension": rules.no_extension_message(settings.extension_rule),
+        "no_extension": rules.no_extension_message(
+            settings.extension_rule, selectors.longer_programme(settings)
+        ),
         "episode": episode,
         "today": today,
     }

@@ -81,3 +81,13 @@ def waiting_extensions(user):
         )
         .order_by("requested_at", "pk")
     )
+
+
+def longer_programme(settings) -> str:
+    """The name of the service a service that does not extend refers on to for a longer
+    programme (its level destinations, e.g. Enhanced to the Network); blank if none."""
+    from enablement.catalogue.models import Service
+
+    codes = sorted(set((settings.level_destinations or {}).values()))
+    names = Service.objects.filter(code__in=codes).order_by("name").values_list("name", flat=True)
+    return " or ".join(names)

@@ -230,6 +230,7 @@ def request_extension(
         weeks_problem=weeks_problem,
         reasons=reasons,
         evidence=evidence,
+        longer_programme=selectors.longer_programme(locked.service_settings),
     )
     if problems:
         raise ValidationError(problems)

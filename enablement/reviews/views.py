@@ -88,7 +88,9 @@ def extension_new(request, pk):
     episode = access.get_episode(request.user, pk)
     _require(request.user, episode, "request_extension")
     settings = episode.service_settings
-    refused = rules.no_extension_message(settings.extension_rule)
+    refused = rules.no_extension_message(
+        settings.extension_rule, selectors.longer_programme(settings)
+    )
     waiting = selectors.open_extension(episode)
     form = ExtensionRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -51,9 +51,14 @@ def test_every_rule_of_the_settings_is_known():
         assert bool(steps) == (rules.no_extension_message(rule) is None), rule
 
 
-def test_next_level_says_the_network_offers_a_longer_programme():
-    assert "The Network offers a longer programme" in rules.no_extension_message("next_level")
-    assert "Network" not in rules.no_extension_message("none")
+def test_next_level_names_the_service_that_offers_a_longer_programme():
+    assert rules.no_extension_message("next_level", "Barnet Enablement Network").startswith(
+        "This service does not extend an enablement. Barnet Enablement Network offers a "
+        "longer programme: if the person needs more time, refer them on to it"
+    )
+    # A service whose settings name no next level still says where to look.
+    assert "The service of its next level offers" in rules.no_extension_message("next_level")
+    assert "Network" not in rules.no_extension_message("none", "Barnet Enablement Network")
 
 
 @pytest.mark.parametrize(
