@@ -246,9 +246,13 @@ def referral_filter(user) -> Q:
 
 
 def visible_referrals(user):
+    """No DISTINCT: every part of `referral_filter` is a column or an IN (subquery), never a
+    join that repeats a row, and a DISTINCT over a big team's rows would make PostgreSQL sort
+    them all before a page's LIMIT (issue 14). A caller that joins a many-valued relation
+    adds its own."""
     from enablement.referrals.models import Referral
 
-    return reads.watch(Referral.objects.filter(referral_filter(user)).distinct())
+    return reads.watch(Referral.objects.filter(referral_filter(user)))
 
 
 def may_see_referral(user, referral) -> bool:

@@ -249,7 +249,7 @@ def tracker(user, filters: Filters, *, today: date) -> Tracker:
         qs = qs.filter(screening_overdue(today))
     sort = filters.sort if filters.sort in _ORDERINGS else DEFAULT_SORT
     # Counts in one GROUP BY, the page by LIMIT/OFFSET.
-    grouped = qs.order_by().values("status").annotate(n=Count("pk", distinct=True))
+    grouped = qs.order_by().values("status").annotate(n=Count("pk"))
     statuses = Counter({g["status"]: g["n"] for g in grouped})
     total = sum(statuses.values())
     return Tracker(_ordered(qs, sort), _counts(statuses), total, ScreeningClock(today), sort)

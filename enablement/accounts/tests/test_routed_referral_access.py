@@ -89,3 +89,24 @@ def test_the_panel_sees_nothing_it_did_not_route(routed, user_for):
     other.save()
     with pytest.raises(Http404):
         access.get_referral(user_for("senior.autism"), other.pk)
+
+
+def test_every_user_sees_each_referral_once_in_lists(routed, django_user_model):
+    """The referral filter repeats no row (no DISTINCT is needed): a routed referral the
+    panel follows and the destination team holds, a referrer who is also the named social
+    worker, a provision manager of several services, appear once each."""
+    from django.db.models import Count
+
+    users = django_user_model.objects.filter(is_active=True)
+    assert users.count() > 10
+    for user in users:
+        repeated = (
+            access.visible_referrals(user)
+            .order_by()
+            .values("pk")
+            .annotate(n=Count("pk"))
+            .filter(n__gt=1)
+        )
+        assert not repeated.exists(), user.username
+        ids = list(access.visible_referrals(user).values_list("pk", flat=True))
+        assert len(ids) == len(set(ids)), user.username
