@@ -21,33 +21,51 @@ def _staff(user):
 
 
 def person_filter(user) -> Q:
-    """The people this user may see, as one filter. Roles add up."""
+    """The people this user may see, as one filter. Roles add up.
+
+    One `id IN (... UNION ALL ...)` of indexed id lists, one per way of seeing someone,
+    rather than joins OR'ed together: the joins repeated each person once per referral (so
+    every list needed a DISTINCT) and an OR across tables made PostgreSQL read every person
+    and every referral (issue 14)."""
+    from enablement.people.models import Carer
+    from enablement.referrals.models import Referral
+
     if not user.is_authenticated or not user.is_active:
         return NOTHING
-    q = NOTHING
     staff = _staff(user)
     roles = user.roles
     if Role.QUALITY_MANAGER in roles:
         return Q()
+    people, referred = Person.objects.order_by(), Referral.objects.order_by()
+    ways = []
     if Role.PROVISION_MANAGER in roles and staff is not None:
-        q |= Q(registered_team__service__in=staff.services.all())
-    if Role.PROVISION_MANAGER in roles and staff is not None:
-        q |= Q(referrals__service__in=staff.services.all())
+        services = staff.services.values("pk")
+        ways += [
+            people.filter(registered_team__service__in=services).values("pk"),
+            referred.filter(service__in=services).values("person_id"),
+        ]
     if roles & {Role.ADMIN, Role.WORKER, Role.SENIOR} and staff is not None and staff.team_id:
-        q |= Q(registered_team_id=staff.team_id)
-        q |= Q(referrals__in=_team_referrals(staff))
+        ways += [
+            people.filter(registered_team_id=staff.team_id).values("pk"),
+            referred.filter(_team_queue(staff)).values("person_id"),
+        ]
     if Role.REFERRER in roles:
-        q |= Q(created_by=user) | Q(referrals__referrer=user)
-        q |= Q(referrals__named_social_worker=user)
+        ways += [
+            people.filter(created_by=user).values("pk"),
+            referred.filter(referrer=user).values("person_id"),
+            referred.filter(named_social_worker=user).values("person_id"),
+        ]
     if Role.PERSON in roles:
-        q |= Q(portal_user=user)
+        ways.append(people.filter(portal_user=user).values("pk"))
     if Role.CARER in roles:
-        q |= Q(carers__portal_user=user)
+        ways.append(Carer.objects.order_by().filter(portal_user=user).values("person_id"))
     if Role.SYSADMIN in roles:
-        q |= Q(pk__in=break_glass_people(user))
+        ways.append(break_glass_people(user))
     # System administrators (but for a live break-glass grant) and commissioners see no
     # person's record (DESIGN.md section 1).
-    return q
+    if not ways:
+        return NOTHING
+    return Q(pk__in=ways[0].union(*ways[1:], all=True) if len(ways) > 1 else ways[0])
 
 
 def break_glass_people(user):
@@ -59,7 +77,11 @@ def break_glass_people(user):
 
     if not user.is_authenticated or not user.is_active or Role.SYSADMIN not in user.roles:
         return Person.objects.none().values("pk")
-    return BreakGlassGrant.objects.filter(user=user, expires_at__gt=clock.now()).values("person_id")
+    return (
+        BreakGlassGrant.objects.filter(user=user, expires_at__gt=clock.now())
+        .order_by()
+        .values("person_id")
+    )
 
 
 def has_break_glass(user) -> bool:
@@ -70,7 +92,7 @@ def has_break_glass(user) -> bool:
 
 def visible_people(user) -> QuerySet[Person]:
     """Every person this queryset fetches is logged as shown to the user (reads.watch)."""
-    return reads.watch(Person.objects.filter(person_filter(user)).distinct())
+    return reads.watch(Person.objects.filter(person_filter(user)))
 
 
 def change_filter(user) -> Q:
@@ -217,9 +239,11 @@ def _team_referrals(staff):
     (a hub service's single point of referral)."""
     from enablement.referrals.models import Referral
 
-    return Referral.objects.filter(
-        Q(team_id=staff.team_id) | Q(team__isnull=True, service_id=staff.team.service_id)
-    ).values("pk")
+    return Referral.objects.filter(_team_queue(staff)).values("pk")
+
+
+def _team_queue(staff) -> Q:
+    return Q(team_id=staff.team_id) | Q(team__isnull=True, service_id=staff.team.service_id)
 
 
 def referral_filter(user) -> Q:

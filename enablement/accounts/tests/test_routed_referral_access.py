@@ -110,3 +110,11 @@ def test_every_user_sees_each_referral_once_in_lists(routed, django_user_model):
         assert not repeated.exists(), user.username
         ids = list(access.visible_referrals(user).values_list("pk", flat=True))
         assert len(ids) == len(set(ids)), user.username
+
+
+def test_every_user_sees_each_person_once_in_lists(routed, django_user_model):
+    """The people filter is one IN over a union of id lists: a person referred many times,
+    registered with the team and referred by the same referrer, is listed once."""
+    for user in django_user_model.objects.filter(is_active=True):
+        ids = list(access.visible_people(user).values_list("pk", flat=True))
+        assert len(ids) == len(set(ids)), user.username
