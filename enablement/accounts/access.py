@@ -269,6 +269,38 @@ def referral_filter(user) -> Q:
     return q
 
 
+def referral_places(user):
+    """(services, teams) in which this user may see referrals, for the choices of a filter.
+    Read from the catalogue and from the few referrals seen outside a team (routed on,
+    referred, opened in an emergency), never by grouping every referral the user may see,
+    which at national scale is every row of a service (issue 14)."""
+    from enablement.catalogue.models import Service, Team
+    from enablement.referrals.models import Referral
+
+    if not user.is_authenticated or not user.is_active:
+        return Service.objects.none(), Team.objects.none()
+    roles, staff = user.roles, _staff(user)
+    if Role.QUALITY_MANAGER in roles:
+        return Service.objects.all(), Team.objects.all()
+    services, teams, outside = NOTHING, NOTHING, []
+    if Role.PROVISION_MANAGER in roles and staff is not None:
+        services |= Q(pk__in=staff.services.values("pk"))
+        teams |= Q(service__in=staff.services.values("pk"))
+    if roles & {Role.ADMIN, Role.WORKER, Role.SENIOR} and staff is not None and staff.team_id:
+        services |= Q(pk=staff.team.service_id)
+        teams |= Q(pk=staff.team_id)
+        outside.append(Q(routed_from__isnull=False, routed_from__in=_team_referrals(staff)))
+    if Role.REFERRER in roles:
+        outside += [Q(referrer=user), Q(named_social_worker=user)]
+    if Role.SYSADMIN in roles:
+        outside.append(Q(person_id__in=break_glass_people(user)))
+    for where in outside:  # each by its own index
+        seen = Referral.objects.order_by().filter(where)
+        services |= Q(pk__in=seen.values("service_id"))
+        teams |= Q(pk__in=seen.filter(team__isnull=False).values("team_id"))
+    return Service.objects.filter(services), Team.objects.filter(teams)
+
+
 def visible_referrals(user):
     """No DISTINCT: every part of `referral_filter` is a column or an IN (subquery), never a
     join that repeats a row, and a DISTINCT over a big team's rows would make PostgreSQL sort

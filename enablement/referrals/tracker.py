@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from enablement.accounts import access
 from enablement.casework.models import EpisodeStatus
-from enablement.catalogue.models import Service, ServiceSettings, Team
+from enablement.catalogue.models import ServiceSettings
 from enablement.catalogue.vocab import ClosureReason
 from enablement.core import clock, export_jobs
 from enablement.core.exports import streamed_csv, streamed_xlsx
@@ -109,16 +109,13 @@ class TrackerForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         visible = access.visible_referrals(user)
-        services = Service.objects.filter(pk__in=visible.values("service_id")).order_by("name")
+        services, teams = access.referral_places(user)
+        services = services.order_by("name")
         self.fields["service"].choices = [
             ("", "All services"),
             *((str(s.pk), f"{s.name} ({s.code})") for s in services),
         ]
-        teams = (
-            Team.objects.filter(pk__in=visible.values("team_id"))
-            .select_related("service")
-            .order_by("service__name", "name")
-        )
+        teams = teams.select_related("service").order_by("service__name", "name")
         team_choices = [("", "All teams"), *((str(t.pk), str(t)) for t in teams)]
         if visible.filter(team__isnull=True).exists():
             team_choices.append((NO_TEAM, "Not yet given a team"))

@@ -186,6 +186,22 @@ def test_service_and_team_choices_are_only_what_the_user_may_see(client_for, ker
     assert admin.get(XLSX, {"service": afd.pk}).status_code == 400
 
 
+def test_every_users_choices_reach_every_referral_they_may_see(demo, django_user_model):
+    """The choices come from the catalogue and the referrals seen outside a team, not from
+    every visible referral; each visible referral's service and team is still offered."""
+    for user in django_user_model.objects.filter(is_active=True):
+        if not user.has_perm("referrals.view_referral"):
+            continue
+        form = tracker.TrackerForm(user=user)
+        services = {c for c, _ in form.fields["service"].choices}
+        teams = {c for c, _ in form.fields["team"].choices}
+        for service_id, team_id in access.visible_referrals(user).values_list(
+            "service_id", "team_id"
+        ):
+            assert str(service_id) in services, user.username
+            assert (str(team_id) if team_id else tracker.NO_TEAM) in teams, user.username
+
+
 # --- The overdue clock ----------------------------------------------------------------------
 
 
