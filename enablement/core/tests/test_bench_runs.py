@@ -13,6 +13,7 @@ from enablement.core.tests.subprocess_env import fresh_env
 
 REPO = Path(__file__).resolve().parents[3]
 
+TINY = ["--size", "300", "--runs", "2", "--writes", "3", "--exports", "csv"]
 HOT_PATHS = [
     "referrer home",
     "admin home (validation queue)",
@@ -40,8 +41,7 @@ HOT_PATHS = [
 @pytest.mark.slow
 def test_the_bench_runs_every_hot_path_at_a_tiny_size(tmp_path):
     done = subprocess.run(
-        [sys.executable, "bench/run.py", "--size", "300", "--runs", "2", "--writes", "3"]
-        + ["--exports", "csv"],
+        [sys.executable, "bench/run.py", *TINY],
         cwd=REPO,
         env=fresh_env(ENABLEMENT_VAR_DIR=str(tmp_path)),
         capture_output=True,

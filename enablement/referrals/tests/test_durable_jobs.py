@@ -1,7 +1,6 @@
 """A job queued while the worker is down is done when a worker starts: the queue is rows in
 the database, not memory. Runs the real `manage.py qcluster` on a scratch SQLite file."""
 
-import os
 import sqlite3
 import subprocess
 import sys
