@@ -371,8 +371,33 @@ def cases(size: int) -> list[Case]:
             [episode.person_id],
         ),
         dashboard_case(signed_in(pm), service),
+        *search_cases(the_quality),
     ]
     return out
+
+
+def search_cases(client: Client) -> list[Case]:
+    """The people search as the quality manager (who may see everyone), first page."""
+    from enablement.people.models import Person
+
+    people = Person.objects.exclude(nhs_number=None).order_by("pk")
+    sample = people[people.count() // 2]
+    table = Person._meta.db_table
+    return [
+        Case(
+            "person search by NHS number",
+            get(client, f"/people/?q={sample.nhs_number}"),
+            f"SELECT * FROM {table} WHERE nhs_number = %s LIMIT 25",
+            [sample.nhs_number],
+        ),
+        Case(
+            "person search by family name",
+            get(client, f"/people/?q={sample.family_name}"),
+            f"SELECT * FROM {table} WHERE UPPER(family_name) LIKE UPPER(%s) "
+            "ORDER BY family_name, given_name LIMIT 25",
+            [f"%{sample.family_name}%"],
+        ),
+    ]
 
 
 def dashboard_case(client: Client, service) -> Case:

@@ -32,6 +32,8 @@ HOT_PATHS = [
     "episode page",
     "person page (1,000-event timeline)",
     "dashboard ",
+    "person search by NHS number",
+    "person search by family name",
     "submit a referral",
     "export CSV",
     "sweep",
