@@ -95,7 +95,7 @@ def ensure_data(size: int) -> None:
     print(f"data ready in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
 
-def ensure_queues(team, today: date) -> None:
+def ensure_queues(team) -> None:
     """Referrals awaiting validation and screening in `team`, some past their screening due
     date: the generator makes only decided ones."""
     from enablement.core.workdays import ENGLAND_AND_WALES
@@ -231,7 +231,7 @@ def cases(size: int) -> list[Case]:
 
     today = timezone.localdate()
     team = bench_team()
-    ensure_queues(team, today)
+    ensure_queues(team)
     busiest = (
         StaffMember.objects.filter(team=team, episodes__status__in=OPEN_EPISODE_STATUSES)
         .annotate(n=Count("episodes"))
@@ -638,7 +638,10 @@ def main(argv: list[str] | None = None) -> int:
     from enablement.people.models import Person
     from enablement.referrals.models import Referral
 
-    rows = [measure(case, args.runs) for case in cases(args.size)]
+    rows = []
+    for case in cases(args.size):
+        rows.append(measure(case, args.runs))
+        print(f"  {case.name}: {fmt_ms(rows[-1].get('app_median_ms'))} ms", file=sys.stderr)
     team = bench_team()
     writes: dict[str, Any] = {"path": f"submit a referral ({args.writes} in a row)"}
     try:
