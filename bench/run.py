@@ -516,13 +516,13 @@ def explain(sql: str) -> tuple[set[str], set[str]]:
     return seq, indexed
 
 
-def plan(queries: list[dict]) -> str:
+def plan(queries: list[dict]) -> tuple[str, str]:
     """EXPLAIN (FORMAT JSON) of the slowest read the page made: any sequential scan of a big
     table named, else the indexes it uses on them; then any other read of the page that
-    scans a big table."""
+    scans a big table. With the slowest query's SQL, for the JSON."""
     reads = [q for q in queries if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))]
     if not reads:
-        return "no read"
+        return "no read", ""
     slowest = max(reads, key=lambda q: float(q["time"]))
     seq, indexed = explain(slowest["sql"])
     verdict = f"slowest ({float(slowest['time']) * 1000:.1f} ms): "
@@ -533,7 +533,7 @@ def plan(queries: list[dict]) -> str:
     elsewhere = set().union(*(explain(q["sql"])[0] for q in reads if q is not slowest)) - seq
     if elsewhere:
         verdict += "; other queries: Seq Scan " + ", ".join(sorted(elsewhere))
-    return verdict
+    return verdict, slowest["sql"]
 
 
 def measure(case: Case, runs: int) -> dict:
@@ -543,7 +543,7 @@ def measure(case: Case, runs: int) -> dict:
             case.app()  # warm-up, and the queries one request makes
         row["queries"] = len(captured.captured_queries)
         if connection.vendor == "postgresql":
-            row["plan"] = plan(captured.captured_queries)
+            row["plan"], row["slowest_sql"] = plan(captured.captured_queries)
         app = timed(case.app, runs)
         row.update(runs=app["runs"], app_median_ms=app["median_ms"], app_p95_ms=app["p95_ms"])
         if case.sql is not None:
