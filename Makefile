@@ -54,8 +54,12 @@ lint: $(VENV)/.installed-test
 assets:
 	bash frontend/build.sh
 
+## Each hot path timed against its raw SQL (bench/run.py; docs/PERFORMANCE.md). SIZE is the
+## number of referrals; `make bench DATABASE_URL=postgres://... SIZE=100000` for PostgreSQL.
+SIZE ?= 20000
+RUNS ?= 20
 bench: $(VENV)/.installed-test
-	$(PY) bench/run.py
+	$(PY) bench/run.py --size $(SIZE) --runs $(RUNS)
 
 clean:
 	rm -rf $(VENV) var
