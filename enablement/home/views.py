@@ -16,6 +16,7 @@ from enablement.catalogue.rules import caseload_capacity
 from enablement.catalogue.selectors import services_with_figures, staffing_gaps, team_staff
 from enablement.catalogue.vocab import DiagnosisCategory
 from enablement.core import clock
+from enablement.core.counting import bounded_count
 from enablement.governance import reads
 from enablement.governance.models import Event
 from enablement.home import selectors
@@ -37,7 +38,11 @@ def worker(request):
     capacity = None
     if team and staff:
         capacity = caseload_capacity(team.service.current_settings.caseload_per_fte, staff.fte)
-    people = access.visible_people(request.user).order_by("family_name")[:50]
+    people = (
+        access.visible_people(request.user)
+        .select_related("registered_team")
+        .order_by("family_name")[:50]
+    )
     episodes = []
     if staff:
         from enablement.casework.models import OPEN_EPISODE_STATUSES
@@ -136,7 +141,7 @@ def admin(request):
         "home/admin.html",
         {
             "team": team,
-            "people_count": people.count(),
+            "people_count": bounded_count(people),
             "recent": recent,
             "needs": selectors.admin(request.user, clock.today()),
             "queue": _queue(request.user, Status.SUBMITTED),
@@ -168,7 +173,7 @@ def senior(request):
             "rows": rows,
             "room": needs["room"],
             "waiting": needs["waiting"],
-            "people_count": access.visible_people(request.user).count(),
+            "people_count": bounded_count(access.visible_people(request.user)),
             "queue": _queue(request.user, Status.VALIDATED, Status.IN_TRIAGE, Status.ON_HOLD),
         },
     )
@@ -228,10 +233,15 @@ def dashboard(request):
 
 @role_required(Role.REFERRER)
 def referrer(request):
-    people = access.visible_people(request.user).order_by("family_name")
+    # The newest hundred of each; the tracker and the people search reach the rest.
+    people = (
+        access.visible_people(request.user)
+        .select_related("registered_team")
+        .order_by("-created_at", "-pk")[:100]
+    )
     referrals = (
         access.visible_referrals(request.user)
-        .select_related("service", "team", "person")
+        .select_related("service", "team", "person", "submitted_details")
         .order_by("-received_at")[:100]
     )
     return render(
