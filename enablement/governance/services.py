@@ -71,7 +71,9 @@ def _entry(*, user, now: datetime, path: str, query: str, read: Read) -> AccessL
 
 def _insert(entries: list[AccessLogEntry]) -> list[AccessLogEntry]:
     """Every access-log row is written here, and only here."""
-    return AccessLogEntry.objects.bulk_create(entries, batch_size=500)
+    # One statement for a page however many rows it lists (SQLite splits it where its
+    # limit on parameters needs).
+    return AccessLogEntry.objects.bulk_create(entries)
 
 
 def log_access(

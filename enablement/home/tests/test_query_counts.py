@@ -1,6 +1,7 @@
 """The front door's lists read a fixed number of queries however many referrals there are
 (issue 14): the tracker (filtered by the overdue clock and sorted by screening due), the
-admin's and the senior's home pages with their queues and counts, and the API list with
+admin's and the senior's home pages with their queues and counts, the referrer's and the worker's
+home pages with their people, and the API list with
 its overdue filter. Each page is asked for at two sizes, 30 referrals apart; a list that
 read a row's clock, hold or settings one row at a time would grow with them."""
 
@@ -31,6 +32,8 @@ PAGES = [
     ("admin", "/api/v1/referrals", {}),
     ("admin", "/api/v1/referrals", {"overdue": "true"}),
     ("admin", "/api/v1/referrals", {"overdue": "false"}),
+    ("referrer", "/home/my-referrals/", {}),
+    ("worker", "/home/caseload/", {}),
 ]
 
 
@@ -40,12 +43,24 @@ def add(demo, user_for):
     validation, a third for screening and a third on hold."""
     team = Team.objects.get(service__code="KERS", name="Kent East")
     referrer, admin, senior = user_for("referrer"), user_for("admin"), user_for("senior")
-    person = Person.objects.get(family_name="Sample")
+    sample = Person.objects.get(family_name="Sample")
 
     def make(n):
         for i in range(n):
             now = timezone.make_aware(dt.datetime(2026, 3, 9 + i % 2, 9, 0)) + dt.timedelta(
                 minutes=i
+            )
+            # A person of their own each, recorded by the referrer with the team: the
+            # people lists grow with the referrals.
+            person = Person.objects.create(
+                given_name="Counted",
+                family_name=f"Person{Person.objects.count()}",
+                date_of_birth=sample.date_of_birth,
+                postcode=sample.postcode,
+                primary_diagnosis=sample.primary_diagnosis,
+                registered_team=team,
+                created_by=referrer,
+                created_at=now,
             )
             referral = services.submit_referral(
                 service=team.service,
@@ -72,7 +87,15 @@ def _queries(client, url, query) -> int:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url, query)
     assert response.status_code == 200
-    return len(captured)
+    # The page's access-log rows are one insert; SQLite's limit of 999 parameters splits
+    # one of more than about 75 rows into several statements (PostgreSQL sends one).
+    sql = [q["sql"] for q in captured.captured_queries]
+    log_insert = 'INSERT INTO "governance_accesslogentry"'
+    return sum(
+        1
+        for i, statement in enumerate(sql)
+        if not (statement.startswith(log_insert) and i and sql[i - 1].startswith(log_insert))
+    )
 
 
 def test_each_list_reads_the_same_number_of_queries_at_two_sizes(add, client_for):
