@@ -77,19 +77,24 @@ class TimelinePage:
         return len(self.events)
 
 
+def after(events: QuerySet, position: Position | None) -> QuerySet:
+    """`events` newest first, from just after `position` (from the newest when None)."""
+    ordered = events.order_by("-occurred_at", "-id")
+    if position is None:
+        return ordered
+    # `occurred_at <= t` is implied by the OR but lets the database seek the index (and
+    # PostgreSQL skip later months' partitions) instead of filtering from the newest.
+    return ordered.filter(occurred_at__lte=position.occurred_at).filter(
+        Q(occurred_at__lt=position.occurred_at)
+        | Q(occurred_at=position.occurred_at, id__lt=position.id)
+    )
+
+
 def page_of(events: QuerySet, cursor, *, size: int = PAGE_SIZE) -> TimelinePage:
     """The page of `events` after the cursor's position (from the newest when there is no
     cursor), reading one row more than it shows to know whether there are older ones."""
     position = decode(cursor)
-    ordered = events.order_by("-occurred_at", "-id")
-    if position is not None:
-        # `occurred_at <= t` is implied by the OR but lets the database seek the index (and
-        # PostgreSQL skip later months' partitions) instead of filtering from the newest.
-        ordered = ordered.filter(occurred_at__lte=position.occurred_at).filter(
-            Q(occurred_at__lt=position.occurred_at)
-            | Q(occurred_at=position.occurred_at, id__lt=position.id)
-        )
-    rows = list(ordered[: size + 1])
+    rows = list(after(events, position)[: size + 1])
     shown = rows[:size]
     older = None
     if len(rows) > size:
