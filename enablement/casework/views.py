@@ -3,7 +3,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,20 +13,16 @@ from enablement.casework.models import Episode, EpisodeHold, EpisodeStatus, Safe
 from enablement.casework.sections import episode_sections
 from enablement.core import clock
 from enablement.core.formtools import add_errors
+from enablement.governance import timeline
 from enablement.governance.models import Event
 from enablement.plans.models import Plan
 from enablement.referrals import selectors as referral_selectors
-
-TIMELINE_PAGE = 50
 
 
 def episode(request, pk):
     episode = access.get_episode(request.user, pk)
     today = timezone.localdate(clock.now())
     events = Event.objects.filter(episode=episode).select_related("actor")
-    timeline = Paginator(events.order_by("-occurred_at", "-id"), TIMELINE_PAGE).get_page(
-        request.GET.get("page")
-    )
     return render(
         request,
         "casework/episode.html",
@@ -38,7 +33,7 @@ def episode(request, pk):
             "sections": episode_sections(request.user, episode, today=today),
             "today": today,
             "flags": referral_selectors.referral_flags(episode.referral),
-            "page": timeline,
+            "timeline": timeline.page_of(events, request.GET.get(timeline.PARAM)),
         },
     )
 

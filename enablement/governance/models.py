@@ -99,7 +99,15 @@ class Event(AppendOnly):
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
-        indexes = [models.Index(fields=["person", "-occurred_at"])]
+        # One per timeline, in the timeline's order, so a page (governance/timeline.py)
+        # seeks to its cursor and reads only its own rows (ADR 0040).
+        indexes = [
+            models.Index(fields=["person", "-occurred_at", "-id"], name="event_person_timeline"),
+            models.Index(fields=["episode", "-occurred_at", "-id"], name="event_episode_timeline"),
+            models.Index(
+                fields=["referral", "-occurred_at", "-id"], name="event_referral_timeline"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.kind}"

@@ -10,7 +10,7 @@ from enablement.accounts.roles import Role
 from enablement.core import clock
 from enablement.core.formtools import add_errors
 from enablement.core.params import query_int
-from enablement.governance import reads
+from enablement.governance import reads, timeline
 from enablement.governance.selectors import timeline_for
 from enablement.people import selectors, services
 from enablement.people.forms import (
@@ -134,7 +134,11 @@ def detail(request, pk):
             "person": person,
             "flags": _flags(request.user, person, staff_view),
             "carers": person.carers.all(),
-            "timeline": timeline_for(person)[:200] if staff_view else [],
+            "timeline": (
+                timeline.page_of(timeline_for(person), request.GET.get(timeline.PARAM))
+                if staff_view
+                else []
+            ),
             "matches": shown,
             "staff_view": staff_view,
             "may_change": access.may_change_person(request.user, person),

@@ -11,7 +11,7 @@ from enablement.core import clock
 from enablement.core.formtools import add_errors
 from enablement.core.params import query_int
 from enablement.core.workdays import ENGLAND_AND_WALES
-from enablement.governance import reads
+from enablement.governance import reads, timeline
 from enablement.people import selectors as people_selectors
 from enablement.people.rules import PersonFacts
 from enablement.referrals import draft_summary, drafts, rules, sections, selectors, services
@@ -267,7 +267,9 @@ def referral_detail(request, pk):
             "screenings": referral.screenings.select_related("screened_by"),
             "holds": referral.holds.all(),
             "triage": getattr(referral, "triage", None),
-            "events": referral.events.select_related("actor")[:100],
+            "history": timeline.page_of(
+                referral.events.select_related("actor"), request.GET.get(timeline.PARAM)
+            ),
             "actions": actions,
             "may_match": referral.awaiting_match
             and access.may_act_on_referral(request.user, referral, "match"),
