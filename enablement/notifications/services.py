@@ -8,6 +8,8 @@ on personal data in email; docs/SECURITY.md "Email content").
 """
 
 import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -34,9 +36,13 @@ def email_subject(referral=None) -> str:
     return f"{service}: you have a new message"
 
 
-def email_body(note: Notification) -> str:
-    base = settings.ENABLEMENT_BASE_URL.rstrip("/")
-    link = f"{base}{reverse('notifications:inbox')}#message-{note.pk}"
+def _inbox_url() -> str:
+    return f"{settings.ENABLEMENT_BASE_URL.rstrip('/')}{reverse('notifications:inbox')}"
+
+
+def email_body(note: Notification, inbox: str | None = None) -> str:
+    """`inbox` is the inbox's address, when the caller has worked it out once for many."""
+    link = f"{inbox or _inbox_url()}#message-{note.pk}"
     about = (
         f" about referral {note.referral.reference}"
         if note.referral is not None and note.referral.reference
@@ -49,12 +55,17 @@ def email_body(note: Notification) -> str:
     )
 
 
-def notify(*, users, subject: str, body: str, now: datetime, referral=None) -> list[Notification]:
-    """`subject` and `body` go to the inbox only; the email is made from the reference."""
+def _fitted(subject: str, body: str) -> tuple[str, str]:
     limit = Notification._meta.get_field("subject").max_length
     if len(subject) > limit:
         # A subject may quote what people typed; the whole of it opens the body.
         subject, body = fit(subject, limit), f"{subject}\n\n{body}"
+    return subject, body
+
+
+def notify(*, users, subject: str, body: str, now: datetime, referral=None) -> list[Notification]:
+    """`subject` and `body` go to the inbox only; the email is made from the reference."""
+    subject, body = _fitted(subject, body)
     made = []
     for user in {u.pk: u for u in users if u is not None}.values():
         note = Notification.objects.create(
@@ -70,6 +81,55 @@ def notify(*, users, subject: str, body: str, now: datetime, referral=None) -> l
             )
         made.append(note)
     return made
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One `notify` call, for `notify_many`."""
+
+    users: Sequence
+    subject: str
+    body: str
+    referral: object = None
+
+
+def notify_many(notices: Iterable[Notice], *, now: datetime, batch_size: int = 2000) -> int:
+    """What `notify` writes for each notice (one inbox row per distinct recipient and an
+    email for each who has an address), in two bulk inserts, for a job that tells many
+    people at once. Returns the number of inbox rows."""
+    notes, emails = [], []
+    for notice in notices:
+        subject, body = _fitted(notice.subject, notice.body)
+        for user in {u.pk: u for u in notice.users if u is not None}.values():
+            notes.append(
+                (
+                    Notification(
+                        user=user,
+                        subject=subject,
+                        body=body,
+                        referral=notice.referral,
+                        created_at=now,
+                    ),
+                    user.email,
+                )
+            )
+    # The email links to its inbox row by id: PostgreSQL and SQLite (3.35+) give the ids of
+    # a bulk insert back.
+    Notification.objects.bulk_create([note for note, _ in notes], batch_size=batch_size)
+    inbox = _inbox_url()
+    for note, address in notes:
+        if address:
+            emails.append(
+                OutboxMessage(
+                    notification=note,
+                    to_email=address,
+                    subject=email_subject(note.referral),
+                    body=email_body(note, inbox),
+                    created_at=now,
+                )
+            )
+    OutboxMessage.objects.bulk_create(emails, batch_size=batch_size)
+    return len(notes)
 
 
 def email_person(*, to_email: str, body: str, referral, now: datetime) -> OutboxMessage:

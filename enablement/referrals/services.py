@@ -16,10 +16,11 @@ from django.utils import timezone
 from enablement.accounts.roles import Role
 from enablement.casework import selectors as casework_selectors
 from enablement.catalogue.models import Service, ServiceSettings, Skill, Team
+from enablement.core.batches import claim_batch
 from enablement.core.limits import length_problems, refuse_too_long, too_long_message
 from enablement.core.workdays import ENGLAND_AND_WALES
-from enablement.governance.services import record_event
-from enablement.notifications.services import email_person, notify
+from enablement.governance.services import event_row, record_event, record_events
+from enablement.notifications.services import Notice, email_person, notify, notify_many
 from enablement.people.models import Person
 from enablement.people.rules import age_on
 from enablement.referrals import rules, selectors
@@ -1340,48 +1341,98 @@ def answer_hold(*, referral: Referral, answer: str, actor, now: datetime) -> Ref
     return referral
 
 
-def expire_holds(*, now: datetime) -> int:
-    """Close every hold whose time has run out. Safe to run again: a hold is closed only
-    while it is still open, under a row lock, so nothing is closed or sent twice."""
+HOLD_EXPIRED_REASON = (
+    "Not ready for enablement: the named social worker did not answer the risk "
+    "concern in time. The person remains open to the named social worker."
+)
+SWEEP_BATCH = 2000
+
+
+def expire_holds(*, now: datetime, batch_size: int = SWEEP_BATCH) -> int:
+    """Close every hold whose time has run out. Set-based (ADR 0038): the due holds are
+    claimed `batch_size` at a time with their referrals, under row locks that skip rows
+    another transaction holds, acted on in bulk and committed per batch. Safe to run again
+    and at the same time: a hold is closed only while it is still open, under its lock, so
+    nothing is closed or sent twice."""
     today = timezone.localdate(now)
     closed = 0
+    last = 0
     # The stored last day (written when the hold started) picks the expired holds in SQL;
     # `rules.hold_has_expired` is the same rule, read from the row.
-    open_holds = Hold.objects.filter(
-        answered_at__isnull=True, expired_at__isnull=True, expires_on__lt=today
+    due = (
+        Hold.objects.filter(answered_at__isnull=True, expired_at__isnull=True, expires_on__lt=today)
+        .select_related(
+            "referral__service_settings",
+            "referral__named_social_worker",
+            "referral__referrer",
+        )
+        .order_by("pk")
     )
-    for hold in open_holds.select_related("referral__service_settings").order_by("pk"):
+    while True:
         with transaction.atomic():
-            locked = Hold.objects.select_for_update().get(pk=hold.pk)
-            if not locked.is_open:
-                continue
-            referral = _locked(hold.referral)
-            referral.status = _transition(referral, Action.EXPIRE_HOLD)
-            referral.decided_at = now
-            referral.decision_reason = (
-                "Not ready for enablement: the named social worker did not answer the risk "
-                "concern in time. The person remains open to the named social worker."
+            # Onwards from the last batch, so a row left open (locked elsewhere) is passed
+            # over once, not claimed again and again; the next run takes it.
+            holds = claim_batch(
+                due.filter(pk__gt=last), of=("self", "referral"), batch_size=batch_size
             )
-            _move_clock(referral)
-            referral.save(
-                update_fields=["screening_due", "status", "decided_at", "decision_reason"]
-            )
-            locked.expired_at = now
-            locked.save(update_fields=["expired_at"])
-            _event(
-                referral,
+            if not holds:
+                return closed
+            last = holds[-1].pk
+            closed += _expire_claimed(holds, now)
+
+
+def _expire_claimed(holds: list[Hold], now: datetime) -> int:
+    """What closing one hold writes, for a batch of locked open holds, in one statement per
+    table: the referrals closed not ready (grouped by the status and stored date they move
+    to), the holds marked expired, one event each, and a message to each referral's named
+    social worker and referrer."""
+    moves: dict[tuple, list[int]] = {}
+    events, notices = [], []
+    for hold in holds:
+        if not hold.is_open:
+            continue
+        referral = hold.referral
+        referral.status = _transition(referral, Action.EXPIRE_HOLD)
+        referral.decided_at = now
+        referral.decision_reason = HOLD_EXPIRED_REASON
+        _move_clock(referral)
+        moves.setdefault((referral.status, referral.screening_due), []).append(referral.pk)
+        summary = (
+            f"Referral {referral.reference} closed: not ready for enablement (no answer to "
+            "the hold)"
+        )
+        events.append(
+            event_row(
                 kind="referral.hold_expired",
-                summary=f"Referral {referral.reference} closed: not ready for "
-                "enablement (no answer to the hold)",
+                summary=summary,
                 actor=None,
                 now=now,
-                data={"hold": locked.pk},
+                person_id=referral.person_id,
+                service_id=referral.service_id,
+                referral=referral,
+                data={"referral": referral.pk, "hold": hold.pk},
             )
-            _tell_social_worker(
-                referral, f"Referral {referral.reference} closed", referral.decision_reason, now
+        )
+        notices.append(
+            Notice(
+                users=[referral.named_social_worker, referral.referrer],
+                subject=f"Referral {referral.reference} closed",
+                body=HOLD_EXPIRED_REASON,
+                referral=referral,
             )
-            closed += 1
-    return closed
+        )
+    for (status, screening_due), pks in moves.items():
+        Referral.objects.filter(pk__in=pks).update(
+            status=status,
+            decided_at=now,
+            decision_reason=HOLD_EXPIRED_REASON,
+            screening_due=screening_due,
+        )
+    expired = [hold.pk for hold in holds if hold.is_open]
+    Hold.objects.filter(pk__in=expired).update(expired_at=now)
+    notify_many(notices, now=now)
+    record_events(events)  # last: it takes the event chain's head (governance.services)
+    return len(expired)
 
 
 def match_person(
