@@ -604,9 +604,13 @@ def expire_episode_holds(*, now: datetime, batch_size: int = 500) -> int:
     today = timezone.localdate(now)
     closed = 0
     last = 0
-    due = EpisodeHold.objects.filter(
-        answered_at__isnull=True, expired_at__isnull=True, expires_on__lt=today
-    ).order_by("pk")
+    due = (
+        EpisodeHold.objects.filter(
+            answered_at__isnull=True, expired_at__isnull=True, expires_on__lt=today
+        )
+        .select_related("episode")
+        .order_by("pk")
+    )
     while True:
         with transaction.atomic():
             # The episode and the hold locked together: every action on a hold takes the

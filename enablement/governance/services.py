@@ -82,11 +82,11 @@ def record_event(
     return event
 
 
-def record_events(events: list[Event], *, batch_size: int = 2000) -> list[Event]:
+def record_events(events: list[Event]) -> list[Event]:
     """Saves many events in one chained insert (the chain head is locked once and the rows
-    sealed in order, models.AppendOnlyQuerySet.bulk_create). Call it last in the transaction,
+    sealed in order, models.AppendOnlyQuerySet.bulk_insert). Call it last in the transaction,
     as for one event."""
-    return Event.objects.bulk_create(events, batch_size=batch_size)
+    return Event.objects.bulk_insert(events)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ on personal data in email; docs/SECURITY.md "Email content").
 """
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 
+from enablement.core.batches import insert_rows
 from enablement.core.limits import fit
 from enablement.governance.services import record_event
 from enablement.notifications.models import Notification, OutboxMessage
@@ -29,10 +30,11 @@ STALE_AFTER_SECONDS = 600
 MAX_ATTEMPTS = 5
 
 
-def email_subject(referral=None) -> str:
+def email_subject(referral=None, *, reference: str | None = None) -> str:
     service = settings.ENABLEMENT_SERVICE_NAME
-    if referral is not None and referral.reference:
-        return f"{service}: a new message about referral {referral.reference}"
+    reference = reference or (referral.reference if referral is not None else "")
+    if reference:
+        return f"{service}: a new message about referral {reference}"
     return f"{service}: you have a new message"
 
 
@@ -40,17 +42,16 @@ def _inbox_url() -> str:
     return f"{settings.ENABLEMENT_BASE_URL.rstrip('/')}{reverse('notifications:inbox')}"
 
 
-def email_body(note: Notification, inbox: str | None = None) -> str:
-    """`inbox` is the inbox's address, when the caller has worked it out once for many."""
-    link = f"{inbox or _inbox_url()}#message-{note.pk}"
-    about = (
-        f" about referral {note.referral.reference}"
-        if note.referral is not None and note.referral.reference
-        else ""
-    )
+def email_body(note: Notification) -> str:
+    reference = note.referral.reference if note.referral is not None else ""
+    return _email_body(note.pk, reference, _inbox_url())
+
+
+def _email_body(note_id: int, reference: str, inbox: str) -> str:
+    about = f" about referral {reference}" if reference else ""
     return (
         f"You have a new message{about} in {settings.ENABLEMENT_SERVICE_NAME}.\n\n"
-        f"Sign in to read it: {link}\n\n"
+        f"Sign in to read it: {inbox}#message-{note_id}\n\n"
         "The message itself is not in this email, to keep people's details out of email."
     )
 
@@ -85,50 +86,48 @@ def notify(*, users, subject: str, body: str, now: datetime, referral=None) -> l
 
 @dataclass(frozen=True)
 class Notice:
-    """One `notify` call, for `notify_many`."""
+    """One `notify` call, for `notify_many`, by ids: a job need not load the users."""
 
-    users: Sequence
+    user_ids: Sequence[int | None]
     subject: str
     body: str
-    referral: object = None
+    referral_id: int | None = None
+    reference: str = ""
 
 
-def notify_many(notices: Iterable[Notice], *, now: datetime, batch_size: int = 2000) -> int:
-    """What `notify` writes for each notice (one inbox row per distinct recipient and an
-    email for each who has an address), in two bulk inserts, for a job that tells many
-    people at once. Returns the number of inbox rows."""
-    notes, emails = [], []
+def notify_many(notices: Sequence[Notice], *, now: datetime) -> int:
+    """What `notify` writes for each notice (one inbox row per distinct recipient, and an
+    email for each who has an address), for a job that tells many people at once: the
+    recipients' addresses read once, then one insert for the inbox rows and one for the
+    emails (core.batches.insert_rows). Returns the number of inbox rows."""
+    from django.contrib.auth import get_user_model
+
+    wanted = {pk for notice in notices for pk in notice.user_ids if pk is not None}
+    address = dict(get_user_model().objects.filter(pk__in=wanted).values_list("pk", "email"))
+    notes, about = [], []
     for notice in notices:
         subject, body = _fitted(notice.subject, notice.body)
-        for user in {u.pk: u for u in notice.users if u is not None}.values():
-            notes.append(
-                (
-                    Notification(
-                        user=user,
-                        subject=subject,
-                        body=body,
-                        referral=notice.referral,
-                        created_at=now,
-                    ),
-                    user.email,
-                )
-            )
-    # The email links to its inbox row by id: PostgreSQL and SQLite (3.35+) give the ids of
-    # a bulk insert back.
-    Notification.objects.bulk_create([note for note, _ in notes], batch_size=batch_size)
+        for user_id in dict.fromkeys(pk for pk in notice.user_ids if pk is not None):
+            notes.append((user_id, now, subject, body, notice.referral_id))
+            about.append((address.get(user_id, ""), notice))
+    ids = insert_rows(
+        Notification, ("user_id", "created_at", "subject", "body", "referral_id"), notes
+    )
     inbox = _inbox_url()
-    for note, address in notes:
-        if address:
-            emails.append(
-                OutboxMessage(
-                    notification=note,
-                    to_email=address,
-                    subject=email_subject(note.referral),
-                    body=email_body(note, inbox),
-                    created_at=now,
-                )
-            )
-    OutboxMessage.objects.bulk_create(emails, batch_size=batch_size)
+    emails = [
+        (
+            note_id,
+            to,
+            email_subject(reference=notice.reference),
+            _email_body(note_id, notice.reference, inbox),
+            now,
+        )
+        for note_id, (to, notice) in zip(ids, about, strict=True)
+        if to
+    ]
+    insert_rows(
+        OutboxMessage, ("notification_id", "to_email", "subject", "body", "created_at"), emails
+    )
     return len(notes)
 
 

@@ -1357,82 +1357,109 @@ def expire_holds(*, now: datetime, batch_size: int = SWEEP_BATCH) -> int:
     today = timezone.localdate(now)
     closed = 0
     last = 0
+    versions: dict[int, ServiceSettings] = {}
     # The stored last day (written when the hold started) picks the expired holds in SQL;
-    # `rules.hold_has_expired` is the same rule, read from the row.
+    # `rules.hold_has_expired` is the same rule, read from the row. Only the hold and its
+    # referral are joined: the claim locks every row it reads.
     due = (
         Hold.objects.filter(answered_at__isnull=True, expired_at__isnull=True, expires_on__lt=today)
-        .select_related(
-            "referral__service_settings",
-            "referral__named_social_worker",
-            "referral__referrer",
-        )
         .order_by("pk")
+        .values_list(*_CLAIMED)
     )
     while True:
         with transaction.atomic():
             # Onwards from the last batch, so a row left open (locked elsewhere) is passed
             # over once, not claimed again and again; the next run takes it.
-            holds = claim_batch(
-                due.filter(pk__gt=last), of=("self", "referral"), batch_size=batch_size
-            )
-            if not holds:
+            rows = claim_batch(due.filter(pk__gt=last), batch_size=batch_size)
+            if not rows:
                 return closed
-            last = holds[-1].pk
-            closed += _expire_claimed(holds, now)
+            last = rows[-1][0]
+            held = [_ClaimedHold(*row) for row in rows]
+            for version in {h.service_settings_id for h in held} - versions.keys():
+                versions[version] = ServiceSettings.objects.get(pk=version)
+            closed += _expire_claimed(held, versions, now)
 
 
-def _expire_claimed(holds: list[Hold], now: datetime) -> int:
-    """What closing one hold writes, for a batch of locked open holds, in one statement per
-    table: the referrals closed not ready (grouped by the status and stored date they move
-    to), the holds marked expired, one event each, and a message to each referral's named
-    social worker and referrer."""
+_CLAIMED = (
+    "pk",
+    "referral_id",
+    "referral__reference",
+    "referral__status",
+    "referral__received_at",
+    "referral__service_settings_id",
+    "referral__person_id",
+    "referral__service_id",
+    "referral__named_social_worker_id",
+    "referral__referrer_id",
+)
+
+
+@dataclass(frozen=True)
+class _ClaimedHold:
+    """A due hold and what closing it reads of its referral."""
+
+    pk: int
+    referral_id: int
+    reference: str
+    status: str
+    received_at: datetime
+    service_settings_id: int
+    person_id: int | None
+    service_id: int
+    named_social_worker_id: int | None
+    referrer_id: int | None
+
+
+def _expire_claimed(held: list[_ClaimedHold], versions: dict, now: datetime) -> int:
+    """What closing one hold writes (see `answer_hold` for one at a time), for a batch of
+    locked open holds, one statement per table: the referrals closed not ready (grouped by
+    the status and stored date they move to), the holds marked expired, a message to each
+    referral's named social worker and referrer, and one event each."""
     moves: dict[tuple, list[int]] = {}
     events, notices = [], []
-    for hold in holds:
-        if not hold.is_open:
-            continue
-        referral = hold.referral
-        referral.status = _transition(referral, Action.EXPIRE_HOLD)
-        referral.decided_at = now
-        referral.decision_reason = HOLD_EXPIRED_REASON
-        _move_clock(referral)
-        moves.setdefault((referral.status, referral.screening_due), []).append(referral.pk)
-        summary = (
-            f"Referral {referral.reference} closed: not ready for enablement (no answer to "
-            "the hold)"
+    for hold in held:
+        version = versions[hold.service_settings_id]
+        try:
+            status = rules.next_status(
+                Status(hold.status), Action.EXPIRE_HOLD, routing=version.routing
+            )
+        except rules.TransitionNotAllowed as exc:
+            raise ValidationError({"__all__": str(exc)}) from exc
+        # As `_move_clock` does for one referral.
+        due = rules.stored_screening_due(
+            status, version, timezone.localdate(hold.received_at), ENGLAND_AND_WALES
         )
+        moves.setdefault((status, due), []).append(hold.referral_id)
         events.append(
             event_row(
                 kind="referral.hold_expired",
-                summary=summary,
+                summary=f"Referral {hold.reference} closed: not ready for enablement (no "
+                "answer to the hold)",
                 actor=None,
                 now=now,
-                person_id=referral.person_id,
-                service_id=referral.service_id,
-                referral=referral,
-                data={"referral": referral.pk, "hold": hold.pk},
+                person_id=hold.person_id,
+                service_id=hold.service_id,
+                referral_id=hold.referral_id,
+                data={"referral": hold.referral_id, "hold": hold.pk},
             )
         )
         notices.append(
             Notice(
-                users=[referral.named_social_worker, referral.referrer],
-                subject=f"Referral {referral.reference} closed",
+                user_ids=(hold.named_social_worker_id, hold.referrer_id),
+                subject=f"Referral {hold.reference} closed",
                 body=HOLD_EXPIRED_REASON,
-                referral=referral,
+                referral_id=hold.referral_id,
+                reference=hold.reference,
             )
         )
-    for (status, screening_due), pks in moves.items():
+    for (status, due), pks in moves.items():
         Referral.objects.filter(pk__in=pks).update(
-            status=status,
-            decided_at=now,
-            decision_reason=HOLD_EXPIRED_REASON,
-            screening_due=screening_due,
+            status=status, decided_at=now, decision_reason=HOLD_EXPIRED_REASON, screening_due=due
         )
-    expired = [hold.pk for hold in holds if hold.is_open]
-    Hold.objects.filter(pk__in=expired).update(expired_at=now)
+    Hold.objects.filter(pk__in=[hold.pk for hold in held]).update(expired_at=now)
     notify_many(notices, now=now)
     record_events(events)  # last: it takes the event chain's head (governance.services)
-    return len(expired)
+    return len(held)
 
 
 def match_person(
