@@ -1348,7 +1348,12 @@ HOLD_EXPIRED_REASON = (
 SWEEP_BATCH = 2000
 
 
-def expire_holds(*, now: datetime, batch_size: int = SWEEP_BATCH) -> int:
+SWEEP_WINDOW = 100_000
+
+
+def expire_holds(
+    *, now: datetime, batch_size: int = SWEEP_BATCH, window: int = SWEEP_WINDOW
+) -> int:
     """Close every hold whose time has run out. Set-based (ADR 0038): the due holds are
     claimed `batch_size` at a time with their referrals, under row locks that skip rows
     another transaction holds, acted on in bulk and committed per batch. Safe to run again
@@ -1359,25 +1364,34 @@ def expire_holds(*, now: datetime, batch_size: int = SWEEP_BATCH) -> int:
     last = 0
     versions: dict[int, ServiceSettings] = {}
     # The stored last day (written when the hold started) picks the expired holds in SQL;
-    # `rules.hold_has_expired` is the same rule, read from the row. Only the hold and its
-    # referral are joined: the claim locks every row it reads.
-    due = (
-        Hold.objects.filter(answered_at__isnull=True, expired_at__isnull=True, expires_on__lt=today)
-        .order_by("pk")
-        .values_list(*_CLAIMED)
-    )
+    # `rules.hold_has_expired` is the same rule, read from the row.
+    due = Hold.objects.filter(
+        answered_at__isnull=True, expired_at__isnull=True, expires_on__lt=today
+    ).order_by("pk")
     while True:
-        with transaction.atomic():
-            # Onwards from the last batch, so a row left open (locked elsewhere) is passed
-            # over once, not claimed again and again; the next run takes it.
-            rows = claim_batch(due.filter(pk__gt=last), batch_size=batch_size)
-            if not rows:
-                return closed
-            last = rows[-1][0]
-            held = [_ClaimedHold(*row) for row in rows]
-            for version in {h.service_settings_id for h in held} - versions.keys():
-                versions[version] = ServiceSettings.objects.get(pk=version)
-            closed += _expire_claimed(held, versions, now)
+        # The ids first, up to `window` of them, unlocked, in one read: then each batch is
+        # claimed by id, a look-up by primary key. Claiming "the next due rows in id order"
+        # instead made PostgreSQL gather and sort every due hold again for every batch.
+        ids = list(due.filter(pk__gt=last).values_list("pk", flat=True)[:window])
+        if not ids:
+            return closed
+        last = ids[-1]
+        for start in range(0, len(ids), batch_size):
+            with transaction.atomic():
+                # Still due under the lock (PostgreSQL re-checks a locked row), so a hold
+                # another sweep closed or a person answered meanwhile is left alone; one
+                # locked elsewhere is skipped, for the next run. Only the hold and its
+                # referral are joined: the claim locks every row it reads.
+                rows = claim_batch(
+                    due.filter(pk__in=ids[start : start + batch_size]).values_list(*_CLAIMED),
+                    batch_size=batch_size,
+                )
+                if not rows:
+                    continue
+                held = [_ClaimedHold(*row) for row in rows]
+                for version in {h.service_settings_id for h in held} - versions.keys():
+                    versions[version] = ServiceSettings.objects.get(pk=version)
+                closed += _expire_claimed(held, versions, now)
 
 
 _CLAIMED = (
