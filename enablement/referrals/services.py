@@ -1378,17 +1378,26 @@ def expire_holds(
         last = ids[-1]
         for start in range(0, len(ids), batch_size):
             with transaction.atomic():
-                # Still due under the lock (PostgreSQL re-checks a locked row), so a hold
+                # Claimed by id alone, then checked still due under the lock, so a hold
                 # another sweep closed or a person answered meanwhile is left alone; one
-                # locked elsewhere is skipped, for the next run. Only the hold and its
-                # referral are joined: the claim locks every row it reads.
+                # locked elsewhere is skipped, for the next run. (With the "due" conditions
+                # in the claim, PostgreSQL's statistics, stale while a sweep closes a
+                # hundred thousand holds, sent it through every open hold's index entry for
+                # every batch.) Only the hold and its referral are joined: the claim locks
+                # every row it reads.
                 rows = claim_batch(
-                    due.filter(pk__in=ids[start : start + batch_size]).values_list(*_CLAIMED),
+                    Hold.objects.filter(pk__in=ids[start : start + batch_size])
+                    .order_by("pk")
+                    .values_list("answered_at", "expired_at", "expires_on", *_CLAIMED),
                     batch_size=batch_size,
                 )
-                if not rows:
+                held = [
+                    _ClaimedHold(*row[3:])
+                    for row in rows
+                    if row[0] is None and row[1] is None and row[2] is not None and row[2] < today
+                ]
+                if not held:
                     continue
-                held = [_ClaimedHold(*row) for row in rows]
                 for version in {h.service_settings_id for h in held} - versions.keys():
                     versions[version] = ServiceSettings.objects.get(pk=version)
                 closed += _expire_claimed(held, versions, now)
