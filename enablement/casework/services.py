@@ -22,6 +22,7 @@ from enablement.casework.models import (
     SafetyIssue,
     SafetyIssueKind,
 )
+from enablement.core.batches import claim_batch
 from enablement.core.dates import long_date
 from enablement.core.limits import refuse_too_long
 from enablement.core.workdays import ENGLAND_AND_WALES
@@ -593,32 +594,47 @@ def answer_episode_hold(*, hold: EpisodeHold, answer: str, actor, now: datetime)
     return locked
 
 
-def expire_episode_holds(*, now: datetime) -> int:
+def expire_episode_holds(*, now: datetime, batch_size: int = 500) -> int:
     """Closes not ready every episode whose hold passed its last day unanswered. Safe to
-    run again: each hold is taken under a row lock and closed only while still open."""
+    run again and at the same time: the due holds are claimed a batch at a time with their
+    episodes, under row locks that skip rows another transaction holds (ADR 0038), each
+    batch committed as one, and a hold is closed only while still open. Each closing goes
+    through `close_episode`, the same action a person takes: episode holds are few (one
+    per episode at most, and episodes are a fraction of referrals)."""
     today = timezone.localdate(now)
     closed = 0
-    due = EpisodeHold.objects.filter(
-        answered_at__isnull=True, expired_at__isnull=True, expires_on__lt=today
-    ).values_list("pk", "episode_id")
-    for pk, episode_id in list(due):
+    last = 0
+    due = (
+        EpisodeHold.objects.filter(
+            answered_at__isnull=True, expired_at__isnull=True, expires_on__lt=today
+        )
+        .select_related("episode")
+        .order_by("pk")
+    )
+    while True:
         with transaction.atomic():
-            # The episode first, then the hold: the order every action on a hold takes.
-            episode = lock_episode(Episode(pk=episode_id))
-            hold = EpisodeHold.objects.select_for_update().get(pk=pk)
-            hold.episode = episode
-            if not hold.is_open:
-                continue
-            hold.expired_at = now
-            hold.save(update_fields=["expired_at"])
-            close_episode(
-                episode=hold.episode,
-                reason="not_ready",
-                summary=f"The named social worker did not answer the concern by the end of "
-                f"{long_date(hold.expires_on)}.",
-                actor=None,
-                now=now,
-                data={"hold": hold.pk},
+            # The episode and the hold locked together: every action on a hold takes the
+            # episode first, and a claim that skips locked rows never waits on either.
+            holds = claim_batch(
+                due.filter(pk__gt=last), of=("self", "episode"), batch_size=batch_size
             )
-            closed += 1
-    return closed
+            if not holds:
+                return closed
+            last = holds[-1].pk
+            for hold in holds:
+                episode = lock_episode(Episode(pk=hold.episode_id))
+                hold.episode = episode
+                if not hold.is_open:
+                    continue
+                hold.expired_at = now
+                hold.save(update_fields=["expired_at"])
+                close_episode(
+                    episode=hold.episode,
+                    reason="not_ready",
+                    summary=f"The named social worker did not answer the concern by the end of "
+                    f"{long_date(hold.expires_on)}.",
+                    actor=None,
+                    now=now,
+                    data={"hold": hold.pk},
+                )
+                closed += 1

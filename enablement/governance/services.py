@@ -13,6 +13,48 @@ from enablement.core.limits import fit
 from enablement.governance.models import AccessLogEntry, Event
 
 
+def event_row(
+    *,
+    kind: str,
+    summary: str,
+    actor,
+    now: datetime,
+    person=None,
+    service=None,
+    referral=None,
+    episode=None,
+    data: dict | None = None,
+    person_id: int | None = None,
+    service_id: int | None = None,
+    referral_id: int | None = None,
+) -> Event:
+    """The event, unsaved: `record_event` saves one; a set-based job builds many and saves
+    them with `record_events`. Ids may be given instead of rows, so a job need not load them."""
+    limit = Event._meta.get_field("summary").max_length
+    if len(summary) > limit:
+        # A summary quotes what people typed (a reason); the whole of it stays in `data`.
+        data, summary = {**(data or {}), "summary": summary}, fit(summary, limit)
+    event = Event(
+        kind=kind,
+        summary=summary,
+        actor=actor if actor and actor.pk else None,
+        occurred_at=now,
+        person=person,
+        service=service,
+        referral=referral,
+        episode=episode,
+        data=data or {},
+    )
+    for attname, value in (
+        ("person_id", person_id),
+        ("service_id", service_id),
+        ("referral_id", referral_id),
+    ):
+        if value is not None:
+            setattr(event, attname, value)
+    return event
+
+
 def record_event(
     *,
     kind: str,
@@ -25,21 +67,26 @@ def record_event(
     episode=None,
     data: dict | None = None,
 ) -> Event:
-    limit = Event._meta.get_field("summary").max_length
-    if len(summary) > limit:
-        # A summary quotes what people typed (a reason); the whole of it stays in `data`.
-        data, summary = {**(data or {}), "summary": summary}, fit(summary, limit)
-    return Event.objects.create(
+    event = event_row(
         kind=kind,
         summary=summary,
-        actor=actor if actor and actor.pk else None,
-        occurred_at=now,
+        actor=actor,
+        now=now,
         person=person,
         service=service,
         referral=referral,
         episode=episode,
-        data=data or {},
+        data=data,
     )
+    event.save()
+    return event
+
+
+def record_events(events: list[Event]) -> list[Event]:
+    """Saves many events in one chained insert (the chain head is locked once and the rows
+    sealed in order, models.AppendOnlyQuerySet.bulk_insert). Call it last in the transaction,
+    as for one event."""
+    return Event.objects.bulk_insert(events)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ on personal data in email; docs/SECURITY.md "Email content").
 """
 
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -17,6 +19,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 
+from enablement.core.batches import insert_rows
 from enablement.core.limits import fit
 from enablement.governance.services import record_event
 from enablement.notifications.models import Notification, OutboxMessage
@@ -27,34 +30,43 @@ STALE_AFTER_SECONDS = 600
 MAX_ATTEMPTS = 5
 
 
-def email_subject(referral=None) -> str:
+def email_subject(referral=None, *, reference: str | None = None) -> str:
     service = settings.ENABLEMENT_SERVICE_NAME
-    if referral is not None and referral.reference:
-        return f"{service}: a new message about referral {referral.reference}"
+    reference = reference or (referral.reference if referral is not None else "")
+    if reference:
+        return f"{service}: a new message about referral {reference}"
     return f"{service}: you have a new message"
 
 
+def _inbox_url() -> str:
+    return f"{settings.ENABLEMENT_BASE_URL.rstrip('/')}{reverse('notifications:inbox')}"
+
+
 def email_body(note: Notification) -> str:
-    base = settings.ENABLEMENT_BASE_URL.rstrip("/")
-    link = f"{base}{reverse('notifications:inbox')}#message-{note.pk}"
-    about = (
-        f" about referral {note.referral.reference}"
-        if note.referral is not None and note.referral.reference
-        else ""
-    )
+    reference = note.referral.reference if note.referral is not None else ""
+    return _email_body(note.pk, reference, _inbox_url())
+
+
+def _email_body(note_id: int, reference: str, inbox: str) -> str:
+    about = f" about referral {reference}" if reference else ""
     return (
         f"You have a new message{about} in {settings.ENABLEMENT_SERVICE_NAME}.\n\n"
-        f"Sign in to read it: {link}\n\n"
+        f"Sign in to read it: {inbox}#message-{note_id}\n\n"
         "The message itself is not in this email, to keep people's details out of email."
     )
 
 
-def notify(*, users, subject: str, body: str, now: datetime, referral=None) -> list[Notification]:
-    """`subject` and `body` go to the inbox only; the email is made from the reference."""
+def _fitted(subject: str, body: str) -> tuple[str, str]:
     limit = Notification._meta.get_field("subject").max_length
     if len(subject) > limit:
         # A subject may quote what people typed; the whole of it opens the body.
         subject, body = fit(subject, limit), f"{subject}\n\n{body}"
+    return subject, body
+
+
+def notify(*, users, subject: str, body: str, now: datetime, referral=None) -> list[Notification]:
+    """`subject` and `body` go to the inbox only; the email is made from the reference."""
+    subject, body = _fitted(subject, body)
     made = []
     for user in {u.pk: u for u in users if u is not None}.values():
         note = Notification.objects.create(
@@ -70,6 +82,53 @@ def notify(*, users, subject: str, body: str, now: datetime, referral=None) -> l
             )
         made.append(note)
     return made
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One `notify` call, for `notify_many`, by ids: a job need not load the users."""
+
+    user_ids: Sequence[int | None]
+    subject: str
+    body: str
+    referral_id: int | None = None
+    reference: str = ""
+
+
+def notify_many(notices: Sequence[Notice], *, now: datetime) -> int:
+    """What `notify` writes for each notice (one inbox row per distinct recipient, and an
+    email for each who has an address), for a job that tells many people at once: the
+    recipients' addresses read once, then one insert for the inbox rows and one for the
+    emails (core.batches.insert_rows). Returns the number of inbox rows."""
+    from django.contrib.auth import get_user_model
+
+    wanted = {pk for notice in notices for pk in notice.user_ids if pk is not None}
+    address = dict(get_user_model().objects.filter(pk__in=wanted).values_list("pk", "email"))
+    notes, about = [], []
+    for notice in notices:
+        subject, body = _fitted(notice.subject, notice.body)
+        for user_id in dict.fromkeys(pk for pk in notice.user_ids if pk is not None):
+            notes.append((user_id, now, subject, body, notice.referral_id))
+            about.append((address.get(user_id, ""), notice))
+    ids = insert_rows(
+        Notification, ("user_id", "created_at", "subject", "body", "referral_id"), notes
+    )
+    inbox = _inbox_url()
+    emails = [
+        (
+            note_id,
+            to,
+            email_subject(reference=notice.reference),
+            _email_body(note_id, notice.reference, inbox),
+            now,
+        )
+        for note_id, (to, notice) in zip(ids, about, strict=True)
+        if to
+    ]
+    insert_rows(
+        OutboxMessage, ("notification_id", "to_email", "subject", "body", "created_at"), emails
+    )
+    return len(notes)
 
 
 def email_person(*, to_email: str, body: str, referral, now: datetime) -> OutboxMessage:

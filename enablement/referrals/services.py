@@ -16,10 +16,11 @@ from django.utils import timezone
 from enablement.accounts.roles import Role
 from enablement.casework import selectors as casework_selectors
 from enablement.catalogue.models import Service, ServiceSettings, Skill, Team
+from enablement.core.batches import claim_batch
 from enablement.core.limits import length_problems, refuse_too_long, too_long_message
 from enablement.core.workdays import ENGLAND_AND_WALES
-from enablement.governance.services import record_event
-from enablement.notifications.services import email_person, notify
+from enablement.governance.services import event_row, record_event, record_events
+from enablement.notifications.services import Notice, email_person, notify, notify_many
 from enablement.people.models import Person
 from enablement.people.rules import age_on
 from enablement.referrals import rules, selectors
@@ -1340,48 +1341,148 @@ def answer_hold(*, referral: Referral, answer: str, actor, now: datetime) -> Ref
     return referral
 
 
-def expire_holds(*, now: datetime) -> int:
-    """Close every hold whose time has run out. Safe to run again: a hold is closed only
-    while it is still open, under a row lock, so nothing is closed or sent twice."""
+HOLD_EXPIRED_REASON = (
+    "Not ready for enablement: the named social worker did not answer the risk "
+    "concern in time. The person remains open to the named social worker."
+)
+SWEEP_BATCH = 2000
+
+
+SWEEP_WINDOW = 100_000
+
+
+def expire_holds(
+    *, now: datetime, batch_size: int = SWEEP_BATCH, window: int = SWEEP_WINDOW
+) -> int:
+    """Close every hold whose time has run out. Set-based (ADR 0038): the due holds are
+    claimed `batch_size` at a time with their referrals, under row locks that skip rows
+    another transaction holds, acted on in bulk and committed per batch. Safe to run again
+    and at the same time: a hold is closed only while it is still open, under its lock, so
+    nothing is closed or sent twice."""
     today = timezone.localdate(now)
     closed = 0
+    last = 0
+    versions: dict[int, ServiceSettings] = {}
     # The stored last day (written when the hold started) picks the expired holds in SQL;
     # `rules.hold_has_expired` is the same rule, read from the row.
-    open_holds = Hold.objects.filter(
+    due = Hold.objects.filter(
         answered_at__isnull=True, expired_at__isnull=True, expires_on__lt=today
-    )
-    for hold in open_holds.select_related("referral__service_settings").order_by("pk"):
-        with transaction.atomic():
-            locked = Hold.objects.select_for_update().get(pk=hold.pk)
-            if not locked.is_open:
-                continue
-            referral = _locked(hold.referral)
-            referral.status = _transition(referral, Action.EXPIRE_HOLD)
-            referral.decided_at = now
-            referral.decision_reason = (
-                "Not ready for enablement: the named social worker did not answer the risk "
-                "concern in time. The person remains open to the named social worker."
+    ).order_by("pk")
+    while True:
+        # The ids first, up to `window` of them, unlocked, in one read: then each batch is
+        # claimed by id, a look-up by primary key. Claiming "the next due rows in id order"
+        # instead made PostgreSQL gather and sort every due hold again for every batch.
+        ids = list(due.filter(pk__gt=last).values_list("pk", flat=True)[:window])
+        if not ids:
+            return closed
+        last = ids[-1]
+        for start in range(0, len(ids), batch_size):
+            with transaction.atomic():
+                # Claimed by id alone, then checked still due under the lock, so a hold
+                # another sweep closed or a person answered meanwhile is left alone; one
+                # locked elsewhere is skipped, for the next run. (With the "due" conditions
+                # in the claim, PostgreSQL's statistics, stale while a sweep closes a
+                # hundred thousand holds, sent it through every open hold's index entry for
+                # every batch.) Only the hold and its referral are joined: the claim locks
+                # every row it reads.
+                rows = claim_batch(
+                    Hold.objects.filter(pk__in=ids[start : start + batch_size])
+                    .order_by("pk")
+                    .values_list("answered_at", "expired_at", "expires_on", *_CLAIMED),
+                    batch_size=batch_size,
+                )
+                held = [
+                    _ClaimedHold(*row[3:])
+                    for row in rows
+                    if row[0] is None and row[1] is None and row[2] is not None and row[2] < today
+                ]
+                if not held:
+                    continue
+                for version in {h.service_settings_id for h in held} - versions.keys():
+                    versions[version] = ServiceSettings.objects.get(pk=version)
+                closed += _expire_claimed(held, versions, now)
+
+
+_CLAIMED = (
+    "pk",
+    "referral_id",
+    "referral__reference",
+    "referral__status",
+    "referral__received_at",
+    "referral__service_settings_id",
+    "referral__person_id",
+    "referral__service_id",
+    "referral__named_social_worker_id",
+    "referral__referrer_id",
+)
+
+
+@dataclass(frozen=True)
+class _ClaimedHold:
+    """A due hold and what closing it reads of its referral."""
+
+    pk: int
+    referral_id: int
+    reference: str
+    status: str
+    received_at: datetime
+    service_settings_id: int
+    person_id: int | None
+    service_id: int
+    named_social_worker_id: int | None
+    referrer_id: int | None
+
+
+def _expire_claimed(held: list[_ClaimedHold], versions: dict, now: datetime) -> int:
+    """What closing one hold writes (see `answer_hold` for one at a time), for a batch of
+    locked open holds, one statement per table: the referrals closed not ready (grouped by
+    the status and stored date they move to), the holds marked expired, a message to each
+    referral's named social worker and referrer, and one event each."""
+    moves: dict[tuple, list[int]] = {}
+    events, notices = [], []
+    for hold in held:
+        version = versions[hold.service_settings_id]
+        try:
+            status = rules.next_status(
+                Status(hold.status), Action.EXPIRE_HOLD, routing=version.routing
             )
-            _move_clock(referral)
-            referral.save(
-                update_fields=["screening_due", "status", "decided_at", "decision_reason"]
-            )
-            locked.expired_at = now
-            locked.save(update_fields=["expired_at"])
-            _event(
-                referral,
+        except rules.TransitionNotAllowed as exc:
+            raise ValidationError({"__all__": str(exc)}) from exc
+        # As `_move_clock` does for one referral.
+        due = rules.stored_screening_due(
+            status, version, timezone.localdate(hold.received_at), ENGLAND_AND_WALES
+        )
+        moves.setdefault((status, due), []).append(hold.referral_id)
+        events.append(
+            event_row(
                 kind="referral.hold_expired",
-                summary=f"Referral {referral.reference} closed: not ready for "
-                "enablement (no answer to the hold)",
+                summary=f"Referral {hold.reference} closed: not ready for enablement (no "
+                "answer to the hold)",
                 actor=None,
                 now=now,
-                data={"hold": locked.pk},
+                person_id=hold.person_id,
+                service_id=hold.service_id,
+                referral_id=hold.referral_id,
+                data={"referral": hold.referral_id, "hold": hold.pk},
             )
-            _tell_social_worker(
-                referral, f"Referral {referral.reference} closed", referral.decision_reason, now
+        )
+        notices.append(
+            Notice(
+                user_ids=(hold.named_social_worker_id, hold.referrer_id),
+                subject=f"Referral {hold.reference} closed",
+                body=HOLD_EXPIRED_REASON,
+                referral_id=hold.referral_id,
+                reference=hold.reference,
             )
-            closed += 1
-    return closed
+        )
+    for (status, due), pks in moves.items():
+        Referral.objects.filter(pk__in=pks).update(
+            status=status, decided_at=now, decision_reason=HOLD_EXPIRED_REASON, screening_due=due
+        )
+    Hold.objects.filter(pk__in=[hold.pk for hold in held]).update(expired_at=now)
+    notify_many(notices, now=now)
+    record_events(events)  # last: it takes the event chain's head (governance.services)
+    return len(held)
 
 
 def match_person(
