@@ -247,6 +247,10 @@ def _team_queue(staff) -> Q:
 
 
 def referral_filter(user) -> Q:
+    """The referrals this user may see, as one filter of plain column conditions (the team,
+    the service ids, the referrer) that PostgreSQL can combine from its indexes or check
+    while walking a list's order; an `IN (subquery)` OR'ed with them made it read every
+    referral (issue 14). Evaluated when called: ids are read for this request."""
     if not user.is_authenticated or not user.is_active:
         return NOTHING
     roles, staff = user.roles, _staff(user)
@@ -254,19 +258,35 @@ def referral_filter(user) -> Q:
         return Q()
     q = NOTHING
     if Role.PROVISION_MANAGER in roles and staff is not None:
-        q |= Q(service__in=staff.services.all())
+        q |= Q(service_id__in=list(staff.services.values_list("pk", flat=True)))
     if roles & {Role.ADMIN, Role.WORKER, Role.SENIOR} and staff is not None and staff.team_id:
-        q |= Q(pk__in=_team_referrals(staff))
+        q |= _team_queue(staff)
         # A front door follows what it handed on (the autism panel, seed 001 §10; a hub's
         # Enhanced referral to the Network, seed 003): it may see the referral
         # it handed on, not change it (`may_act_on_referral` and `change_filter` look only
-        # at the team that holds a referral).
-        q |= Q(routed_from__in=_team_referrals(staff))
+        # at the team that holds a referral). Only a panel or a hub hands on (from triage),
+        # so a team of a service that never had either routing needs no such clause.
+        if _may_have_handed_on(staff):
+            q |= Q(routed_from__in=_team_referrals(staff))
     if Role.REFERRER in roles:
         q |= Q(referrer=user) | Q(named_social_worker=user)
     if Role.SYSADMIN in roles:
-        q |= Q(person_id__in=break_glass_people(user))
+        q |= Q(person_id__in=list(break_glass_people(user).values_list("person_id", flat=True)))
     return q
+
+
+def _may_have_handed_on(staff) -> bool:
+    from enablement.catalogue.models import ServiceSettings
+    from enablement.catalogue.vocab import Routing
+
+    # Read once per request: the staff record is the request's own.
+    if not hasattr(staff, "_may_have_handed_on"):
+        staff._may_have_handed_on = (
+            ServiceSettings.objects.filter(service_id=staff.team.service_id)
+            .exclude(routing=Routing.DIRECT)
+            .exists()
+        )
+    return staff._may_have_handed_on
 
 
 def referral_places(user):
