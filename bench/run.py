@@ -26,6 +26,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -576,9 +577,9 @@ def measure(case: Case, runs: int) -> dict:
     return row
 
 
-def subprocess_figures(args: list[str]) -> dict:
+def subprocess_figures(args: list[str], env: dict | None = None) -> dict:
     done = subprocess.run(  # noqa: S603 - our own scripts, fixed arguments
-        [sys.executable, *args], capture_output=True, text=True, check=False
+        [sys.executable, *args], capture_output=True, text=True, check=False, env=env
     )
     if done.returncode != 0:
         return {"error": (done.stderr or done.stdout).strip().splitlines()[-1][:300]}
@@ -603,8 +604,32 @@ def sweep_row() -> dict:
     script = ROOT / "bench" / "sweep.py"
     if not script.exists():
         return {"path": "sweep", "note": "not measured (no bench/sweep.py)"}
-    got = subprocess_figures([str(script)])
+    got = subprocess_figures([str(script)], env=_sweep_env())
     return {"path": "sweep"} | ({"note": got["stdout"].strip()} if "stdout" in got else got)
+
+
+def _sweep_env() -> dict:
+    """The sweep adds its own 100,000 held referrals: in a database of its own (the bench's
+    name with `_sweep`, made if missing), so the pages measured next time are not measured
+    over them."""
+    env = dict(os.environ)
+    db = connection.settings_dict
+    if connection.vendor != "postgresql":
+        env.pop("DATABASE_URL", None)
+        env["ENABLEMENT_VAR_DIR"] = str(ROOT / "var" / "bench-sweep")
+        return env
+    name = f"{db['NAME']}_sweep"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        missing = cursor.fetchone() is None
+    if missing:
+        with connection.cursor() as cursor:  # autocommit: CREATE DATABASE refuses a transaction
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    host, port = db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
+    user = quote(db.get("USER") or "postgres")
+    password = f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
+    env["DATABASE_URL"] = f"postgres://{user}{password}@{host}:{port}/{name}"
+    return env
 
 
 # --- The table ------------------------------------------------------------------------------
