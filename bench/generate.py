@@ -148,6 +148,7 @@ class Sink:
     def __init__(self, connection):
         self.connection = connection
         self.pg = connection.vendor == "postgresql"
+        self.raw = None
 
     def table(self, model, columns: list[str]) -> Table:
         table = Table(model, ["id", *columns])
@@ -160,38 +161,92 @@ class Sink:
     def flush(self, table: Table) -> None:
         if not table.rows:
             return
+        rows, table.rows = table.rows, []
+        table.written += len(rows)
+        if self.queue is not None:
+            if self.error is not None:
+                raise self.error
+            self.queue.put((table, rows))
+        else:
+            self.write(table, rows)
+
+    def write(self, table: Table, rows: list[tuple]) -> None:
         from django.db import models
 
         name = table.model._meta.db_table
         columns = ", ".join(f.column for f in table.fields)
         json_at = [i for i, f in enumerate(table.fields) if isinstance(f, models.JSONField)]
         if table.defaults:
-            table.rows = [row + table.defaults for row in table.rows]
-        with self.connection.cursor() as cursor:
-            if self.pg:
-                with cursor.cursor.copy(f"COPY {name} ({columns}) FROM STDIN") as copy:
-                    for row in table.rows:
-                        if json_at:
-                            row = list(row)
-                            for i in json_at:
-                                row[i] = json.dumps(row[i])
-                        copy.write_row(row)
-            else:
-                preps = [f.get_db_prep_save for f in table.fields]
-                conn = self.connection
-                marks = ", ".join(["%s"] * len(table.fields))
-                cursor.executemany(
-                    f"INSERT INTO {name} ({columns}) VALUES ({marks})",
+            rows = [row + table.defaults for row in rows]
+        if self.pg and self.raw is None:
+            self.connection.ensure_connection()
+            self.raw = self.connection.connection
+        if self.pg:
+            # The psycopg connection itself: this may run in the writer thread, in the
+            # transaction the main thread opened (which waits for it before going on).
+            with (
+                self.raw.cursor() as cursor,
+                cursor.copy(f"COPY {name} ({columns}) FROM STDIN") as copy,
+            ):
+                for row in rows:
+                    if json_at:
+                        row = list(row)
+                        for i in json_at:
+                            row[i] = json.dumps(row[i])
+                    copy.write_row(row)
+            return
+        preps = [f.get_db_prep_save for f in table.fields]
+        conn = self.connection
+        marks = ", ".join(["%s"] * len(table.fields))
+        with conn.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {name} ({columns}) VALUES ({marks})",
+                [
                     [
-                        [
-                            None if v is None else prep(v, conn)
-                            for prep, v in zip(preps, row, strict=True)
-                        ]
-                        for row in table.rows
-                    ],
-                )
-        table.written += len(table.rows)
-        table.rows = []
+                        None if v is None else prep(v, conn)
+                        for prep, v in zip(preps, row, strict=True)
+                    ]
+                    for row in rows
+                ],
+            )
+
+    # On PostgreSQL the COPYs run in a thread of their own while the next batch is made:
+    # the server's work (parsing, indexes) overlaps Python's, which matters on 2 cores.
+    queue = None
+    error = None
+
+    def start_background(self) -> None:
+        if not self.pg:
+            return
+        import queue
+        import threading
+
+        self.connection.ensure_connection()
+        self.raw = self.connection.connection
+        self.queue = queue.Queue(maxsize=40)
+        self.thread = threading.Thread(target=self._work, name="copy-writer", daemon=True)
+        self.thread.start()
+
+    def _work(self) -> None:
+        while True:
+            item = self.queue.get()
+            if item is None:
+                return
+            if self.error is None:
+                try:
+                    self.write(*item)
+                except BaseException as error:  # raised in the main thread at its next flush
+                    self.error = error
+
+    def wait(self) -> None:
+        """Every row handed over is written (or the writer's error raised)."""
+        if self.queue is None:
+            return
+        self.queue.put(None)
+        self.thread.join()
+        self.queue = None
+        if self.error is not None:
+            raise self.error
 
     def advance_sequence(self, table: Table) -> None:
         """After rows with explicit ids, the product's next insert takes the next id."""
@@ -222,8 +277,12 @@ class Chain:
         self.added = 0
 
     def seal(self, values: dict) -> tuple[str, str]:
+        """`values` are as the database gives them back (ints, strings, aware datetimes,
+        JSON as dicts), which is the form `verify_audit` hashes: from_db skips converting."""
         prev = self.prev
-        self.prev = self.chain.row_hash(self.model, values, prev, self.key, shape=self.shape)
+        self.prev = self.chain.row_hash(
+            self.model, values, prev, self.key, shape=self.shape, from_db=True
+        )
         self.added += 1
         return prev, self.prev
 
@@ -248,6 +307,22 @@ class TeamInfo:
     seniors: list[int] = field(default_factory=list)
     workers: list[tuple[int, int, int]] = field(default_factory=list)  # (staff, user, room)
     people: list[int] = field(default_factory=list)
+
+
+def ensure_partitions(connection, first: date, last: date) -> None:
+    """On PostgreSQL, every month the audit rows will fall in gets its own partition before
+    a row is written (the demo's included): a month whose rows already sit in DEFAULT can no
+    longer have one (`governance.partitions`)."""
+    if connection.vendor != "postgresql":
+        return
+    from enablement.governance import partitions, triggers
+
+    with connection.cursor() as cursor:
+        for table in partitions.KEYS:
+            if partitions.is_partitioned(cursor, table):
+                partitions.ensure_months(cursor, table, first, last)
+    # As `manage.py audit_partitions` does: the new partitions refuse changes too.
+    triggers.revoke_changes(connection)
 
 
 def generate(
@@ -281,6 +356,9 @@ def generate(
         return {}
     people = people or max(referrals // 5, 50)
     with transaction.atomic():
+        today = timezone.localdate(now)
+        ensure_partitions(connection, today - timedelta(days=years * 365 + 60),
+                          today + timedelta(days=40))  # fmt: skip
         if migrate:  # the tests load the demo themselves
             load_demo(now=now, episodes=True)  # idempotent: adds only what is missing
         generator = Generator(
@@ -366,9 +444,8 @@ class Generator:
             kind = "hub" if settings.routing == "hub" else "locality"
             while len(existing) + made < teams_per_service:
                 made += 1
-                team_id = new_teams.add(
-                    service.pk, f"{service.code} generated {made}", kind, "", [], True
-                )
+                name = f"{service.code} team {len(existing) + 1}"
+                team_id = new_teams.add(service.pk, name, kind, "", [], True)
                 existing.append(team_id)
             for team in existing:
                 team_id = team if isinstance(team, int) else team.pk
@@ -391,28 +468,28 @@ class Generator:
                 memberships.add(user_id, group[role])
                 fte = rng.choice((Decimal("1.00"), Decimal("1.00"), Decimal("0.80"),
                                   Decimal("0.60")))  # fmt: skip
-                staff_id = staff.add(user_id, info.id, f"Generated {role.value}", fte, True)
-                if role == Role.ADMIN:
-                    info.admins.append(user_id)
-                elif role == Role.SENIOR:
-                    info.seniors.append(user_id)
-                else:
-                    room = int(info.settings.caseload_per_fte * fte)
-                    info.workers.append([staff_id, user_id, room])
+                staff.add(user_id, info.id, f"Generated {role.value}", fte, True)
         for table in (users, memberships, staff):
             self.sink.flush(table)
-        # The demo's own staff of each team take part too, workers with their room.
+        # Everyone on each team takes part, the demo's staff and earlier runs' too; a
+        # worker's room is their caseload (caseload_per_fte x FTE) less what they hold open.
+        from django.db.models import Count, Q
+
+        from enablement.casework.models import OPEN_EPISODE_STATUSES
+
         by_id = {i.id: i for i in infos}
-        demo_staff = StaffMember.objects.filter(team_id__in=by_id).exclude(
-            user__username__startswith="gen."
+        members = (
+            StaffMember.objects.filter(team_id__in=by_id, active=True)
+            .annotate(open=Count("episodes", filter=Q(episodes__status__in=OPEN_EPISODE_STATUSES)))
+            .prefetch_related("user__groups")
+            .order_by("pk")
         )
-        for s in demo_staff.select_related("user").prefetch_related("user__groups").order_by("pk"):
+        for s in members:
             info = by_id[s.team_id]
             groups = {g.pk for g in s.user.groups.all()}
             if group[Role.WORKER] in groups:
-                room = int(info.settings.caseload_per_fte * s.fte)
-                # Room kept for the demo's own enablements of this worker.
-                info.workers.append([s.pk, s.user_id, max(room - 5, 0)])
+                room = int(info.settings.caseload_per_fte * s.fte) - s.open
+                info.workers.append([s.pk, s.user_id, room])
             elif group[Role.SENIOR] in groups:
                 info.seniors.append(s.user_id)
             elif group[Role.ADMIN] in groups:
@@ -510,7 +587,6 @@ class Generator:
             for i in Instrument.objects.prefetch_related("items")
         }
         self.open_tables()
-        self.ensure_partitions()
         weights = self.team_weights(infos)
         bar = Progress(referrals - have, "referrals") if self.show else None
         for first in range(have, referrals, BATCH):
@@ -653,23 +729,7 @@ class Generator:
             self.notes, self.reviews, self.closures, self.assessments, self.events,
             self.access,
         ]  # fmt: skip
-
-    def ensure_partitions(self) -> None:
-        """On PostgreSQL, every month the audit rows fall in has its own partition before a
-        row is written, so none lands in DEFAULT."""
-        if not self.sink.pg:
-            return
-        from enablement.governance import partitions
-
-        first = self.today - timedelta(days=self.span + 60)
-        with self.connection.cursor() as cursor:
-            for table in partitions.KEYS:
-                if partitions.is_partitioned(cursor, table):
-                    partitions.ensure_months(cursor, table, first, self.today + timedelta(days=40))
-        # As `manage.py audit_partitions` does: the new partitions refuse changes too.
-        from enablement.governance import triggers
-
-        triggers.revoke_changes(self.connection)
+        self.sink.start_background()
 
     def flush(self) -> None:
         for table in self.order:
@@ -677,6 +737,7 @@ class Generator:
 
     def finish(self) -> None:
         self.flush()
+        self.sink.wait()
         self.event_chain.save()
         self.access_chain.save()
         for table in self.order:
@@ -1018,13 +1079,15 @@ _SEQUELS = ["ended_as_planned"] * 6 + [
 ]
 
 
-def _start_statuses(rng) -> tuple[str, str]:
-    from enablement.returns.vocab import AccommodationStatus, EmploymentStatus
+_STATUSES: list = []
 
-    return (
-        rng.choice(EmploymentStatus.values),
-        rng.choice(AccommodationStatus.values),
-    )
+
+def _start_statuses(rng) -> tuple[str, str]:
+    if not _STATUSES:
+        from enablement.returns.vocab import AccommodationStatus, EmploymentStatus
+
+        _STATUSES.extend([EmploymentStatus.values, AccommodationStatus.values])
+    return rng.choice(_STATUSES[0]), rng.choice(_STATUSES[1])
 
 
 class _Calendar:
