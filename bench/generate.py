@@ -330,7 +330,7 @@ def generate(
     referrals: int,
     people: int | None = None,
     seed: int = 1,
-    teams_per_service: int = 30,
+    teams_per_service: int = 25,
     staff_per_team: int = 20,
     years: int = 4,
     now: datetime | None = None,
@@ -440,10 +440,8 @@ class Generator:
                 for team in existing:
                     infos.append(self._info(team.pk, service, settings, ClockSettings))
                 continue
-            made = 0
             kind = "hub" if settings.routing == "hub" else "locality"
-            while len(existing) + made < teams_per_service:
-                made += 1
+            while len(existing) < teams_per_service:
                 name = f"{service.code} team {len(existing) + 1}"
                 team_id = new_teams.add(service.pk, name, kind, "", [], True)
                 existing.append(team_id)
@@ -1131,7 +1129,7 @@ def main(argv=None) -> None:
     parser.add_argument("--referrals", type=int, default=100_000)
     parser.add_argument("--people", type=int, default=None)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--teams-per-service", type=int, default=30)
+    parser.add_argument("--teams-per-service", type=int, default=25)
     parser.add_argument("--staff-per-team", type=int, default=20)
     parser.add_argument("--years", type=int, default=4)
     args = parser.parse_args(argv)
