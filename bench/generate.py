@@ -479,12 +479,17 @@ class Generator:
         members = (
             StaffMember.objects.filter(team_id__in=by_id, active=True)
             .annotate(open=Count("episodes", filter=Q(episodes__status__in=OPEN_EPISODE_STATUSES)))
-            .prefetch_related("user__groups")
             .order_by("pk")
         )
+        # One read of the role memberships (a prefetch would list every user id in SQL).
+        roles_of: dict[int, set[int]] = {}
+        wanted = [group[Role.WORKER], group[Role.SENIOR], group[Role.ADMIN]]
+        through = user_model.groups.through.objects.filter(group_id__in=wanted)
+        for user_id, group_id in through.values_list("user_id", "group_id"):
+            roles_of.setdefault(user_id, set()).add(group_id)
         for s in members:
             info = by_id[s.team_id]
-            groups = {g.pk for g in s.user.groups.all()}
+            groups = roles_of.get(s.user_id, set())
             if group[Role.WORKER] in groups:
                 room = int(info.settings.caseload_per_fte * s.fte) - s.open
                 info.workers.append([s.pk, s.user_id, room])
