@@ -392,6 +392,7 @@ class Generator:
         self.show = progress
         self.calendar = ENGLAND_AND_WALES
         self._workdays: dict = {}
+        self.under_way = 0
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -928,8 +929,12 @@ class Generator:
             status = "closing"
         elif start <= today:
             status = "active"
-            if settings.complex_risk_hold and rng.random() < 0.05:
-                status = "on_hold"
+            # Every 15th one under way in a service with holds waits for the social worker:
+            # counted, not drawn, so a small set has some too.
+            if settings.complex_risk_hold:
+                self.under_way += 1
+                if self.under_way % 15 == 0:
+                    status = "on_hold"
         else:
             status = "planning"
         started = status != "planning"
