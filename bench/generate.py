@@ -356,6 +356,12 @@ def generate(
         return {}
     people = people or max(referrals // 5, 50)
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Django's foreign keys are checked at commit by default: queued for tens of
+            # millions of rows, that list took the server over a gigabyte and minutes at
+            # COMMIT. Parents are written before their children, so check each row as written.
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         today = timezone.localdate(now)
         ensure_partitions(connection, today - timedelta(days=years * 365 + 60),
                           today + timedelta(days=40))  # fmt: skip
