@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint assets bench serve load clean
+.PHONY: run test lint assets bench generate serve load clean
 
 # One line per step; pip's own output goes to a log, shown only if a step fails.
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
@@ -60,6 +60,13 @@ SIZE ?= 20000
 RUNS ?= 20
 bench: $(VENV)/.installed-test
 	$(PY) bench/run.py --size $(SIZE) --runs $(RUNS)
+
+## Synthetic data for the whole product (bench/generate.py): SIZE referrals, deterministic by
+## SEED, on DATABASE_URL (default SQLite under var/bench/). Nothing to do if already there.
+SIZE ?= 100000
+SEED ?= 1
+generate: $(VENV)/.installed
+	$(PY) bench/generate.py --referrals $(SIZE) --seed $(SEED)
 
 clean:
 	rm -rf $(VENV) var

@@ -6,7 +6,7 @@ docs/PERFORMANCE.md.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_export .venv/bin/python bench/export.py
     BENCH_REFERRALS=1000000 .venv/bin/python bench/export.py  # a million rows
 
-The referrals come from bench/run.py's generator (BENCH_REFERRALS, default 100,000). Each
+The referrals come from bench/generate.py (BENCH_REFERRALS, default 100,000). Each
 export runs in a fresh process, as the quality manager (who sees every referral), through the
 Django test Client, reading the streamed response chunk by chunk as a browser would; the peak
 is that process's peak resident set (VmHWM: Django, the rows and the writer's
@@ -27,7 +27,6 @@ ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("ENABLEMENT_VAR_DIR", str(ROOT / "var" / "bench-export"))
 os.environ.setdefault("BENCH_REFERRALS", "100000")
 os.environ.setdefault("BENCH_PEOPLE", "50000")
-os.environ.setdefault("BENCH_WORKERS_PER_TEAM", "10")
 # Streamed through the view however many rows (the job is measured apart with --job).
 os.environ.setdefault("ENABLEMENT_EXPORT_STREAM_ROWS", "1000000000")
 
@@ -96,19 +95,10 @@ def child(mode: str, fmt: str) -> dict:
 
 def prepare() -> None:
     sys.path.insert(0, str(ROOT / "bench"))
-    import run as generator  # sets up Django with the same environment
-    from django.core.management import call_command
-    from django.utils import timezone
+    import run  # sets up Django with the same environment
 
-    from enablement.catalogue.models import Service
-    from enablement.demo.loader import load_demo
-
-    call_command("migrate", verbosity=0)
-    if not Service.objects.exists():
-        load_demo(now=timezone.now(), episodes=True)
     started = time.perf_counter()
-    generator.generate()
-    generator.generate_casework()
+    run.ensure_data(int(os.environ["BENCH_REFERRALS"]))
     print(f"data ready in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
 
