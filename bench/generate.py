@@ -480,8 +480,26 @@ class Generator:
                 fte = rng.choice((Decimal("1.00"), Decimal("1.00"), Decimal("0.80"),
                                   Decimal("0.60")))  # fmt: skip
                 staff.add(user_id, info.id, f"Generated {role.value}", fte, True)
+        # Referring social workers: one for about every 500 referrals, as a council has
+        # hundreds (one account named on every referral would make a referrer's home page
+        # list a million).
+        for k in range(self.referrer_count):
+            username = f"gen.referrer.{k}"
+            if username in taken:
+                continue
+            given, family = rng.choice(GIVEN), rng.choice(FAMILY)
+            user_id = users.add(
+                username, "!generated", given, family, f"{username}@example.invalid",
+                False, True, False, self.now,
+            )  # fmt: skip
+            memberships.add(user_id, group[Role.REFERRER])
         for table in (users, memberships, staff):
             self.sink.flush(table)
+        self.referrers = list(
+            user_model.objects.filter(username__startswith="gen.referrer.")
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        ) or [self.referrer]
         # Everyone on each team takes part, the demo's staff and earlier runs' too; a
         # worker's room is their caseload (caseload_per_fte x FTE) less what they hold open.
         from django.db.models import Count, Q
@@ -594,6 +612,7 @@ class Generator:
         rng = random.Random(f"{self.seed}:{have}")
         user_model = get_user_model()
         self.referrer = user_model.objects.get(username="referrer").pk
+        self.referrer_count = max(1, referrals // 500)
         self.tables_written: dict[str, int] = {}
         started = time.monotonic()
         infos = self.staff(teams_per_service, staff_per_team, rng)
@@ -807,6 +826,7 @@ class Generator:
         if status == "closed_not_ready" and not settings.complex_risk_hold:
             status = "not_ready"
         person = info.people[rng.randrange(len(info.people))]
+        referrer = self.referrers[rng.randrange(len(self.referrers))]
         # How long ago it was received: the front door's work is recent, the rest spread
         # over the years.
         age = {
@@ -858,7 +878,7 @@ class Generator:
         referral = self.referrals.add(
             reference, info.service_id, settings.pk, info.id, person, status,
             (settings.referral_sources or ["community_mh_social_work"])[0],
-            self.referrer, self.referrer, False, True,
+            referrer, referrer, False, True,
             "Support to rebuild daily routines and confidence outside the home",
             "Manage money, shop and cook independently", True, False, True, "", False, "",
             True, True, level, received, received, received, validated, decided,
@@ -866,7 +886,7 @@ class Generator:
             screening_due,
         )  # fmt: skip
         svc = info.service_id
-        self.event(received, self.referrer, "referral.submitted",
+        self.event(received, referrer, "referral.submitted",
                    f"Referral {reference} submitted", person, svc, referral)  # fmt: skip
         if status == "returned":
             returned = min(received + timedelta(hours=3), self.now)
@@ -877,7 +897,7 @@ class Generator:
                        referral)  # fmt: skip
             return
         if rng.random() < 0.02:  # a referrer's next referral for the person, being written
-            self.drafts.add(self.referrer, person, svc, {}, received, received, 1)
+            self.drafts.add(referrer, person, svc, {}, received, received, 1)
         if validated is not None:
             self.event(validated, admin, "referral.validated",
                        f"Referral {reference} validated", person, svc, referral)  # fmt: skip
@@ -885,7 +905,7 @@ class Generator:
         if status in ("submitted", "validated", "in_triage"):
             return
         if status == "withdrawn":
-            self.event(decided, self.referrer, "referral.withdrawn",
+            self.event(decided, referrer, "referral.withdrawn",
                        f"Referral {reference} withdrawn", person, svc, referral)  # fmt: skip
             return
         if status in ("redirected", "signposted"):
