@@ -125,6 +125,9 @@ class Referral(models.Model):
             # (…, status) prefix serves the status filters and counts on their own.
             models.Index(fields=["service", "status", "screening_due"], name="referral_svc_due"),
             models.Index(fields=["team", "status", "screening_due"], name="referral_team_due"),
+            # The lists' default order, newest or oldest first: a page of a whole service's
+            # (or the country's) referrals walks this and stops at its LIMIT.
+            models.Index(fields=["received_at", "id"], name="referral_received"),
         ]
 
     def __str__(self) -> str:
