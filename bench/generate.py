@@ -464,6 +464,16 @@ class Generator:
         self.sink.flush(new_teams)
         taken = set(user_model.objects.filter(username__startswith="gen.").values_list(
             "username", flat=True))  # fmt: skip
+
+        def add_user(username: str, role: Role) -> int:
+            given, family = rng.choice(GIVEN), rng.choice(FAMILY)
+            user_id = users.add(
+                username, "!generated", given, family, f"{username}@example.invalid",
+                False, True, False, self.now,
+            )  # fmt: skip
+            memberships.add(user_id, group[role])
+            return user_id
+
         for info in infos:
             # Each team already staffed by the demo keeps its people and gains generated ones.
             for n in range(staff_per_team if info.routing != "panel" else 3):
@@ -471,12 +481,7 @@ class Generator:
                 username = f"gen.{info.id}.{n}"
                 if username in taken:
                     continue
-                given, family = rng.choice(GIVEN), rng.choice(FAMILY)
-                user_id = users.add(
-                    username, "!generated", given, family, f"{username}@example.invalid",
-                    False, True, False, self.now,
-                )  # fmt: skip
-                memberships.add(user_id, group[role])
+                user_id = add_user(username, role)
                 fte = rng.choice((Decimal("1.00"), Decimal("1.00"), Decimal("0.80"),
                                   Decimal("0.60")))  # fmt: skip
                 staff.add(user_id, info.id, f"Generated {role.value}", fte, True)
@@ -485,14 +490,8 @@ class Generator:
         # list a million).
         for k in range(self.referrer_count):
             username = f"gen.referrer.{k}"
-            if username in taken:
-                continue
-            given, family = rng.choice(GIVEN), rng.choice(FAMILY)
-            user_id = users.add(
-                username, "!generated", given, family, f"{username}@example.invalid",
-                False, True, False, self.now,
-            )  # fmt: skip
-            memberships.add(user_id, group[Role.REFERRER])
+            if username not in taken:
+                add_user(username, Role.REFERRER)
         for table in (users, memberships, staff):
             self.sink.flush(table)
         self.referrers = list(
