@@ -150,6 +150,7 @@ def admin(request):
             "team": team,
             "people_count": bounded_count(people),
             "recent": recent,
+            "recent_days": RECENT_DAYS,
             "needs": selectors.admin(request.user, clock.today()),
             "queue": _queue(request.user, Status.SUBMITTED),
             # A returned public submission waits for the person, who has no account: the

@@ -182,3 +182,8 @@ def test_the_chain_still_verifies_after_a_month_is_archived_and_not_if_rows_go_m
         call_command("verify_audit", stdout=(broken := io.StringIO()))
     assert "BROKEN governance_event" in broken.getvalue()
     assert "was removed" in broken.getvalue()
+
+
+def test_detaching_a_month_with_no_partition_says_so_and_detaches_nothing():
+    with pytest.raises(CommandError, match="has no partition for 1999-01: nothing was detached"):
+        call_command("audit_partitions", detach="1999-01", stdout=io.StringIO())

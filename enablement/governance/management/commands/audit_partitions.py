@@ -39,8 +39,16 @@ class Command(BaseCommand):
             raise CommandError("the audit tables are partitioned on PostgreSQL only")
         with transaction.atomic(using=database), connection.cursor() as cursor:
             if detach:
+                month = _month(detach)
                 for table in partitions.KEYS:
-                    name = partitions.detach_month(cursor, table, _month(detach))
+                    if partitions.month_name(table, month) not in partitions.partitions(
+                        cursor, table
+                    ):
+                        raise CommandError(
+                            f"{table} has no partition for {detach}: nothing was detached"
+                        )
+                for table in partitions.KEYS:
+                    name = partitions.detach_month(cursor, table, month)
                     self.stdout.write(f"detached {name}")
                 return
             today = clock.today()
