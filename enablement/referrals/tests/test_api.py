@@ -7,6 +7,7 @@ import time_machine
 from django.utils import timezone
 
 from enablement.catalogue.models import Team
+from enablement.core import counting
 from enablement.governance.models import Event
 from enablement.people.models import Person
 from enablement.referrals.models import Referral
@@ -274,7 +275,7 @@ def test_a_referrer_never_sees_another_referrers_referral(
     pk = _post(client_for("referrer"), "", body()).json()["id"]
     assert other_referrer.get(f"{URL}/{pk}").status_code == 404
     listed = other_referrer.get(URL).json()
-    assert listed == {"items": [], "count": 0}
+    assert listed == {"items": [], "count": 0, "more": False}
     corrected = _values(user_for("referrer").pk)
     assert _post(other_referrer, f"/{pk}/resubmit", corrected).status_code == 404
     assert _post(other_referrer, "", body()).status_code == 404  # nor refer Ada
@@ -414,6 +415,20 @@ def test_list_filters(today, client_for, body):
     held = quality.get(URL, {"status": "on_hold"}).json()["items"]
     assert [r["person_name"] for r in held] == ["Cy Placeholder"]
     assert quality.get(URL, {"status": "nonsense"}).status_code == 422
+
+
+def test_the_lists_count_stops_at_a_ceiling_and_says_there_are_more(
+    today, client_for, body, monkeypatch
+):
+    """An exact count of a national list is a whole-table scan on every page (issue 14)."""
+    quality = client_for("quality_manager")
+    every = Referral.objects.count()
+    assert quality.get(URL).json() | {"items": []} == {"items": [], "count": every, "more": False}
+    monkeypatch.setattr(counting, "CEILING", every - 1)
+    page = quality.get(URL, {"page_size": 2}).json()
+    assert (page["count"], page["more"], len(page["items"])) == (every - 1, True, 2)
+    monkeypatch.setattr(counting, "CEILING", every)
+    assert quality.get(URL).json()["more"] is False
 
 
 def test_overdue_is_worked_out_from_todays_clock(today, client_for, body):
