@@ -18,6 +18,9 @@ class Count:
     def __int__(self) -> int:
         return self.n
 
+    def __bool__(self) -> bool:
+        return self.n > 0
+
 
 def bounded(n_or_more: int, ceiling: int = CEILING) -> Count:
     """`n_or_more` is a count of at most ceiling + 1 rows (a LIMIT'ed subquery's count)."""

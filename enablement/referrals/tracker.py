@@ -19,7 +19,6 @@ The screening due date is stored on the referral by the action that starts or mo
 is read into Python.
 """
 
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -37,7 +36,7 @@ from enablement.accounts import access
 from enablement.casework.models import EpisodeStatus
 from enablement.catalogue.models import ServiceSettings
 from enablement.catalogue.vocab import ClosureReason
-from enablement.core import clock, export_jobs
+from enablement.core import clock, counting, export_jobs
 from enablement.core.exports import streamed_csv, streamed_xlsx
 from enablement.core.params import query_int
 from enablement.governance import reads
@@ -202,22 +201,43 @@ class ScreeningClock:
 @dataclass
 class Tracker:
     referrals: QuerySet
-    counts: list[tuple[str, str, int]]  # (status, label, number), in the order of Status
-    total: int
+    counts: list[tuple[str, str, counting.Count]]  # (status, label, number), in Status order
+    total: counting.Count
     clock: ScreeningClock
     sort: str = DEFAULT_SORT
 
+    @property
+    def in_background(self) -> bool:
+        """More rows than a request streams: the export is a job with a link (item 3)."""
+        return self.total.more or self.total.n > settings.EXPORT_STREAM_ROWS
+
     def page(self, number):
         paginator = Paginator(self.referrals, PAGE_SIZE)
-        paginator.count = self.total  # counted already, with the counts by status
+        # Counted already; beyond the ceiling the pages stop there (filter to go further).
+        paginator.count = self.total.n
         page = paginator.get_page(number)
         rows = list(page.object_list)
         self.clock.load({r.service_settings_id for r in rows})  # one query for the page
         return page, [self.clock(r) for r in rows]
 
 
-def _counts(statuses: Counter) -> list[tuple[str, str, int]]:
-    return [(s.value, s.label, statuses[s.value]) for s in Status if statuses[s.value]]
+def _counts(statuses: dict[str, counting.Count]) -> list[tuple[str, str, counting.Count]]:
+    return [(s.value, s.label, statuses[s.value]) for s in Status if statuses.get(s.value)]
+
+
+def _counted(qs: QuerySet) -> tuple[dict[str, counting.Count], counting.Count]:
+    """The filtered set's counts by status, in work that does not grow with a whole
+    service's history (issue 14 item 2): exact (one GROUP BY) up to the ceiling; beyond it,
+    each status counted up to the ceiling on the (…, status) indexes, and the total "more
+    than" the ceiling. The ceiling is the largest export a request streams, so whether an
+    export runs in the background is always known exactly."""
+    ceiling = settings.EXPORT_STREAM_ROWS
+    total = counting.bounded_count(qs, ceiling)
+    if not total.more:
+        grouped = qs.order_by().values("status").annotate(n=Count("pk"))
+        return {g["status"]: counting.Count(g["n"]) for g in grouped}, total
+    each = {s.value: counting.bounded_count(qs.filter(status=s.value), ceiling) for s in Status}
+    return each, total
 
 
 def _ordered(qs: QuerySet, sort: str) -> QuerySet:
@@ -245,10 +265,7 @@ def tracker(user, filters: Filters, *, today: date) -> Tracker:
     if filters.overdue:
         qs = qs.filter(screening_overdue(today))
     sort = filters.sort if filters.sort in _ORDERINGS else DEFAULT_SORT
-    # Counts in one GROUP BY, the page by LIMIT/OFFSET.
-    grouped = qs.order_by().values("status").annotate(n=Count("pk"))
-    statuses = Counter({g["status"]: g["n"] for g in grouped})
-    total = sum(statuses.values())
+    statuses, total = _counted(qs)
     return Tracker(_ordered(qs, sort), _counts(statuses), total, ScreeningClock(today), sort)
 
 
@@ -443,6 +460,7 @@ def tracker_page(request):
             "hold_answered": holds_answered(row.referral for row in rows),
             "counts": found.counts,
             "total": found.total,
+            "in_background": found.in_background,
             "export_stream_rows": settings.EXPORT_STREAM_ROWS,
         },
     )
@@ -462,7 +480,7 @@ def _export(request, fmt: str):
     query.pop("page", None)
     found = _tracker_for(request, form)
     filename = f"{_filename_stem()}.{fmt}"
-    if found.total > settings.EXPORT_STREAM_ROWS:
+    if found.in_background:
         job = export_jobs.start(
             user=request.user,
             source="referrals",
@@ -470,13 +488,13 @@ def _export(request, fmt: str):
             path=request.path,
             query=request.META.get("QUERY_STRING", ""),
             filename=filename,
-            expected=found.total,
+            expected=found.total.n,  # the ceiling: the job counts the rows it writes
         )
         return redirect("core:export-job", pk=job.pk)
     # One access-log row for the file, written at request (before the rows are sent): the
     # filter (the query string), the row count and the people in it.
     with reads.exporting() as export:
-        export.count = found.total
+        export.count = found.total.n  # exact: a streamed export is within the ceiling
         export.people = exported_people(found)
     rows = (values for _, values in export_rows(found))
     if fmt == "csv":

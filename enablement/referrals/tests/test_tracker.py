@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from enablement.accounts import access
 from enablement.catalogue.models import Service, Team
+from enablement.core import counting
 from enablement.core.workdays import ENGLAND_AND_WALES
 from enablement.people.models import Person
 from enablement.referrals import rules, selectors, services, tracker
@@ -286,13 +287,34 @@ def test_counts_by_status_are_of_the_whole_filtered_set(role, query, thirty, cli
         ]
     expected = Counter(r.status for r in referrals)
     counts = {status: n for status, _, n in response.context["counts"]}
-    assert counts == dict(expected)
-    assert response.context["total"] == len(referrals) > 25  # counted before paging
+    assert counts == {status: counting.Count(n) for status, n in expected.items()}
+    assert response.context["total"] == counting.Count(len(referrals))
+    assert len(referrals) > 25  # counted before paging
     assert len(response.context["rows"]) == 25
     page = response.content.decode()
     for status, n in expected.items():
         assert f'data-status="{status}">{n}</td>' in page
     assert f'data-testid="total">{len(referrals)}</td>' in page
+
+
+def test_beyond_the_ceiling_each_status_is_counted_up_to_it(thirty, client_for, settings):
+    """A national list is not counted to its end on every page (issue 14): past the
+    ceiling (the largest streamed export) the page says "more than"."""
+    with time_machine.travel(_at(2026, 3, 20), tick=False):
+        every = Counter(Referral.objects.values_list("status", flat=True))
+        big = max(every.values())
+        settings.EXPORT_STREAM_ROWS = big - 1
+        response = client_for("quality_manager").get("/referrals/")
+    page = unescape(response.content.decode())
+    ceiling = f"more than {big - 1:,}"
+    assert f'data-testid="total">{ceiling}</td>' in page
+    assert f"of {ceiling}</caption>" in page
+    for status, n in every.items():
+        shown = ceiling if n > big - 1 else f"{n:,}"
+        assert f'data-status="{status}">{shown}</td>' in page
+    assert len(response.context["rows"]) == 25
+    # Past the ceiling an export cannot be streamed: it is made in the background.
+    assert "prepared in the background" in page
 
 
 # --- Sort -----------------------------------------------------------------------------------
