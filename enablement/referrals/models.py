@@ -128,9 +128,6 @@ class Referral(models.Model):
             # The lists' default order, newest or oldest first: a page of a whole service's
             # (or the country's) referrals walks this and stops at its LIMIT.
             models.Index(fields=["received_at", "id"], name="referral_received"),
-            # A national list's counts by status (the quality manager's tracker beyond the
-            # ceiling): each status counted on its own, up to the ceiling.
-            models.Index(fields=["status", "received_at"], name="referral_status"),
         ]
 
     def __str__(self) -> str:

@@ -228,7 +228,7 @@ def _counts(statuses: dict[str, counting.Count]) -> list[tuple[str, str, countin
 def _counted(qs: QuerySet) -> tuple[dict[str, counting.Count], counting.Count]:
     """The filtered set's counts by status, in work that does not grow with a whole
     service's history (issue 14 item 2): exact (one GROUP BY) up to the ceiling; beyond it,
-    each status counted up to the ceiling on the (…, status) indexes, and the total "more
+    each status counted up to the ceiling on the status indexes, and the total "more
     than" the ceiling. The ceiling is the largest export a request streams, so whether an
     export runs in the background is always known exactly."""
     ceiling = settings.EXPORT_STREAM_ROWS
