@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 
 from enablement.catalogue.vocab import DiagnosisCategory
 from enablement.core.limits import LONG_TEXT
@@ -70,6 +71,9 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["family_name", "given_name"]),
             models.Index(fields=["date_of_birth"]),
+            # The duplicate check's same-name look-up is case-blind (`iexact`, UPPER on
+            # PostgreSQL): without this it reads every record of the family name.
+            models.Index(Upper("family_name"), Upper("given_name"), name="person_name_upper"),
         ]
 
     def __str__(self) -> str:

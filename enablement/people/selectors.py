@@ -67,12 +67,20 @@ def identity_matches(candidate: rules.PersonFacts) -> list:
     Candidates are narrowed in the database (same date of birth, NHS number, case-system ID
     or family name); the pure rule decides what counts as a match.
     """
-    q = Q(date_of_birth=candidate.date_of_birth) | Q(family_name__iexact=candidate.family_name)
+    # Identifiers and the date of birth pick out a handful of records each, all read. A
+    # name alone matches only with the same postcode: the full name narrows it (a family
+    # name alone is thousands of records nationally, and any 200 of them could have left
+    # out the one that matches).
+    q = Q(date_of_birth=candidate.date_of_birth)
     if candidate.nhs_number:
         q |= Q(nhs_number=candidate.nhs_number)
     if candidate.case_system_id:
         q |= Q(case_system_id=candidate.case_system_id)
-    pool = list(Person.objects.filter(q).exclude(pk=candidate.id)[:200])
+    same_name = Q(
+        family_name__iexact=candidate.family_name, given_name__iexact=candidate.given_name
+    )
+    people = Person.objects.exclude(pk=candidate.id)
+    pool = list(people.filter(q)) + list(people.filter(same_name).exclude(q)[:200])
     matches = rules.possible_duplicates(candidate, [_facts(p) for p in pool])
     by_id = {p.pk: p for p in pool}
     return [(by_id[m.other_id], m) for m in matches]

@@ -94,6 +94,46 @@ def test_possible_duplicate_is_shown_and_never_merged(client_for):
     assert Person.objects.filter(family_name="Sample").count() == 2
 
 
+def test_a_match_is_found_however_many_share_the_family_name(client_for):
+    """Nationally a family name is thousands of records: the one with the same date of
+    birth is still found, and a same-name record at the same postcode too."""
+    ada = Person.objects.get(family_name="Sample")
+    crowd = [
+        Person(
+            given_name=f"Other{i}",
+            family_name="Sample",
+            date_of_birth=ada.date_of_birth.replace(year=ada.date_of_birth.year - 1 - i % 30),
+            registered_team=ada.registered_team,
+            created_at=ada.created_at,
+        )
+        for i in range(300)
+    ]
+    Person.objects.bulk_create(crowd)
+    namesake = Person.objects.create(
+        given_name="ADA",
+        family_name="sample",
+        date_of_birth=ada.date_of_birth.replace(year=1950),
+        postcode=ada.postcode or "ME14 1XQ",
+        registered_team=ada.registered_team,
+        created_at=ada.created_at,
+    )
+    if not ada.postcode:
+        Person.objects.filter(pk=ada.pk).update(postcode="ME14 1XQ")
+        ada.refresh_from_db()
+    found = {p.pk: m for p, m in selectors.identity_matches(selectors.facts_of(ada))}
+    assert namesake.pk in found and found[namesake.pk].reasons == ("Same name and postcode",)
+    twin = Person.objects.create(
+        given_name="Ann",
+        family_name="Sample",
+        date_of_birth=ada.date_of_birth,
+        registered_team=ada.registered_team,
+        created_at=ada.created_at,
+    )
+    found = {p.pk: m for p, m in selectors.identity_matches(selectors.facts_of(ada))}
+    assert found[twin.pk].strength == "likely"
+    assert not any(c.pk in found for c in crowd)
+
+
 def test_a_match_in_another_team_is_never_hinted_and_goes_to_someone_who_sees_both(
     client_for, user_for
 ):
