@@ -20,13 +20,15 @@ def _staff(user):
     return getattr(user, "staff", None) if user.is_authenticated else None
 
 
-def person_filter(user) -> Q:
+def person_filter(user, field: str = "pk") -> Q:
     """The people this user may see, as one filter. Roles add up.
 
     One `id IN (... UNION ALL ...)` of indexed id lists, one per way of seeing someone,
     rather than joins OR'ed together: the joins repeated each person once per referral (so
     every list needed a DISTINCT) and an OR across tables made PostgreSQL read every person
-    and every referral (issue 14)."""
+    and every referral (issue 14). `field` names the person column of another table (an
+    event's `person_id`), so its rows are filtered by the same ids without joining the
+    people table."""
     from enablement.people.models import Carer
     from enablement.referrals.models import Referral
 
@@ -35,7 +37,7 @@ def person_filter(user) -> Q:
     staff = _staff(user)
     roles = user.roles
     if Role.QUALITY_MANAGER in roles:
-        return Q()
+        return Q() if field == "pk" else Q(**{f"{field}__isnull": False})
     people, referred = Person.objects.order_by(), Referral.objects.order_by()
     ways = []
     if Role.PROVISION_MANAGER in roles and staff is not None:
@@ -47,7 +49,12 @@ def person_filter(user) -> Q:
     if roles & {Role.ADMIN, Role.WORKER, Role.SENIOR} and staff is not None and staff.team_id:
         ways += [
             people.filter(registered_team_id=staff.team_id).values("pk"),
-            referred.filter(_team_queue(staff)).values("person_id"),
+            # The team queue's two halves apart, so the first is read from the index of
+            # (team, person) alone.
+            referred.filter(team_id=staff.team_id).values("person_id"),
+            referred.filter(team__isnull=True, service_id=staff.team.service_id).values(
+                "person_id"
+            ),
         ]
     if Role.REFERRER in roles:
         ways += [
@@ -65,7 +72,8 @@ def person_filter(user) -> Q:
     # person's record (DESIGN.md section 1).
     if not ways:
         return NOTHING
-    return Q(pk__in=ways[0].union(*ways[1:], all=True) if len(ways) > 1 else ways[0])
+    ids = ways[0].union(*ways[1:], all=True) if len(ways) > 1 else ways[0]
+    return Q(**{f"{field}__in": ids})
 
 
 def break_glass_people(user):

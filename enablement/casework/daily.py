@@ -85,6 +85,6 @@ def team(request):
             "several_teams": len(chooser.fields["team"].queryset) > 1,
             "rows": rows,
             "today": today,
-            "prompts": daily_selectors.prompts(rows, chosen, today, now=now),
+            "prompts": daily_selectors.prompts(request.user, chosen, today, now=now),
         },
     )

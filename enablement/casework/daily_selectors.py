@@ -10,7 +10,7 @@ picks the next thing due is `daily_rules.next_due`.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Exists, Min, OuterRef, Subquery
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from enablement.accounts import access
@@ -133,31 +133,51 @@ class Prompts:
         )
 
 
-def prompts(rows: list[Row], team, today: date, *, now) -> Prompts:
-    """The senior's prompts for the team, counted from its open episodes (already read) and
-    one count of notes not yet checked."""
+def prompts(user, team, today: date, *, now) -> Prompts:
+    """The senior's prompts for the team's open episodes the user may see: counts in the
+    database, so the home page neither reads every open episode of a team nor logs as
+    shown the people behind them (it shows numbers, not names). The team view counts the
+    same way, so the two pages always agree."""
+    if team is None:
+        return Prompts(0, 0, 0, 0, 0, 0)
+    episodes = Episode.objects.filter(
+        access.episode_filter(user), team=team, status__in=OPEN_EPISODE_STATUSES
+    )
+    counted = episodes.aggregate(
+        missed=Count(
+            "pk",
+            filter=Q(missed_visits_prompted_at__isnull=False)
+            & (
+                Q(missed_visits_discussed_at__isnull=True)
+                | Q(missed_visits_discussed_at__lt=F("missed_visits_prompted_at"))
+            ),
+        ),
+        reviews=Count("pk", filter=Q(next_review_due__lt=today)),
+    )
+    ids = episodes.values("pk")
     since = now - timedelta(days=NOTES_TO_SAMPLE_DAYS)
     notes = (
-        CaseNote.objects.filter(
-            episode__team=team,
-            episode__status__in=OPEN_EPISODE_STATUSES,
-            written_at__gte=since,
-        )
+        CaseNote.objects.filter(episode__in=ids, written_at__gte=since)
         .exclude(Exists(NoteCheck.objects.filter(note=OuterRef("pk"))))
         .count()
-        if team is not None
-        else 0
     )
     return Prompts(
-        missed_visits=sum(r.missed_visits_to_discuss for r in rows),
-        overdue_reviews=sum(
-            1
-            for r in rows
-            if r.episode.next_review_due is not None and r.episode.next_review_due < today
-        ),
-        extensions_waiting=sum(r.episode.extension_waiting for r in rows),
-        closures_to_agree=sum(r.episode.closure_proposed for r in rows),
-        open_holds=sum(r.episode.hold_expires_on is not None for r in rows),
+        missed_visits=counted["missed"],
+        overdue_reviews=counted["reviews"],
+        extensions_waiting=Extension.objects.filter(episode__in=ids, status__in=WAITING_EXTENSION)
+        .values("episode")
+        .distinct()
+        .count(),
+        closures_to_agree=Closure.objects.filter(episode__in=ids, status=ClosureStatus.PROPOSED)
+        .values("episode")
+        .distinct()
+        .count(),
+        open_holds=EpisodeHold.objects.filter(
+            episode__in=ids, answered_at__isnull=True, expired_at__isnull=True
+        )
+        .values("episode")
+        .distinct()
+        .count(),
         notes_to_sample=notes,
     )
 

@@ -211,9 +211,7 @@ def senior(user, team, today: date, now: datetime) -> dict:
     ]
     prompts, team_items = None, None
     if team:
-        prompts = daily_selectors.prompts(
-            daily_selectors.team_rows(user, team, today), team, today, now=now
-        )
+        prompts = daily_selectors.prompts(user, team, today, now=now)
         team_url = reverse("casework:team")
         team_items = [
             Item(

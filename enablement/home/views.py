@@ -11,7 +11,7 @@ from django.urls import reverse
 from enablement.accounts import access
 from enablement.accounts.decorators import role_required
 from enablement.accounts.roles import ROLES, Role
-from enablement.catalogue.models import Service, Team
+from enablement.catalogue.models import Service, ServiceSettings, Team
 from enablement.catalogue.rules import caseload_capacity
 from enablement.catalogue.selectors import services_with_figures, staffing_gaps, team_staff
 from enablement.catalogue.vocab import DiagnosisCategory
@@ -77,13 +77,18 @@ def worker(request):
 def _queue(user, *statuses):
     from enablement.referrals.selectors import clocks
 
-    referrals = (
+    referrals = list(
         access.visible_referrals(user)
         .filter(status__in=statuses)
-        .select_related("service", "service_settings", "team", "person", "submitted_details")
+        .select_related("service", "team", "person", "submitted_details")
         .prefetch_related("holds")
         .order_by("received_at")[:100]
     )
+    # A settings version is read once, not joined to each row: its JSON rules were decoded
+    # a hundred times over for the few versions a queue's rows share.
+    versions = ServiceSettings.objects.in_bulk({r.service_settings_id for r in referrals})
+    for r in referrals:
+        r.service_settings = versions[r.service_settings_id]
     today = clock.today()
     return [(r, clocks(r, today=today), _next_step(user, r)) for r in referrals]
 
@@ -135,12 +140,16 @@ def admin(request):
 
     team = _team(request)
     people = access.visible_people(request.user)
-    # The last 30 days only: on PostgreSQL the older months' partitions are not read.
+    # The last 30 days only: on PostgreSQL the older months' partitions are not read. The
+    # events' own person column is filtered by the ids the user may see (no join of every
+    # person), newest first, so the month's events are walked until twenty are found.
     since = clock.now() - timedelta(days=RECENT_DAYS)
+    theirs = access.person_filter(request.user, "person_id")
     recent = list(
-        Event.objects.filter(person__in=people, occurred_at__gte=since).select_related(
-            "person", "actor"
-        )[:20]
+        Event.objects.filter(theirs, occurred_at__gte=since)
+        .select_related("actor")
+        .prefetch_related("person")  # a join made PostgreSQL hash every person
+        .order_by("-occurred_at", "-id")[:20]
     )
     reads.shown_people({e.person_id for e in recent})
     return render(

@@ -41,6 +41,7 @@ class Referral(models.Model):
         on_delete=models.PROTECT,
         related_name="referrals",
         help_text="Whose queue it is in; empty until a hub is assigned",
+        db_index=False,  # referral_team_person below leads with it
     )
     # Empty only while a public submission waits for the admin to match it to a record: a
     # form anyone can fill in never attaches itself to an existing person (issue 9).
@@ -128,6 +129,18 @@ class Referral(models.Model):
             # The lists' default order, newest or oldest first: a page of a whole service's
             # (or the country's) referrals walks this and stops at its LIMIT.
             models.Index(fields=["received_at", "id"], name="referral_received"),
+            # A team's people (the access filter's union, ADR 0042) read from the index
+            # alone, not from each of the team's referrals; it serves `team_id =` too.
+            models.Index(fields=["team", "person"], name="referral_team_person"),
+            # The admin's case-system confirmations still to record: a handful among a
+            # team's thousands, found without reading the rest.
+            models.Index(
+                fields=["team", "service"],
+                condition=models.Q(
+                    case_system_requested_on__isnull=False, case_system_confirmed_on__isnull=True
+                ),
+                name="referral_case_system_due",
+            ),
         ]
 
     def __str__(self) -> str:
