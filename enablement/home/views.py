@@ -1,6 +1,7 @@
 """The page each role lands on after signing in. Each starts with what needs the user's
 action (`selectors`), composed from every domain, so this app sits above them (ADR 0029)."""
 
+from collections import Counter
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -208,20 +209,29 @@ def dashboard(request):
     commissioner_only = request.user.primary_role == Role.COMMISSIONER
     # Aggregates only: commissioners never reach a person's record, and small counts are
     # suppressed so no one can be singled out.
-    counts = (
-        Person.objects.filter(registered_team__service__in=services)
-        .values("registered_team__service__name", "primary_diagnosis")
-        .annotate(n=Count("id"))
-        .order_by("registered_team__service__name", "primary_diagnosis")
+    # Counted by team from the (team, diagnosis) index alone, for the overseen services'
+    # teams only, then added up by service here: a join to teams and services made
+    # PostgreSQL hash every person in the country.
+    team_service = dict(
+        Team.objects.filter(service__in=services).values_list("pk", "service__name")
     )
+    by_team = (
+        Person.objects.filter(registered_team_id__in=list(team_service))
+        .values_list("registered_team_id", "primary_diagnosis")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    counts = Counter()
+    for team_id, diagnosis, n in by_team:
+        counts[team_service[team_id], diagnosis] += n
     labels = dict(DiagnosisCategory.choices)
     table = [
         {
-            "service": c["registered_team__service__name"],
-            "category": labels.get(c["primary_diagnosis"], c["primary_diagnosis"]),
-            "count": _suppress(c["n"], commissioner_only),
+            "service": service,
+            "category": labels.get(diagnosis, diagnosis),
+            "count": _suppress(n, commissioner_only),
         }
-        for c in counts
+        for (service, diagnosis), n in sorted(counts.items())
     ]
     duties = None
     if request.user.has_role(Role.PROVISION_MANAGER, Role.QUALITY_MANAGER):

@@ -53,6 +53,7 @@ class Person(models.Model):
         on_delete=models.PROTECT,
         related_name="registered_people",
         help_text="The team that recorded the person; they and later involved teams may see them",
+        db_index=False,  # person_team_diagnosis below leads with it
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
@@ -71,6 +72,10 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["family_name", "given_name"]),
             models.Index(fields=["date_of_birth"]),
+            # The managers' homes count people by team and diagnosis from the index alone.
+            models.Index(
+                fields=["registered_team", "primary_diagnosis"], name="person_team_diagnosis"
+            ),
             # The duplicate check's same-name look-up is case-blind (`iexact`, UPPER on
             # PostgreSQL): without this it reads every record of the family name.
             models.Index(Upper("family_name"), Upper("given_name"), name="person_name_upper"),
