@@ -75,6 +75,19 @@ def test_a_stamp_holds_exactly_the_figures_computed_live_for_its_scope(data):
     assert manager != commissioner
 
 
+def test_a_commissioner_is_never_shown_a_managers_stamp(data, client_for):
+    with time_machine.travel(at(2025, 4, 15, 10, 5), tick=False):
+        stamps.refresh(now=MORNING)
+        commissioner = client_for("commissioner").get(PAGE).content.decode()
+        manager = client_for("quality_manager").get(PAGE).content.decode()
+    for html in (commissioner, manager):
+        assert "Figures as they stood at 10:00 on 15 April 2025" in html
+    assert "Worker W2" in manager
+    assert "(hidden: a small number)" not in manager
+    assert "Worker W2" not in commissioner
+    assert "(hidden: a small number)" in commissioner
+
+
 def test_the_page_says_as_they_stood_when_stamped_and_computed_when_opened_when_not(
     data, client_for
 ):
