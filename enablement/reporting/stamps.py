@@ -146,15 +146,19 @@ def refresh(*, now: datetime) -> dict:
     """Stamp the default scope of every active service, as a manager and as a commissioner
     sees it, and remove the stamps of days gone by. Each service's facts are read once for
     both: only the hiding of small numbers differs."""
-    today = timezone.localdate(now)
-    removed, _ = StampedFigures.objects.filter(as_of__lt=today).delete()
-    specs = _specs()
+    removed, _ = StampedFigures.objects.filter(as_of__lt=timezone.localdate(now)).delete()
     stamped = 0
     for service in Service.objects.filter(active=True).order_by("code"):
-        facts = None
-        for suppress in (False, True):
-            scope = default_scope(service, today=today, suppress=suppress)
-            facts = facts if facts is not None else _load(service, scope, specs)
-            save(service, scope, [spec.compute(facts, scope) for spec in specs], now=now)
-            stamped += 1
+        stamped += refresh_service(service, now=now)
     return {"stamped": stamped, "removed": removed}
+
+
+def refresh_service(service, *, now: datetime, audiences=(False, True)) -> int:
+    """Stamp one service's default scope for each audience (suppress or not): the stamps
+    written."""
+    today, specs, facts = timezone.localdate(now), _specs(), None
+    for suppress in audiences:
+        scope = default_scope(service, today=today, suppress=suppress)
+        facts = facts if facts is not None else _load(service, scope, specs)
+        save(service, scope, [spec.compute(facts, scope) for spec in specs], now=now)
+    return len(audiences)
