@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_q.models import Schedule
+from pypdf import PdfReader
 
 from enablement.catalogue.models import Service
 from enablement.referrals.models import Referral
@@ -102,6 +103,16 @@ def test_the_page_says_as_they_stood_when_stamped_and_computed_when_opened_when_
     assert "Figures as they stood at 10:00 on 15 April 2025, refreshed every 15 minutes." in second
     assert "Computed from the records" not in second
     assert second.count('role="img"') == first.count('role="img"') > 0
+
+
+def test_the_pdf_says_as_they_stood_too(data, client_for):
+    with time_machine.travel(at(2025, 4, 15, 10, 30), tick=False):
+        stamps.refresh(now=MORNING)
+        response = client_for("commissioner").get("/performance/dashboard.pdf?service=TA")
+    pages = PdfReader(io.BytesIO(response.content)).pages
+    text = " ".join(" ".join(page.extract_text() for page in pages).split())
+    assert "Figures as they stood at 10:00 on 15 April 2025, refreshed every 15 minutes." in text
+    assert "a count of fewer than 5 people" in text
 
 
 def test_a_stale_stamp_is_not_used_and_the_records_now_are_shown(data, client_for):
