@@ -357,6 +357,11 @@ Q_CLUSTER = {
 EXPORT_STREAM_ROWS = env_int("ENABLEMENT_EXPORT_STREAM_ROWS", 50_000, minimum=1)
 EXPORT_KEEP_HOURS = env_int("ENABLEMENT_EXPORT_KEEP_HOURS", 24, minimum=1)
 EXPORT_JOB_TIMEOUT = 280
+
+# The dashboard (ADR 0043) shows figures stamped by the worker, or by an earlier viewer of the
+# same default scope, if they were computed today within this many minutes; otherwise it
+# computes them when opened. 0 turns stamps off: every page computes its figures.
+DASHBOARD_STAMP_MINUTES = env_int("ENABLEMENT_DASHBOARD_STAMP_MINUTES", 60)
 # Where the worker writes them; tests write under the system's temporary directory.
 EXPORT_DIR = (
     Path(tempfile.gettempdir()) / "enablement-test-exports" if TESTING else VAR_DIR / "exports"

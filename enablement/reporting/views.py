@@ -1,5 +1,9 @@
-"""The performance dashboard: thin pages over `selectors.facts` and `rules.compute`."""
+"""The performance dashboard: thin pages over `stamps.stamped_or_live` (a fresh stamp of the
+scope's figures, or `rules` computed over `selectors.facts` now)."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -11,7 +15,7 @@ from enablement.core.dates import long_date
 from enablement.core.exports import attachment
 from enablement.core.workdays import ENGLAND_AND_WALES
 from enablement.governance import reads
-from enablement.reporting import charts, exports, rules, selectors
+from enablement.reporting import charts, exports, rules, selectors, stamps
 from enablement.reporting.forms import ScopeForm, default_months
 
 DASHBOARD_ROLES = (Role.PROVISION_MANAGER, Role.QUALITY_MANAGER, Role.COMMISSIONER)
@@ -23,9 +27,9 @@ def _suppress(user) -> bool:
     return not user.has_role(Role.PROVISION_MANAGER, Role.QUALITY_MANAGER)
 
 
-def _resolve(request):
+def _resolve(request, now):
     """(form, scope, service, team) for the query string; scope is None if it is wrong."""
-    today = clock.today()
+    today = timezone.localdate(now)
     services = list(selectors.services(request.user))
     data = request.GET.copy()
     if not services:
@@ -53,11 +57,11 @@ def _resolve(request):
     return form, scope, service, team
 
 
-def _figures(service, scope, keys=None) -> list[rules.Figure]:
-    specs = [rules.FIGURES[k] for k in keys] if keys else list(rules.FIGURES.values())
-    needs = {kind for spec in specs for kind in spec.needs}
-    facts = selectors.facts(service, scope.start, scope.end, needs)
-    return [spec.compute(facts, scope) for spec in specs]
+def _figures(service, scope, now, keys=None) -> stamps.Figures:
+    """The page and its files alike take a fresh stamp when there is one, so a board paper
+    holds the numbers its author saw on the page."""
+    max_age = timedelta(minutes=settings.DASHBOARD_STAMP_MINUTES)
+    return stamps.stamped_or_live(service, scope, now=now, max_age=max_age, keys=keys)
 
 
 def _caption(service, team, scope) -> str:
@@ -65,24 +69,32 @@ def _caption(service, team, scope) -> str:
     return f"{where}: {long_date(scope.start)} to {long_date(scope.end)}"
 
 
-def _computed_at() -> str:
-    now = timezone.localtime(clock.now())
+def _computed_at(result: stamps.Figures) -> str:
+    at = timezone.localtime(result.computed_at)
+    if result.stamped:
+        return (
+            f"Figures as they stood at {at:%H:%M} on {long_date(at.date())}, "
+            f"refreshed every {stamps.REFRESH_MINUTES} minutes."
+        )
     return (
-        f"Computed from the records as they stood at {now:%H:%M} on {long_date(now.date())}, "
-        "when this was opened: correct when read, nothing is stored or typed in."
+        f"Computed from the records as they stood at {at:%H:%M} on {long_date(at.date())}, "
+        "when this was opened: correct when read, nothing is typed in."
     )
 
 
 @role_required(*DASHBOARD_ROLES)
 def dashboard(request):
-    form, scope, service, team = _resolve(request)
-    figures = []
+    now = clock.now()
+    form, scope, service, team = _resolve(request, now)
+    figures, computed_at = [], ""
     if scope is not None:
         query = request.GET.urlencode()
+        result = _figures(service, scope, now)
         figures = [
             {"figure": f, "svg": charts.svg(f.chart, f.title), "query": query}
-            for f in _figures(service, scope)
+            for f in result.figures
         ]
+        computed_at = _computed_at(result)
     return render(
         request,
         "reporting/dashboard.html",
@@ -90,7 +102,7 @@ def dashboard(request):
             "form": form,
             "figures": figures,
             "caption": _caption(service, team, scope) if scope else "",
-            "computed_at": _computed_at(),
+            "computed_at": computed_at,
             "suppressed": scope is not None and scope.suppress,
             "query": request.GET.urlencode(),
         },
@@ -109,7 +121,8 @@ def _log_export(rows) -> None:
 def table_export(request, key: str, fmt: str):
     if key not in rules.FIGURES or fmt not in ("csv", "xlsx"):
         raise Http404
-    _form, scope, service, team = _resolve(request)
+    now = clock.now()
+    _form, scope, service, team = _resolve(request, now)
     if scope is None:
         return HttpResponse(
             "The dashboard's choices are not valid, so nothing was exported. Go back to the "
@@ -117,7 +130,7 @@ def table_export(request, key: str, fmt: str):
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    (figure,) = _figures(service, scope, [key])
+    (figure,) = _figures(service, scope, now, [key]).figures
     _log_export(figure.table.rows)
     name = f"{service.code}-{key}-{scope.start:%Y-%m}-to-{scope.end:%Y-%m}.{fmt}"
     if fmt == "csv":
@@ -127,16 +140,18 @@ def table_export(request, key: str, fmt: str):
 
 @role_required(*DASHBOARD_ROLES)
 def dashboard_pdf(request):
-    _form, scope, service, team = _resolve(request)
+    now = clock.now()
+    _form, scope, service, team = _resolve(request, now)
     if scope is None:
         return HttpResponse(
             "The dashboard's choices are not valid, so nothing was exported.",
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    figures = _figures(service, scope)
+    result = _figures(service, scope, now)
+    figures = result.figures
     _log_export(row for f in figures for row in f.table.rows)
-    footnote = _computed_at()
+    footnote = _computed_at(result)
     if scope.suppress:
         footnote += " * a count of fewer than 5 people, or hidden so that one cannot be " + (
             "worked out from a total."
