@@ -11,7 +11,10 @@ class Notification(models.Model):
     """One message in a user's in-app inbox."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        db_index=False,  # the (user, -created_at) index leads with it
     )
     created_at = models.DateTimeField(db_index=True)
     subject = models.CharField(max_length=200)

@@ -26,7 +26,10 @@ def _risk_area_choices():
 class Referral(models.Model):
     reference = models.CharField(max_length=24, unique=True)
     service = models.ForeignKey(
-        "catalogue.Service", on_delete=models.PROTECT, related_name="referrals"
+        "catalogue.Service",
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        db_index=False,  # referral_svc_due leads with it
     )
     service_settings = models.ForeignKey(
         "catalogue.ServiceSettings",
