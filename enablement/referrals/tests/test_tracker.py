@@ -315,6 +315,7 @@ def test_beyond_the_ceiling_each_status_is_counted_up_to_it(thirty, client_for, 
     assert len(response.context["rows"]) == 25
     # Past the ceiling an export cannot be streamed: it is made in the background.
     assert "prepared in the background" in page
+    assert f"Download these referrals ({ceiling}) as CSV" in page
 
 
 # --- Sort -----------------------------------------------------------------------------------
