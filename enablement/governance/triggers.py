@@ -18,6 +18,8 @@ database between transactional tests with DELETE on SQLite and TRUNCATE on Postg
 table (dropping its triggers) when a later migration adds a column with a default.
 """
 
+import re
+
 from django.conf import settings
 
 TABLES = ("governance_event", "governance_accesslogentry")
@@ -168,3 +170,34 @@ def ensure_after_migrate(sender, using="default", apps=None, **kwargs) -> None:
         ensure_triggers(connection)
         revoke_changes(connection)
         ensure_heads(apps or global_apps, using)
+
+
+def kept_across_rebuild(*tables: str):
+    """(keep, restore) for `RunPython` around a migration's change that SQLite makes by
+    building a new table and dropping the old one, whose triggers go with it: their SQL is
+    read before the change and run again after, so the table stays append-only whatever
+    order the migrations run in (and without waiting for `ensure_triggers` after migrate).
+    PostgreSQL alters in place: both do nothing there."""
+    kept: list[str] = []
+    where = f"type = 'trigger' AND tbl_name IN ({', '.join(['%s'] * len(tables))})"
+
+    def keep(apps, schema_editor):
+        if schema_editor.connection.vendor != "sqlite":
+            return
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(f"SELECT sql FROM sqlite_master WHERE {where}", list(tables))  # noqa: S608
+            kept[:] = [row[0] for row in cursor.fetchall()]
+
+    def restore(apps, schema_editor):
+        if schema_editor.connection.vendor != "sqlite":
+            return
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(f"SELECT name FROM sqlite_master WHERE {where}", list(tables))  # noqa: S608
+            present = {row[0] for row in cursor.fetchall()}
+        for sql in kept:
+            name = re.match(r"\s*CREATE\s+TRIGGER\s+(?:IF\s+NOT\s+EXISTS\s+)?(\S+)", sql, re.I)[1]
+            if name not in present:
+                schema_editor.execute(sql)
+        kept.clear()
+
+    return keep, restore
