@@ -1,7 +1,6 @@
 """The page each role lands on after signing in. Each starts with what needs the user's
 action (`selectors`), composed from every domain, so this app sits above them (ADR 0029)."""
 
-from collections import Counter
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -21,7 +20,7 @@ from enablement.core.counting import bounded_count
 from enablement.governance import reads
 from enablement.governance.models import Event
 from enablement.home import selectors
-from enablement.people.selectors import duplicate_questions
+from enablement.people.selectors import counts_by_diagnosis, duplicate_questions
 
 SMALL_NUMBER = 5  # counts below this are shown as "fewer than 5" to commissioners
 BREAK_GLASS_RECENT_DAYS = 30  # the managers' home page counts emergency accesses this recent
@@ -203,27 +202,10 @@ def _suppress(n: int, suppress: bool) -> str:
 
 @role_required(Role.PROVISION_MANAGER, Role.QUALITY_MANAGER, Role.COMMISSIONER)
 def dashboard(request):
-    from enablement.people.models import Person
-
     services = services_with_figures(access.services_overseen(request.user))
     commissioner_only = request.user.primary_role == Role.COMMISSIONER
     # Aggregates only: commissioners never reach a person's record, and small counts are
     # suppressed so no one can be singled out.
-    # Counted by team from the (team, diagnosis) index alone, for the overseen services'
-    # teams only, then added up by service here: a join to teams and services made
-    # PostgreSQL hash every person in the country.
-    team_service = dict(
-        Team.objects.filter(service__in=services).values_list("pk", "service__name")
-    )
-    by_team = (
-        Person.objects.filter(registered_team_id__in=list(team_service))
-        .values_list("registered_team_id", "primary_diagnosis")
-        .annotate(n=Count("*"))
-        .order_by()
-    )
-    counts = Counter()
-    for team_id, diagnosis, n in by_team:
-        counts[team_service[team_id], diagnosis] += n
     labels = dict(DiagnosisCategory.choices)
     table = [
         {
@@ -231,7 +213,7 @@ def dashboard(request):
             "category": labels.get(diagnosis, diagnosis),
             "count": _suppress(n, commissioner_only),
         }
-        for (service, diagnosis), n in sorted(counts.items())
+        for service, diagnosis, n in counts_by_diagnosis(services)
     ]
     duties = None
     if request.user.has_role(Role.PROVISION_MANAGER, Role.QUALITY_MANAGER):

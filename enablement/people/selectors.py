@@ -1,9 +1,10 @@
 """Reading people, always through the access door."""
 
 import re
+from collections import Counter
 from datetime import date, datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from enablement.accounts.access import visible_people
 from enablement.governance import reads
@@ -112,3 +113,25 @@ def duplicate_questions(user):
         .select_related("record", "other", "record__registered_team", "other__registered_team")
         .order_by("raised_at", "id")
     )
+
+
+def counts_by_diagnosis(services) -> list[tuple[str, str, int]]:
+    """People registered with the services' teams, as (service name, primary diagnosis,
+    number), in that order. Counted by team from the (team, diagnosis) index alone and added
+    up by service here: a join to teams and services made PostgreSQL hash every person in
+    the country (issue 14)."""
+    from enablement.catalogue.models import Team
+
+    team_service = dict(
+        Team.objects.filter(service__in=services).values_list("pk", "service__name")
+    )
+    by_team = (
+        Person.objects.filter(registered_team_id__in=list(team_service))
+        .values_list("registered_team_id", "primary_diagnosis")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    counts = Counter()
+    for team_id, diagnosis, n in by_team:
+        counts[team_service[team_id], diagnosis] += n
+    return [(service, diagnosis, n) for (service, diagnosis), n in sorted(counts.items())]

@@ -27,7 +27,6 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import connections
 from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -209,8 +208,9 @@ class Tracker:
 
     @property
     def in_background(self) -> bool:
-        """More rows than a request streams: the export is a job with a link (item 3)."""
-        return self.total.more or self.total.n > settings.EXPORT_STREAM_ROWS
+        """More rows than a request streams (the count's ceiling): the export is a job with
+        a link (item 3)."""
+        return self.total.more
 
     def page(self, number):
         paginator = Paginator(self.referrals, PAGE_SIZE)
@@ -224,26 +224,6 @@ class Tracker:
 
 def _counts(statuses: dict[str, counting.Count]) -> list[tuple[str, str, counting.Count]]:
     return [(s.value, s.label, statuses[s.value]) for s in Status if statuses.get(s.value)]
-
-
-def _counted(qs: QuerySet) -> tuple[dict[str, counting.Count], counting.Count]:
-    """The filtered set's counts by status, in work that does not grow with a whole
-    service's history (issue 14 item 2): up to the ceiling, exact, in one statement that
-    groups the first ceiling + 1 rows (so the total comes with them); beyond it, each
-    status counted up to the ceiling on the status indexes, and the total "more than" the
-    ceiling. The ceiling is the largest export a request streams, so whether an export runs
-    in the background is always known exactly."""
-    ceiling = settings.EXPORT_STREAM_ROWS
-    sql, params = qs.order_by().values("status")[: ceiling + 1].query.sql_with_params()
-    with connections[qs.db].cursor() as cursor:
-        # The inner SQL is the ORM's own, its values passed as parameters.
-        cursor.execute(f"SELECT status, COUNT(*) FROM ({sql}) limited GROUP BY status", params)  # noqa: S608
-        grouped = dict(cursor.fetchall())
-    total = counting.bounded(sum(grouped.values()), ceiling)
-    if not total.more:
-        return {status: counting.Count(n) for status, n in grouped.items()}, total
-    each = {s.value: counting.bounded_count(qs.filter(status=s.value), ceiling) for s in Status}
-    return each, total
 
 
 def _ordered(qs: QuerySet, sort: str) -> QuerySet:
@@ -271,7 +251,11 @@ def tracker(user, filters: Filters, *, today: date) -> Tracker:
     if filters.overdue:
         qs = qs.filter(screening_overdue(today))
     sort = filters.sort if filters.sort in _ORDERINGS else DEFAULT_SORT
-    statuses, total = _counted(qs)
+    # Up to the largest export a request streams, exact; beyond it "more than" (ADR 0044),
+    # so whether an export runs in the background is always known exactly.
+    statuses, total = counting.bounded_groups(
+        qs, "status", [s.value for s in Status], settings.EXPORT_STREAM_ROWS
+    )
     return Tracker(_ordered(qs, sort), _counts(statuses), total, ScreeningClock(today), sort)
 
 

@@ -30,10 +30,15 @@ def services(user):
     return access.services_overseen(user).order_by("name")
 
 
+def service_teams(service):
+    """The teams a dashboard of the service covers (its stamps are keyed on these too)."""
+    return service.teams.order_by("name")
+
+
 def teams(user, service):
     if service is None or not services(user).filter(pk=service.pk).exists():
         return Team.objects.none()
-    return service.teams.order_by("name")
+    return service_teams(service)
 
 
 def _moment(d: date) -> datetime:

@@ -49,7 +49,7 @@ def is_default(scope: rules.Scope) -> bool:
 
 def team_names(service) -> dict[int, str]:
     """Every team of the service, as `selectors.teams` gives a user who oversees it."""
-    return dict(service.teams.order_by("name").values_list("pk", "name"))
+    return dict(selectors.service_teams(service).values_list("pk", "name"))
 
 
 def default_scope(service, *, today: date, suppress: bool) -> rules.Scope:

@@ -72,9 +72,11 @@ def _caption(service, team, scope) -> str:
 def _computed_at(result: stamps.Figures) -> str:
     at = timezone.localtime(result.computed_at)
     if result.stamped:
+        # The age limit, not the worker's schedule: a stamp older than it is never shown,
+        # whether or not the worker is running.
         return (
             f"Figures as they stood at {at:%H:%M} on {long_date(at.date())}, "
-            f"refreshed every {stamps.REFRESH_MINUTES} minutes."
+            f"recounted at least every {settings.DASHBOARD_STAMP_MINUTES} minutes."
         )
     return (
         f"Computed from the records as they stood at {at:%H:%M} on {long_date(at.date())}, "
