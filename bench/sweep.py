@@ -9,7 +9,8 @@ seconds and the seconds per 100,000 due holds.
 
     python bench/sweep.py                  # SQLite under var/bench/
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench python bench/sweep.py
-    BENCH_SWEEP_HOLDS=20000 python bench/sweep.py --profile   # cProfile, top 25 by own time
+    BENCH_SWEEP_HOLDS=20000 python bench/sweep.py --profile   # cProfile, top 40 by own time
+    ENABLEMENT_SWEEP_WORKERS=1 python bench/sweep.py          # one batch at a time
 
 Each run adds its own referrals (references BENCH-<run>-<n>) and closes them: it can be run
 again on the same database.
@@ -107,19 +108,25 @@ def make_due_holds(n: int, now) -> None:
             )
 
 
-def backend_cpu() -> float | None:
-    """CPU seconds of this connection's PostgreSQL backend so far, where the server runs on
-    this machine (/proc); None elsewhere."""
+def server_cpu() -> float | None:
+    """CPU seconds used so far by the PostgreSQL server's processes on this machine (/proc):
+    the live ones' own time, and the postmaster's count of its ended children (the sweep's
+    extra connections end with it). Everything PostgreSQL does here counts, so measure on an
+    otherwise idle server. None where the server is not on this machine."""
     if connection.vendor != "postgresql":
         return None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    total, found = 0, False
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue  # ended while listed
+        if "(postgres)" not in text:
+            continue
+        fields = text.rsplit(")", 1)[1].split()
+        total += sum(int(fields[i]) for i in (11, 12, 13, 14))
+        found = True
+    return total / os.sysconf("SC_CLK_TCK") if found else None
 
 
 def main():
@@ -142,7 +149,7 @@ def main():
     ).count()
     print(f"{connection.vendor}: {due} due holds made in {made:.1f} s")
     profiler = cProfile.Profile() if args.profile else None
-    server = backend_cpu()
+    server = server_cpu()
     started, cpu = time.monotonic(), time.process_time()
     if profiler:
         profiler.enable()
@@ -151,9 +158,13 @@ def main():
         profiler.disable()
     seconds, cpu = time.monotonic() - started, time.process_time() - cpu
     # This process's CPU time apart: on a shared machine the wall time is mostly waiting.
-    print(f"{connection.vendor}: sweep {result} in {seconds:.2f} s ({cpu:.2f} s CPU here)")
-    if server is not None and (after := backend_cpu()) is not None:
-        print(f"{connection.vendor}: the server's backend used {after - server:.2f} s CPU")
+    workers = django.conf.settings.SWEEP_WORKERS
+    print(
+        f"{connection.vendor}: sweep {result} in {seconds:.2f} s ({cpu:.2f} s CPU here), "
+        f"up to {workers} connection(s) side by side (ENABLEMENT_SWEEP_WORKERS)"
+    )
+    if server is not None and (after := server_cpu()) is not None:
+        print(f"{connection.vendor}: the database server used {after - server:.2f} s CPU")
     print(f"{connection.vendor}: {seconds * 100000 / max(due, 1):.2f} s per 100,000 due holds")
     if profiler:
         pstats.Stats(profiler).sort_stats(args.sort).print_stats(40)

@@ -358,6 +358,10 @@ EXPORT_STREAM_ROWS = env_int("ENABLEMENT_EXPORT_STREAM_ROWS", 50_000, minimum=1)
 EXPORT_KEEP_HOURS = env_int("ENABLEMENT_EXPORT_KEEP_HOURS", 24, minimum=1)
 EXPORT_JOB_TIMEOUT = 280
 
+# Connections a periodic sweep writes its batches through side by side on PostgreSQL
+# (core.batches.run_batches); about the database server's cores. 1: one batch at a time.
+SWEEP_WORKERS = env_int("ENABLEMENT_SWEEP_WORKERS", 2, minimum=1)
+
 # The dashboard (ADR 0043) shows figures stamped by the worker, or by an earlier viewer of the
 # same default scope, if they were computed today within this many minutes; otherwise it
 # computes them when opened. 0 turns stamps off: every page computes its figures.

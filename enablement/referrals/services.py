@@ -16,7 +16,7 @@ from django.utils import timezone
 from enablement.accounts.roles import Role
 from enablement.casework import selectors as casework_selectors
 from enablement.catalogue.models import Service, ServiceSettings, Skill, Team
-from enablement.core.batches import claim_batch
+from enablement.core.batches import claim_batch, run_batches, unflushed_commit, with_ids
 from enablement.core.limits import length_problems, refuse_too_long, too_long_message
 from enablement.core.workdays import ENGLAND_AND_WALES
 from enablement.governance.services import event_row, record_event, record_events
@@ -1352,22 +1352,51 @@ SWEEP_WINDOW = 100_000
 
 
 def expire_holds(
-    *, now: datetime, batch_size: int = SWEEP_BATCH, window: int = SWEEP_WINDOW
+    *,
+    now: datetime,
+    batch_size: int = SWEEP_BATCH,
+    window: int = SWEEP_WINDOW,
+    workers: int | None = None,
 ) -> int:
     """Close every hold whose time has run out. Set-based (ADR 0038): the due holds are
     claimed `batch_size` at a time with their referrals, under row locks that skip rows
-    another transaction holds, acted on in bulk and committed per batch. Safe to run again
-    and at the same time: a hold is closed only while it is still open, under its lock, so
-    nothing is closed or sent twice."""
+    another transaction holds, acted on in bulk and committed per batch, by up to `workers`
+    connections side by side (settings.SWEEP_WORKERS; see core.batches.run_batches). Safe
+    to run again and at the same time: a hold is closed only while it is still open, under
+    its lock, so nothing is closed or sent twice."""
     today = timezone.localdate(now)
     closed = 0
     last = 0
-    versions: dict[int, ServiceSettings] = {}
+    # Every settings version a batch may need, read once here: the batches share them.
+    versions = {version.pk: version for version in ServiceSettings.objects.all()}
     # The stored last day (written when the hold started) picks the expired holds in SQL;
     # `rules.hold_has_expired` is the same rule, read from the row.
     due = Hold.objects.filter(
         answered_at__isnull=True, expired_at__isnull=True, expires_on__lt=today
     ).order_by("pk")
+
+    def expire_batch(ids: list[int]) -> int:
+        with transaction.atomic():
+            unflushed_commit()
+            # Claimed by id alone, then checked still due under the lock, so a hold
+            # another sweep closed or a person answered meanwhile is left alone; one locked
+            # elsewhere is skipped, for the next run. (With the "due" conditions in the
+            # claim, PostgreSQL's statistics, stale while a sweep closes a hundred thousand
+            # holds, sent it through every open hold's index entry for every batch.) Only
+            # the hold and its referral are joined: the claim locks every row it reads.
+            rows = claim_batch(
+                with_ids(Hold.objects, ids)
+                .order_by("pk")
+                .values_list("answered_at", "expired_at", "expires_on", *_CLAIMED),
+                batch_size=len(ids),
+            )
+            held = [
+                _ClaimedHold(*row[3:])
+                for row in rows
+                if row[0] is None and row[1] is None and row[2] is not None and row[2] < today
+            ]
+            return _expire_claimed(held, versions, now) if held else 0
+
     while True:
         # The ids first, up to `window` of them, unlocked, in one read: then each batch is
         # claimed by id, a look-up by primary key. Claiming "the next due rows in id order"
@@ -1376,31 +1405,8 @@ def expire_holds(
         if not ids:
             return closed
         last = ids[-1]
-        for start in range(0, len(ids), batch_size):
-            with transaction.atomic():
-                # Claimed by id alone, then checked still due under the lock, so a hold
-                # another sweep closed or a person answered meanwhile is left alone; one
-                # locked elsewhere is skipped, for the next run. (With the "due" conditions
-                # in the claim, PostgreSQL's statistics, stale while a sweep closes a
-                # hundred thousand holds, sent it through every open hold's index entry for
-                # every batch.) Only the hold and its referral are joined: the claim locks
-                # every row it reads.
-                rows = claim_batch(
-                    Hold.objects.filter(pk__in=ids[start : start + batch_size])
-                    .order_by("pk")
-                    .values_list("answered_at", "expired_at", "expires_on", *_CLAIMED),
-                    batch_size=batch_size,
-                )
-                held = [
-                    _ClaimedHold(*row[3:])
-                    for row in rows
-                    if row[0] is None and row[1] is None and row[2] is not None and row[2] < today
-                ]
-                if not held:
-                    continue
-                for version in {h.service_settings_id for h in held} - versions.keys():
-                    versions[version] = ServiceSettings.objects.get(pk=version)
-                closed += _expire_claimed(held, versions, now)
+        batches = [ids[i : i + batch_size] for i in range(0, len(ids), batch_size)]
+        closed += sum(run_batches(expire_batch, batches, workers=workers))
 
 
 _CLAIMED = (
@@ -1476,10 +1482,10 @@ def _expire_claimed(held: list[_ClaimedHold], versions: dict, now: datetime) -> 
             )
         )
     for (status, due), pks in moves.items():
-        Referral.objects.filter(pk__in=pks).update(
+        with_ids(Referral.objects, pks).update(
             status=status, decided_at=now, decision_reason=HOLD_EXPIRED_REASON, screening_due=due
         )
-    Hold.objects.filter(pk__in=[hold.pk for hold in held]).update(expired_at=now)
+    with_ids(Hold.objects, [hold.pk for hold in held]).update(expired_at=now)
     notify_many(notices, now=now)
     record_events(events)  # last: it takes the event chain's head (governance.services)
     return len(held)

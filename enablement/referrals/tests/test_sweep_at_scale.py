@@ -2,12 +2,10 @@
 with its event and its messages, by one sweep or by two running at once."""
 
 import datetime as dt
-import threading
 
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
-from django.db import connection, connections
 from django.utils import timezone
 
 from enablement.catalogue.models import Service
@@ -131,53 +129,4 @@ def test_holds_across_many_batches_are_each_closed_once(demo):
     later = TODAY + dt.timedelta(days=3)
     assert services.expire_holds(now=later, batch_size=5) == 23
     assert services.expire_holds(now=later, batch_size=5) == 0
-    _assert_each_closed_once(referrals, later)
-
-
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="row locks exist only on PostgreSQL; SQLite serialises every writer",
-)
-def test_two_sweeps_at_once_close_every_hold_exactly_once(monkeypatch):
-    """The first sweep stops inside its first batch, holding that batch's locks, until the
-    second has finished: the second skips the locked holds rather than waiting for them
-    (it would wait for ever) and closes all the others; the first then closes its batch."""
-    from enablement.demo.loader import load_demo
-
-    load_demo(now=TODAY - dt.timedelta(days=2))
-    services.expire_holds(now=TODAY)
-    referrals = _held(300, LAST_DAY, TODAY)
-    later = TODAY + dt.timedelta(days=3)
-    real = services.notify_many
-    first_claimed, second_done = threading.Event(), threading.Event()
-
-    def first_waits(notices, **kwargs):
-        if threading.current_thread().name == "first" and not first_claimed.is_set():
-            first_claimed.set()  # its batch claimed and locked, its transaction open
-            assert second_done.wait(60), "the second sweep waited on the first's locks"
-        return real(notices, **kwargs)
-
-    monkeypatch.setattr(services, "notify_many", first_waits)
-    closed, failed = {}, []
-
-    def run(name):
-        try:
-            closed[name] = services.expire_holds(now=later, batch_size=40)
-        except Exception as exc:  # reported below: an assertion in a thread is lost
-            failed.append(exc)
-        finally:
-            if name == "second":
-                second_done.set()
-            connections.close_all()
-
-    first = threading.Thread(target=run, args=("first",), name="first")
-    second = threading.Thread(target=run, args=("second",), name="second")
-    first.start()
-    assert first_claimed.wait(60)
-    second.start()
-    first.join(90)
-    second.join(90)
-    assert not failed, failed
-    assert closed == {"first": 40, "second": 260}
     _assert_each_closed_once(referrals, later)
