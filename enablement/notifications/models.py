@@ -16,7 +16,7 @@ class Notification(models.Model):
         related_name="notifications",
         db_index=False,  # the (user, -created_at) index leads with it
     )
-    created_at = models.DateTimeField(db_index=True)
+    created_at = models.DateTimeField()  # read through the (user, -created_at) index
     subject = models.CharField(max_length=200)
     body = models.TextField(max_length=MESSAGE_TEXT)
     referral = models.ForeignKey(
@@ -64,12 +64,12 @@ class OutboxMessage(models.Model):
     body = models.TextField(max_length=MESSAGE_TEXT)
     created_at = models.DateTimeField()
     claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(max_length=2000, blank=True)
     # GOV.UK Notify's id for the email, once Notify has it.
     provider_id = models.CharField(max_length=100, blank=True)
-    needs_check_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    needs_check_at = models.DateTimeField(null=True, blank=True)
     checked_at = models.DateTimeField(null=True, blank=True)
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -77,10 +77,26 @@ class OutboxMessage(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # a handful of rows; read only beside the message itself
     )
 
     class Meta:
         ordering = ["created_at", "id"]
+        # Only the rows still to act on are indexed, in the order they are sent: every
+        # email written adds one entry, not one per column, and the sender reads the next
+        # hundred without passing the sent (issue 14: the sweep writes 200,000 at once).
+        indexes = [
+            models.Index(
+                fields=["created_at", "id"],
+                condition=models.Q(sent_at__isnull=True, needs_check_at__isnull=True),
+                name="outbox_waiting",
+            ),
+            models.Index(
+                fields=["needs_check_at"],
+                condition=models.Q(needs_check_at__isnull=False, sent_at__isnull=True),
+                name="outbox_to_check",
+            ),
+        ]
 
     @property
     def provider_reference(self) -> str:

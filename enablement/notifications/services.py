@@ -200,6 +200,17 @@ def _claim(pk: int, *, now: datetime, stale: datetime) -> tuple[OutboxMessage, b
     return message, before is not None
 
 
+def waiting(*, stale: datetime):
+    """The emails still to send, oldest first: never claimed, or claimed before `stale` by
+    a worker that stopped. Read through the index of unsent rows (`outbox_waiting`)."""
+    return OutboxMessage.objects.filter(
+        Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale),
+        sent_at__isnull=True,
+        needs_check_at__isnull=True,
+        attempts__lt=MAX_ATTEMPTS,
+    ).order_by("created_at", "id")
+
+
 def deliver_outbox(
     *, now: datetime, limit: int = 100, stale_after_seconds: int = STALE_AFTER_SECONDS
 ) -> int:
@@ -213,12 +224,7 @@ def deliver_outbox(
     stale = now - timedelta(seconds=stale_after_seconds)
     client = _notify_client()
     sent = 0
-    candidates = OutboxMessage.objects.filter(
-        Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale),
-        sent_at__isnull=True,
-        needs_check_at__isnull=True,
-        attempts__lt=MAX_ATTEMPTS,
-    ).values_list("pk", flat=True)[:limit]
+    candidates = waiting(stale=stale).values_list("pk", flat=True)[:limit]
     for pk in list(candidates):
         claimed = _claim(pk, now=now, stale=stale)
         if claimed is None:

@@ -385,21 +385,37 @@ class Hold(models.Model):
     concern = models.TextField(max_length=LONG_TEXT)
     started_at = models.DateTimeField()
     started_on = models.DateField()
+    # Who started and answered a hold is read with the hold, never searched by: no index
+    # (each is written again whenever the hold's row changes; issue 14, the sweep).
     started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     answered_at = models.DateTimeField(null=True, blank=True)
     answer = models.TextField(max_length=LONG_TEXT, blank=True)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     expired_at = models.DateTimeField(null=True, blank=True)
     # The last day the named social worker may answer (`rules.stored_hold_expiry`), written
     # when the hold starts; empty for a service with no hold timeout.
-    expires_on = models.DateField(null=True, blank=True, db_index=True)
+    expires_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at"]
+        # The sweep's "open holds past their last day": only open holds are indexed, so a
+        # hold leaves the index when it is answered or closed.
+        indexes = [
+            models.Index(
+                fields=["expires_on"],
+                condition=models.Q(answered_at__isnull=True, expired_at__isnull=True),
+                name="hold_open_expires",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["referral"],

@@ -1351,6 +1351,15 @@ SWEEP_BATCH = 2000
 SWEEP_WINDOW = 100_000
 
 
+def due_holds(today: date):
+    """Open holds past their last day, in id order. The stored last day (written when the
+    hold started) picks them in SQL, through the index of open holds (`hold_open_expires`);
+    `rules.hold_has_expired` is the same rule, read from the row."""
+    return Hold.objects.filter(
+        answered_at__isnull=True, expired_at__isnull=True, expires_on__lt=today
+    ).order_by("pk")
+
+
 def expire_holds(
     *,
     now: datetime,
@@ -1369,11 +1378,7 @@ def expire_holds(
     last = 0
     # Every settings version a batch may need, read once here: the batches share them.
     versions = {version.pk: version for version in ServiceSettings.objects.all()}
-    # The stored last day (written when the hold started) picks the expired holds in SQL;
-    # `rules.hold_has_expired` is the same rule, read from the row.
-    due = Hold.objects.filter(
-        answered_at__isnull=True, expired_at__isnull=True, expires_on__lt=today
-    ).order_by("pk")
+    due = due_holds(today)
 
     def expire_batch(ids: list[int]) -> int:
         with transaction.atomic():

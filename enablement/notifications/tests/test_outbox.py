@@ -7,6 +7,7 @@ import re
 import uuid
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from enablement.catalogue.models import Service
@@ -308,3 +309,16 @@ def test_the_menu_says_how_many_messages_wait_unread(demo, client_for, user_for)
     Notification.objects.filter(user=user).update(read_at=demo)
     page = client_for("referrer").get("/home/my-referrals/").content.decode()
     assert 'data-testid="unread-count"' not in page
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")
+@pytest.mark.django_db
+def test_the_sender_reads_the_unsent_from_their_own_index_in_order():
+    """Only unsent rows are indexed, oldest first: the next hundred are read without passing
+    the sent ones or sorting (sequential scans off, as a small test table prefers one)."""
+    from enablement.notifications.services import waiting
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = waiting(stale=timezone.now()).values_list("pk", flat=True)[:100].explain()
+    assert "outbox_waiting" in plan and "Sort" not in plan, plan
