@@ -2,6 +2,7 @@
 the reads in `daily_selectors`, the rule in `daily_rules`."""
 
 from django import forms
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -11,6 +12,7 @@ from enablement.accounts.decorators import role_required
 from enablement.accounts.roles import Role
 from enablement.casework import daily_selectors
 from enablement.core import clock
+from enablement.core.params import query_int
 
 TEAM_VIEW_ROLES = (Role.SENIOR, Role.PROVISION_MANAGER, Role.QUALITY_MANAGER)
 
@@ -75,6 +77,7 @@ def team(request):
     )
     chosen = _chosen_team(request, teams)
     rows = daily_selectors.team_rows(request.user, chosen, today) if chosen else []
+    page = Paginator(rows, daily_selectors.TEAM_PAGE).get_page(query_int(request.GET.get("page")))
     chooser = TeamChooser(initial={"team": chosen}, teams=teams)
     return render(
         request,
@@ -83,7 +86,9 @@ def team(request):
             "team": chosen,
             "chooser": chooser,
             "several_teams": len(chooser.fields["team"].queryset) > 1,
-            "rows": rows,
+            "rows": daily_selectors.with_details(page.object_list),
+            "total": len(rows),
+            "page": page,
             "today": today,
             "prompts": daily_selectors.prompts(request.user, chosen, today, now=now),
         },

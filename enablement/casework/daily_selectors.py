@@ -47,32 +47,37 @@ class Row:
         )
 
 
-def _annotated(queryset):
+# The team view's page: a team's open enablements are ordered by what is due (a rule in
+# Python over six facts), so all are read for the order, but only a page's are read in
+# full, shown and logged as shown.
+TEAM_PAGE = 50
+_DETAILS = ("referral", "person", "service", "team", "worker__user")
+
+
+def _annotated(queryset, *, details: bool = True):
     episode = OuterRef("pk")
-    return (
-        queryset.filter(status__in=OPEN_EPISODE_STATUSES)
-        .select_related("referral", "person", "service", "team", "worker__user")
-        .annotate(
-            has_meeting=Exists(PlanningMeeting.objects.filter(episode=episode)),
-            has_signed_plan=Exists(Plan.objects.filter(episode=episode, status=PlanStatus.SIGNED)),
-            next_visit_at=Subquery(
-                Visit.objects.filter(episode=episode, outcome="")
-                .values("episode")
-                .annotate(first=Min("planned_for"))
-                .values("first")[:1]
-            ),
-            extension_waiting=Exists(
-                Extension.objects.filter(episode=episode, status__in=WAITING_EXTENSION)
-            ),
-            closure_proposed=Exists(
-                Closure.objects.filter(episode=episode, status=ClosureStatus.PROPOSED)
-            ),
-            hold_expires_on=Subquery(
-                EpisodeHold.objects.filter(
-                    episode=episode, answered_at__isnull=True, expired_at__isnull=True
-                ).values("expires_on")[:1]
-            ),
-        )
+    if details:
+        queryset = queryset.select_related(*_DETAILS)
+    return queryset.filter(status__in=OPEN_EPISODE_STATUSES).annotate(
+        has_meeting=Exists(PlanningMeeting.objects.filter(episode=episode)),
+        has_signed_plan=Exists(Plan.objects.filter(episode=episode, status=PlanStatus.SIGNED)),
+        next_visit_at=Subquery(
+            Visit.objects.filter(episode=episode, outcome="")
+            .values("episode")
+            .annotate(first=Min("planned_for"))
+            .values("first")[:1]
+        ),
+        extension_waiting=Exists(
+            Extension.objects.filter(episode=episode, status__in=WAITING_EXTENSION)
+        ),
+        closure_proposed=Exists(
+            Closure.objects.filter(episode=episode, status=ClosureStatus.PROPOSED)
+        ),
+        hold_expires_on=Subquery(
+            EpisodeHold.objects.filter(
+                episode=episode, answered_at__isnull=True, expired_at__isnull=True
+            ).values("expires_on")[:1]
+        ),
     )
 
 
@@ -91,12 +96,22 @@ def facts_of(episode: Episode) -> daily_rules.EpisodeFacts:
     )
 
 
-def _rows(queryset, today: date) -> list[Row]:
-    episodes = list(_annotated(queryset))
-    reads.shown_referrals(e.referral for e in episodes)
+def _rows(queryset, today: date, *, details: bool = True) -> list[Row]:
+    episodes = list(_annotated(queryset, details=details))
+    if details:
+        reads.shown_referrals(e.referral for e in episodes)
     rows = [Row(e, daily_rules.next_due(facts_of(e), today)) for e in episodes]
     rows.sort(key=lambda r: (*daily_rules.sort_key(r.due, today), r.episode.pk))
     return rows
+
+
+def with_details(rows: list[Row]) -> list[Row]:
+    """A page of `team_rows` with each episode's person, referral, service and worker read
+    (one query) and the referrals logged as shown: only the page's, not the team's."""
+    full = Episode.objects.select_related(*_DETAILS).in_bulk([r.episode.pk for r in rows])
+    shown = [Row(full[r.episode.pk], r.due) for r in rows if r.episode.pk in full]
+    reads.shown_referrals(r.episode.referral for r in shown)
+    return shown
 
 
 def caseload(user, today: date) -> list[Row]:
@@ -109,8 +124,12 @@ def caseload(user, today: date) -> list[Row]:
 
 
 def team_rows(user, team, today: date) -> list[Row]:
-    """The team's open episodes the user may see, overdue first."""
-    return _rows(Episode.objects.filter(access.episode_filter(user), team=team), today)
+    """The team's open episodes the user may see, overdue first: the episodes' own columns
+    and the facts the order needs, nothing else and nothing logged (`with_details` does
+    that for the page shown)."""
+    return _rows(
+        Episode.objects.filter(access.episode_filter(user), team=team), today, details=False
+    )
 
 
 @dataclass(frozen=True)
