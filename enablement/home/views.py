@@ -1,6 +1,7 @@
 """The page each role lands on after signing in. Each starts with what needs the user's
 action (`selectors`), composed from every domain, so this app sits above them (ADR 0029)."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -16,7 +17,7 @@ from enablement.catalogue.rules import caseload_capacity
 from enablement.catalogue.selectors import services_with_figures, staffing_gaps, team_staff
 from enablement.catalogue.vocab import DiagnosisCategory
 from enablement.core import clock
-from enablement.core.counting import bounded_count
+from enablement.core.counting import bounded_count, bounded_groups
 from enablement.governance import reads
 from enablement.governance.models import Event
 from enablement.home import selectors
@@ -58,13 +59,14 @@ def worker(request):
 
     # A hub's workers do the hub assessment (seed 003 LEH): its queue is theirs too.
     hub = team is not None and team.service.current_settings.routing == "hub"
-    queue = _queue(request.user, Status.IN_TRIAGE) if hub else None
+    queue, summary = _queue(request.user, Status.IN_TRIAGE) if hub else (None, None)
     return render(
         request,
         "home/worker.html",
         {
             "needs": selectors.worker(request.user, clock.today()),
             "queue": queue,
+            "queue_summary": summary,
             "staff": staff,
             "team": team,
             "capacity": capacity,
@@ -74,15 +76,35 @@ def worker(request):
     )
 
 
+# A home page shows the referrals waiting longest; the rest are a click away in the tracker.
+# At national scale a queue is thousands long, and a hundred rows to build and log on every
+# visit to a home page cost more than all its reads together (docs/PERFORMANCE.md).
+QUEUE_SHOWN = 25
+
+
+@dataclass(frozen=True)
+class QueueSummary:
+    """How long a queue is, said on the home page above the rows shown: its total and, when
+    not every row is shown, a link per status to the rest in the tracker."""
+
+    total: object  # core.counting.Count
+    shown: int
+    links: list[tuple[str, object, str]]
+
+    @property
+    def cut(self) -> bool:
+        return self.total.more or self.total.n > self.shown
+
+
 def _queue(user, *statuses):
+    from enablement.referrals.rules import Status
     from enablement.referrals.selectors import clocks
 
+    waiting = access.visible_referrals(user).filter(status__in=statuses)
     referrals = list(
-        access.visible_referrals(user)
-        .filter(status__in=statuses)
-        .select_related("service", "team", "person", "submitted_details")
+        waiting.select_related("service", "team", "person", "submitted_details")
         .prefetch_related("holds")
-        .order_by("received_at")[:100]
+        .order_by("received_at", "pk")[:QUEUE_SHOWN]
     )
     # A settings version is read once, not joined to each row: its JSON rules were decoded
     # a hundred times over for the few versions a queue's rows share.
@@ -90,7 +112,22 @@ def _queue(user, *statuses):
     for r in referrals:
         r.service_settings = versions[r.service_settings_id]
     today = clock.today()
-    return [(r, clocks(r, today=today), _next_step(user, r)) for r in referrals]
+    rows = [(r, clocks(r, today=today), _next_step(user, r)) for r in referrals]
+    # Counted even when all are shown: a page's queries stay the same however long the
+    # queue (home/tests/test_query_counts.py), and the count is of an index, LIMIT'ed.
+    each, total = bounded_groups(waiting, "status", statuses)
+    tracker = reverse("referrals:list")
+    links = [
+        (Status(status).label, each[status], f"{tracker}?status={status}&sort=received")
+        for status in statuses
+        if each.get(status)
+    ]
+    return rows, QueueSummary(total, len(rows), links)
+
+
+def _queue_context(user, *statuses) -> dict:
+    rows, summary = _queue(user, *statuses)
+    return {"queue": rows, "queue_summary": summary}
 
 
 def _next_step(user, referral):
@@ -166,7 +203,7 @@ def admin(request):
             "recent": recent,
             "recent_days": RECENT_DAYS,
             "needs": selectors.admin(request.user, clock.today()),
-            "queue": _queue(request.user, Status.SUBMITTED),
+            **_queue_context(request.user, Status.SUBMITTED),
             # A returned public submission waits for the person, who has no account: the
             # admin corrects or withdraws it for them, so it stays in sight (issue 10 item 8).
             "waiting_for_person": _waiting_for_person(request.user),
@@ -196,7 +233,7 @@ def senior(request):
             "room": needs["room"],
             "waiting": needs["waiting"],
             "people_count": bounded_count(access.visible_people(request.user)),
-            "queue": _queue(request.user, Status.VALIDATED, Status.IN_TRIAGE, Status.ON_HOLD),
+            **_queue_context(request.user, Status.VALIDATED, Status.IN_TRIAGE, Status.ON_HOLD),
         },
     )
 
@@ -247,21 +284,29 @@ def dashboard(request):
 
 @role_required(Role.REFERRER)
 def referrer(request):
-    # The newest hundred of each; the tracker and the people search reach the rest.
-    people = (
+    # The newest of each, one more read than shown to know whether there are more; the
+    # tracker and the people search reach the rest, and the page says so.
+    people = list(
         access.visible_people(request.user)
         .select_related("registered_team")
-        .order_by("-created_at", "-pk")[:100]
+        .order_by("-created_at", "-pk")[: QUEUE_SHOWN + 1]
     )
-    referrals = (
+    referrals = list(
         access.visible_referrals(request.user)
         .select_related("service", "team", "person", "submitted_details")
-        .order_by("-received_at")[:100]
+        .order_by("-received_at", "-pk")[: QUEUE_SHOWN + 1]
     )
     return render(
         request,
         "home/referrer.html",
-        {"needs": selectors.referrer(request.user), "people": people, "referrals": referrals},
+        {
+            "needs": selectors.referrer(request.user),
+            "people": people[:QUEUE_SHOWN],
+            "more_people": len(people) > QUEUE_SHOWN,
+            "referrals": referrals[:QUEUE_SHOWN],
+            "more_referrals": len(referrals) > QUEUE_SHOWN,
+            "shown": QUEUE_SHOWN,
+        },
     )
 
 

@@ -208,3 +208,76 @@ def test_each_queue_row_links_straight_to_the_step_its_reader_takes(demo, client
     held = Referral.objects.get(status=Status.ON_HOLD, team__name="Kent East")
     assert steps[validated.reference] == ("Screen", f"/referrals/{validated.pk}/screen/")
     assert held.reference not in steps
+
+
+def test_a_long_queue_shows_the_longest_waiting_and_links_the_rest(demo, client_for, monkeypatch):
+    """The home page shows the referrals waiting longest and says how many wait in all,
+    with a link per status to the rest in the tracker: none is silently left off."""
+    from enablement.home import views
+
+    monkeypatch.setattr(views, "QUEUE_SHOWN", 1)
+    senior = client_for("senior")
+    user = senior.get("/").wsgi_request.user
+    from enablement.accounts import access
+
+    waiting = access.visible_referrals(user).filter(
+        status__in=(Status.VALIDATED, Status.IN_TRIAGE, Status.ON_HOLD)
+    )
+    total = waiting.count()
+    assert total > 1, "the demo's team has more than one referral waiting"
+    html = _home(senior)
+    queue = html[html.index('data-testid="queue"') :]
+    rows = queue[queue.index("<tbody") : queue.index("</tbody>")]
+    oldest = list(waiting.order_by("received_at", "pk")[:1])
+    assert rows.count("<tr") == 1
+    assert all(r.reference in rows for r in oldest), (rows, [r.reference for r in oldest])
+    assert f"Waiting for screening, triage or an answer: {total}" in queue
+    assert "the 1 waiting longest shown" in queue
+    more = html[html.index('data-testid="queue-more"') :]
+    more = more[: more.index("</p>")]
+    links = re.findall(r'href="([^"]+)">([^<]+)</a>', more)
+    shown_total = sum(int(re.search(r"\((\d+)\)", text).group(1)) for _, text in links)
+    assert shown_total == total
+    # Each link opens the tracker on that status, every one of them there, oldest first.
+    for url, text in links:
+        page = senior.get(url.replace("&amp;", "&"))
+        assert page.status_code == 200
+        status = re.search(r"status=(\w+)", url).group(1)
+        expected = waiting.filter(status=status).count()
+        assert f"({expected})" in text
+        assert page.context["total"].n == expected
+
+
+def test_a_short_queue_is_shown_whole_with_no_link_to_more(demo, client_for):
+    html = _home(client_for("admin"))
+    queue = html[html.index('data-testid="queue"') :]
+    assert "waiting longest shown" not in queue
+    assert 'data-testid="queue-more"' not in html
+
+
+def test_the_referrers_home_shows_the_newest_and_says_where_the_rest_are(
+    demo, client_for, monkeypatch
+):
+    from enablement.accounts import access
+    from enablement.home import views
+
+    monkeypatch.setattr(views, "QUEUE_SHOWN", 1)
+    client = client_for("referrer")
+    user = client.get("/").wsgi_request.user
+    theirs = access.visible_referrals(user)
+    assert theirs.count() > 1
+    html = _home(client)
+    table = html[html.index('data-testid="my-referrals"') :]
+    body = table[table.index("<tbody") : table.index("</tbody>")]
+    assert body.count("<tr") == 1
+    assert theirs.order_by("-received_at", "-pk").first().reference in body
+    more = html[html.index('data-testid="more-referrals"') :]
+    url = re.search(r'href="([^"]+)"', more).group(1).replace("&amp;", "&")
+    assert client.get(url).context["total"].n == theirs.count()
+    assert 'data-testid="more-people"' in html  # the referrer has recorded more than one
+
+
+def test_the_referrers_home_says_nothing_of_more_when_all_are_shown(demo, client_for):
+    html = _home(client_for("referrer"))
+    assert 'data-testid="more-referrals"' not in html
+    assert 'data-testid="more-people"' not in html
