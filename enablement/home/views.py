@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count
+from django.db.models import Count, F
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -294,7 +294,10 @@ def referrer(request):
     referrals = list(
         access.visible_referrals(request.user)
         .select_related("service", "team", "person", "submitted_details")
-        .order_by("-received_at", "-pk")[: QUEUE_SHOWN + 1]
+        # NULLS LAST is an order the lists' (received_at, id) index cannot give: PostgreSQL
+        # then reads the referrer's own few hundred by their indexes and sorts them, rather
+        # than walking the whole country's newest referrals for a page of theirs (120 ms).
+        .order_by(F("received_at").desc(nulls_last=True), "-pk")[: QUEUE_SHOWN + 1]
     )
     return render(
         request,
