@@ -54,6 +54,10 @@ class Command(BaseCommand):
                 cursor.execute(f"REVOKE {q(owner)} FROM {q(app)}")
 
             cursor.execute(f"GRANT CONNECT, TEMPORARY ON DATABASE {q(db)} TO {q(owner)}, {q(app)}")
+            # The people search's trigram indexes (people 0006) need pg_trgm. Creating an
+            # extension needs the right to create in the database, which the owner role is
+            # not given: it is made here, by whoever runs this, and the migration finds it.
+            cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
             cursor.execute(f"GRANT USAGE, CREATE ON SCHEMA public TO {q(owner)}")
             self._give_to_owner(cursor, owner, q)
 
