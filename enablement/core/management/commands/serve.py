@@ -5,6 +5,7 @@ container runtime) restarts both rather than leaving half a service running.
 
 On several hosts, run the two commands it starts as separate units instead (README)."""
 
+import os
 import signal
 import subprocess
 import sys
@@ -25,6 +26,20 @@ def web_command() -> list[str]:
     ]
 
 
+# Connections each web process keeps open on PostgreSQL unless DATABASE_POOL_SIZE says
+# otherwise (0: none): without a pool each request opens its own, which at 32 users cost a
+# third of a second at p99 (docs/PERFORMANCE.md "Load").
+WEB_POOL_SIZE = "4"
+
+
+def web_env() -> dict[str, str]:
+    env = dict(os.environ)
+    postgres = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    if postgres and not env.get("DATABASE_POOL_SIZE", "").strip():
+        env["DATABASE_POOL_SIZE"] = WEB_POOL_SIZE
+    return env
+
+
 def worker_command() -> list[str]:
     return [sys.executable, "manage.py", "qcluster"]
 
@@ -40,7 +55,7 @@ class Command(BaseCommand):
     def handle(self, *args, no_worker, **options):
         if settings.TESTING:
             raise CommandError("serve is for production: unset ENABLEMENT_TESTING")
-        children = [subprocess.Popen(web_command(), cwd=settings.BASE_DIR)]  # noqa: S603
+        children = [subprocess.Popen(web_command(), cwd=settings.BASE_DIR, env=web_env())]  # noqa: S603
         if not no_worker:
             children.append(subprocess.Popen(worker_command(), cwd=settings.BASE_DIR))  # noqa: S603
 
