@@ -71,7 +71,12 @@ def fresh_check(settings):
 @pytest.fixture
 def replay_paused():
     """The replica receives the primary's WAL but does not apply it, until the test ends.
-    (Another test run in parallel only waits: replay pauses for a second or two.)"""
+    (Another test run in parallel only waits: replay pauses for a second or two.)
+
+    Everything written so far is replayed first: paused in the middle of an earlier test's
+    teardown (a TRUNCATE), the replica would hold that table's lock until replay resumed,
+    and the test's own read of the table there would wait for ever."""
+    wait_for_replay()
     _one(REPLICA, "SELECT pg_wal_replay_pause()::text")
     try:
         yield

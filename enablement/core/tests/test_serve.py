@@ -47,18 +47,15 @@ def test_gunicorn_settings_come_from_the_environment(monkeypatch):
     assert _int("WEB_CONCURRENCY", 3) == 3
 
 
-def test_the_web_keeps_a_pool_of_connections_on_postgresql_unless_told(monkeypatch, settings):
+def test_the_web_keeps_a_pool_of_connections_on_postgresql_unless_told(monkeypatch):
     """The measured default (docs/PERFORMANCE.md "Load"): four per web process."""
-    postgres = {**settings.DATABASES["default"], "ENGINE": "django.db.backends.postgresql"}
-    sqlite = {**settings.DATABASES["default"], "ENGINE": "django.db.backends.sqlite3"}
+    postgres, sqlite = "django.db.backends.postgresql", "django.db.backends.sqlite3"
     monkeypatch.delenv("DATABASE_POOL_SIZE", raising=False)
-    settings.DATABASES = {"default": postgres}
-    assert serve.web_env()["DATABASE_POOL_SIZE"] == "4"
+    assert serve.web_env(postgres)["DATABASE_POOL_SIZE"] == "4"
     monkeypatch.setenv("DATABASE_POOL_SIZE", "0")  # turned off, as with PgBouncer
-    assert serve.web_env()["DATABASE_POOL_SIZE"] == "0"
+    assert serve.web_env(postgres)["DATABASE_POOL_SIZE"] == "0"
     monkeypatch.delenv("DATABASE_POOL_SIZE")
-    settings.DATABASES = {"default": sqlite}
-    assert "DATABASE_POOL_SIZE" not in serve.web_env()
+    assert "DATABASE_POOL_SIZE" not in serve.web_env(sqlite)
 
 
 def test_gunicorn_starts_one_worker_per_core_and_one_more(monkeypatch):

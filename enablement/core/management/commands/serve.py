@@ -32,9 +32,10 @@ def web_command() -> list[str]:
 WEB_POOL_SIZE = "4"
 
 
-def web_env() -> dict[str, str]:
+def web_env(engine: str | None = None) -> dict[str, str]:
     env = dict(os.environ)
-    postgres = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    engine = engine or settings.DATABASES["default"]["ENGINE"]
+    postgres = engine == "django.db.backends.postgresql"
     if postgres and not env.get("DATABASE_POOL_SIZE", "").strip():
         env["DATABASE_POOL_SIZE"] = WEB_POOL_SIZE
     return env
