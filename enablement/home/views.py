@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, F
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from enablement.accounts import access
 from enablement.accounts.decorators import role_required
@@ -17,6 +18,7 @@ from enablement.catalogue.rules import caseload_capacity
 from enablement.catalogue.selectors import services_with_figures, staffing_gaps, team_staff
 from enablement.catalogue.vocab import DiagnosisCategory
 from enablement.core import clock
+from enablement.core.counting import Count as Counted
 from enablement.core.counting import bounded_count, bounded_groups
 from enablement.governance import reads
 from enablement.governance.models import Event
@@ -59,14 +61,13 @@ def worker(request):
 
     # A hub's workers do the hub assessment (seed 003 LEH): its queue is theirs too.
     hub = team is not None and team.service.current_settings.routing == "hub"
-    queue, summary = _queue(request.user, Status.IN_TRIAGE) if hub else (None, None)
+    queue = _queue_context(request.user, Status.IN_TRIAGE) if hub else {"queue": None}
     return render(
         request,
         "home/worker.html",
         {
             "needs": selectors.worker(request.user, clock.today()),
-            "queue": queue,
-            "queue_summary": summary,
+            **queue,
             "staff": staff,
             "team": team,
             "capacity": capacity,
@@ -76,10 +77,11 @@ def worker(request):
     )
 
 
-# A home page shows the referrals waiting longest; the rest are a click away in the tracker.
-# At national scale a queue is thousands long, and a hundred rows to build and log on every
+# A home page's lists (the queues waiting longest, a referrer's newest) show this many rows;
+# the rest are a click away in the tracker or the people search, and the page says so. At
+# national scale a queue is thousands long, and a hundred rows to build and log on every
 # visit to a home page cost more than all its reads together (docs/PERFORMANCE.md).
-QUEUE_SHOWN = 25
+HOME_ROWS = 25
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,7 @@ class QueueSummary:
     """How long a queue is, said on the home page above the rows shown: its total and, when
     not every row is shown, a link per status to the rest in the tracker."""
 
-    total: object  # core.counting.Count
+    total: Counted
     shown: int
     links: list[tuple[str, object, str]]
 
@@ -104,7 +106,7 @@ def _queue(user, *statuses):
     referrals = list(
         waiting.select_related("service", "team", "person", "submitted_details")
         .prefetch_related("holds")
-        .order_by("received_at", "pk")[:QUEUE_SHOWN]
+        .order_by("received_at", "pk")[:HOME_ROWS]
     )
     # A settings version is read once, not joined to each row: its JSON rules were decoded
     # a hundred times over for the few versions a queue's rows share.
@@ -118,7 +120,11 @@ def _queue(user, *statuses):
     each, total = bounded_groups(waiting, "status", statuses)
     tracker = reverse("referrals:list")
     links = [
-        (Status(status).label, each[status], f"{tracker}?status={status}&sort=received")
+        (
+            Status(status).label,
+            each[status],
+            f"{tracker}?{urlencode({'status': status, 'sort': 'received'})}",
+        )
         for status in statuses
         if each.get(status)
     ]
@@ -289,7 +295,7 @@ def referrer(request):
     people = list(
         access.visible_people(request.user)
         .select_related("registered_team")
-        .order_by("-created_at", "-pk")[: QUEUE_SHOWN + 1]
+        .order_by("-created_at", "-pk")[: HOME_ROWS + 1]
     )
     referrals = list(
         access.visible_referrals(request.user)
@@ -297,18 +303,18 @@ def referrer(request):
         # NULLS LAST is an order the lists' (received_at, id) index cannot give: PostgreSQL
         # then reads the referrer's own few hundred by their indexes and sorts them, rather
         # than walking the whole country's newest referrals for a page of theirs (120 ms).
-        .order_by(F("received_at").desc(nulls_last=True), "-pk")[: QUEUE_SHOWN + 1]
+        .order_by(F("received_at").desc(nulls_last=True), "-pk")[: HOME_ROWS + 1]
     )
     return render(
         request,
         "home/referrer.html",
         {
             "needs": selectors.referrer(request.user),
-            "people": people[:QUEUE_SHOWN],
-            "more_people": len(people) > QUEUE_SHOWN,
-            "referrals": referrals[:QUEUE_SHOWN],
-            "more_referrals": len(referrals) > QUEUE_SHOWN,
-            "shown": QUEUE_SHOWN,
+            "people": people[:HOME_ROWS],
+            "more_people": len(people) > HOME_ROWS,
+            "referrals": referrals[:HOME_ROWS],
+            "more_referrals": len(referrals) > HOME_ROWS,
+            "shown": HOME_ROWS,
         },
     )
 

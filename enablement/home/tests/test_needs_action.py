@@ -215,7 +215,7 @@ def test_a_long_queue_shows_the_longest_waiting_and_links_the_rest(demo, client_
     with a link per status to the rest in the tracker: none is silently left off."""
     from enablement.home import views
 
-    monkeypatch.setattr(views, "QUEUE_SHOWN", 1)
+    monkeypatch.setattr(views, "HOME_ROWS", 1)
     senior = client_for("senior")
     user = senior.get("/").wsgi_request.user
     from enablement.accounts import access
@@ -261,7 +261,7 @@ def test_the_referrers_home_shows_the_newest_and_says_where_the_rest_are(
     from enablement.accounts import access
     from enablement.home import views
 
-    monkeypatch.setattr(views, "QUEUE_SHOWN", 1)
+    monkeypatch.setattr(views, "HOME_ROWS", 1)
     client = client_for("referrer")
     user = client.get("/").wsgi_request.user
     theirs = access.visible_referrals(user)
@@ -281,3 +281,15 @@ def test_the_referrers_home_says_nothing_of_more_when_all_are_shown(demo, client
     html = _home(client_for("referrer"))
     assert 'data-testid="more-referrals"' not in html
     assert 'data-testid="more-people"' not in html
+
+
+def test_a_hub_workers_queue_says_how_many_wait_for_the_hub_assessment(demo, client_for):
+    """Barnet's hub (seed 003): the worker's home queue carries its total like the others."""
+    from enablement.accounts import access
+
+    client = client_for("worker.bep")
+    user = client.get("/").wsgi_request.user
+    waiting = access.visible_referrals(user).filter(status=Status.IN_TRIAGE).count()
+    html = _home(client)
+    queue = html[html.index('data-testid="queue"') :]
+    assert f"Waiting for the hub assessment: {waiting}" in queue
