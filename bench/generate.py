@@ -381,6 +381,11 @@ def generate(
             teams_per_service=teams_per_service,
             staff_per_team=staff_per_team,
         )
+    # The triggers wrote a row of changes per status and place for each COPY: folded into
+    # one each, as the sweep does on a live database.
+    from enablement.referrals import tally
+
+    tally.compact()
     if connection.vendor == "postgresql" and migrate:
         # COPY'd rows are not in the planner's statistics until autovacuum comes round; a
         # bench run before then plans million-row joins as if the tables were small. And

@@ -5,6 +5,8 @@ Every view and API handler asks here. A record the user may not see is answered 
 a record that does not exist (404), so the answer leaks nothing.
 """
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -254,33 +256,70 @@ def _team_queue(staff) -> Q:
     return Q(team_id=staff.team_id) | Q(team__isnull=True, service_id=staff.team.service_id)
 
 
-def referral_filter(user) -> Q:
-    """The referrals this user may see, as one filter of plain column conditions (the team,
-    the service ids, the referrer) that PostgreSQL can combine from its indexes or check
-    while walking a list's order; an `IN (subquery)` OR'ed with them made it read every
-    referral (issue 14). Evaluated when called: ids are read for this request."""
+@dataclass(frozen=True)
+class ReferralScope:
+    """The referrals a user may see, in two parts: `places`, conditions on the service and
+    team columns alone (which `referrals.tally` can count from its few rows), and `others`,
+    the rest (what a front door handed on, a referrer's own, a break-glass person's), each
+    a tuple of filters to OR together. `everything` for a national role."""
+
+    everything: bool = False
+    places: tuple[Q, ...] = ()
+    others: tuple[Q, ...] = ()
+
+    @property
+    def places_filter(self) -> Q:
+        return _any(self.places)
+
+    @property
+    def others_filter(self) -> Q:
+        return _any(self.others)
+
+    def filter(self) -> Q:
+        return Q() if self.everything else _any(self.places + self.others)
+
+
+def _any(parts: tuple[Q, ...]) -> Q:
+    q = NOTHING
+    for part in parts:
+        q |= part
+    return q
+
+
+def referral_scope(user) -> ReferralScope:
+    """Evaluated when called: ids are read for this request."""
     if not user.is_authenticated or not user.is_active:
-        return NOTHING
+        return ReferralScope()
     roles, staff = user.roles, _staff(user)
     if Role.QUALITY_MANAGER in roles:
-        return Q()
-    q = NOTHING
+        return ReferralScope(everything=True)
+    places, others = [], []
     if Role.PROVISION_MANAGER in roles and staff is not None:
-        q |= Q(service_id__in=list(staff.services.values_list("pk", flat=True)))
+        places.append(Q(service_id__in=list(staff.services.values_list("pk", flat=True))))
     if roles & {Role.ADMIN, Role.WORKER, Role.SENIOR} and staff is not None and staff.team_id:
-        q |= _team_queue(staff)
+        places.append(_team_queue(staff))
         # A front door follows what it handed on (the autism panel, seed 001 §10; a hub's
         # Enhanced referral to the Network, seed 003): it may see the referral
         # it handed on, not change it (`may_act_on_referral` and `change_filter` look only
         # at the team that holds a referral). Only a panel or a hub hands on (from triage),
         # so a team of a service that never had either routing needs no such clause.
         if _may_have_handed_on(staff):
-            q |= Q(routed_from__in=_team_referrals(staff))
+            others.append(Q(routed_from__in=_team_referrals(staff)))
     if Role.REFERRER in roles:
-        q |= Q(referrer=user) | Q(named_social_worker=user)
+        others += [Q(referrer=user), Q(named_social_worker=user)]
     if Role.SYSADMIN in roles:
-        q |= Q(person_id__in=list(break_glass_people(user).values_list("person_id", flat=True)))
-    return q
+        others.append(
+            Q(person_id__in=list(break_glass_people(user).values_list("person_id", flat=True)))
+        )
+    return ReferralScope(places=tuple(places), others=tuple(others))
+
+
+def referral_filter(user) -> Q:
+    """The referrals this user may see, as one filter of plain column conditions (the team,
+    the service ids, the referrer) that PostgreSQL can combine from its indexes or check
+    while walking a list's order; an `IN (subquery)` OR'ed with them made it read every
+    referral (issue 14)."""
+    return referral_scope(user).filter()
 
 
 def _may_have_handed_on(staff) -> bool:
@@ -329,14 +368,15 @@ def referral_places(user):
     return Service.objects.filter(services), Team.objects.filter(teams)
 
 
-def visible_referrals(user):
-    """No DISTINCT: every part of `referral_filter` is a column or an IN (subquery), never a
-    join that repeats a row, and a DISTINCT over a big team's rows would make PostgreSQL sort
-    them all before a page's LIMIT (issue 14). A caller that joins a many-valued relation
-    adds its own."""
+def visible_referrals(user, *, scope: ReferralScope | None = None):
+    """`scope` when the caller has read it already (`referral_scope`). No DISTINCT: every
+    part of `referral_filter` is a column or an IN (subquery), never a join that repeats a
+    row, and a DISTINCT over a big team's rows would make PostgreSQL sort them all before a
+    page's LIMIT (issue 14). A caller that joins a many-valued relation adds its own."""
     from enablement.referrals.models import Referral
 
-    return reads.watch(Referral.objects.filter(referral_filter(user)))
+    scope = scope or referral_scope(user)
+    return reads.watch(Referral.objects.filter(scope.filter()))
 
 
 def may_see_referral(user, referral) -> bool:

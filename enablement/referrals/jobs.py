@@ -3,6 +3,7 @@
 from enablement.casework.services import expire_episode_holds
 from enablement.core import clock
 from enablement.notifications.services import deliver_outbox
+from enablement.referrals import tally
 from enablement.referrals.services import expire_holds
 
 
@@ -12,4 +13,6 @@ def sweep() -> dict:
         "holds_closed": expire_holds(now=now),
         "episode_holds_closed": expire_episode_holds(now=now),
         "emails_sent": deliver_outbox(now=now),
+        # After the holds: the referrals they closed are folded into the counts at once.
+        "tally_rows": tally.compact(),
     }

@@ -455,3 +455,39 @@ class ReferralDraft(models.Model):
 
     def __str__(self) -> str:
         return f"Draft referral {self.pk}"
+
+
+class StatusTally(models.Model):
+    """How many referrals a team (or a service, for those with no team yet) holds in each
+    status, kept by the database itself: triggers on the referrals table add a row of
+    changes for every statement that inserts, moves or deletes referrals, whatever code
+    wrote it, and `tally.compact` (the sweep) folds the rows back to one per place and
+    status. A count is the sum of `n`, so it is exact the moment a change commits, with or
+    without the sweep, and counting a team's history reads a few rows, not the history
+    (issue 14 item 2; ADR 0047). Written only by the triggers and `tally`."""
+
+    # Plain columns (no foreign key checked on each write, nothing that locks the service
+    # or team rows), named as on the referral so an access filter reads on both tables.
+    service = models.ForeignKey(
+        "catalogue.Service",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    team = models.ForeignKey(
+        "catalogue.Team",
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    status = models.CharField(max_length=20)
+    n = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["service", "team"], name="tally_place")]
+
+    def __str__(self) -> str:
+        return f"{self.service_id}/{self.team_id} {self.status}: {self.n:+d}"

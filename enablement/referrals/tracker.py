@@ -27,7 +27,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Case, F, IntegerField, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -40,7 +40,7 @@ from enablement.core import clock, counting, export_jobs
 from enablement.core.exports import streamed_csv, streamed_xlsx
 from enablement.core.params import query_int
 from enablement.governance import reads
-from enablement.referrals import rules
+from enablement.referrals import rules, tally
 from enablement.referrals.rules import Status
 from enablement.referrals.selectors import (
     holds_answered,
@@ -210,12 +210,13 @@ class Tracker:
     def in_background(self) -> bool:
         """More rows than a request streams (the count's ceiling): the export is a job with
         a link (item 3)."""
-        return self.total.more
+        return self.total.more or self.total.n > settings.EXPORT_STREAM_ROWS
 
     def page(self, number):
         paginator = Paginator(self.referrals, PAGE_SIZE)
-        # Counted already; beyond the ceiling the pages stop there (filter to go further).
-        paginator.count = self.total.n
+        # Counted already; beyond the largest export a request streams the pages stop
+        # (filter to go further), so no page reads deeper into the order than that.
+        paginator.count = min(self.total.n, settings.EXPORT_STREAM_ROWS)
         page = paginator.get_page(number)
         rows = []
         if paginator.count:
@@ -238,6 +239,44 @@ def _counts(statuses: dict[str, counting.Count]) -> list[tuple[str, str, countin
     return [(s.value, s.label, statuses[s.value]) for s in Status if statuses.get(s.value)]
 
 
+def _tallied(scope, filters: Filters, qs: QuerySet):
+    """Counts by status and the total, exact, from the tally of places (ADR 0047) for the
+    part of the user's access that is places, and from the referrals for the rest (what a
+    front door handed on, a referrer's own), which are few: a national tracker reads a few
+    thousand tally rows whatever the size of its history."""
+    where = Q()
+    if filters.service:
+        where &= Q(service_id=filters.service)
+    if filters.team == NO_TEAM:
+        where &= Q(team__isnull=True)
+    elif filters.team:
+        where &= Q(team_id=filters.team)
+    if filters.status:
+        where &= Q(status=filters.status)
+    if scope.everything:
+        return _as_counts(tally.counts(where), {})
+    placed = tally.counts(where & scope.places_filter) if scope.places else {}
+    elsewhere = {}
+    if scope.others:
+        # Only those outside the tallied places, so none is counted twice.
+        rest = qs.exclude(scope.places_filter) if scope.places else qs
+        elsewhere, _ = counting.bounded_groups(
+            rest, "status", [s.value for s in Status], settings.EXPORT_STREAM_ROWS
+        )
+    return _as_counts(placed, elsewhere)
+
+
+def _as_counts(placed: dict[str, int], elsewhere: dict[str, counting.Count]):
+    statuses = {}
+    for status in placed.keys() | elsewhere.keys():
+        extra = elsewhere.get(status, counting.Count(0))
+        statuses[status] = counting.Count(placed.get(status, 0) + extra.n, extra.more)
+    total = counting.Count(
+        sum(c.n for c in statuses.values()), any(c.more for c in statuses.values())
+    )
+    return statuses, total
+
+
 def _ordered(qs: QuerySet, sort: str) -> QuerySet:
     if sort == "status":
         qs = qs.annotate(status_order=_STATUS_ORDER)
@@ -249,7 +288,8 @@ def tracker(user, filters: Filters, *, today: date) -> Tracker:
     by status of the whole filtered set. Filtering and sorting by the screening clock are
     done in SQL on the stored date."""
     # The rules version is not joined: the clock reads each version once (ScreeningClock).
-    qs = access.visible_referrals(user).select_related(
+    scope = access.referral_scope(user)
+    qs = access.visible_referrals(user, scope=scope).select_related(
         "service", "team", "person", "submitted_details", "episode__worker__user"
     )
     if filters.service:
@@ -263,11 +303,15 @@ def tracker(user, filters: Filters, *, today: date) -> Tracker:
     if filters.overdue:
         qs = qs.filter(screening_overdue(today))
     sort = filters.sort if filters.sort in _ORDERINGS else DEFAULT_SORT
-    # Up to the largest export a request streams, exact; beyond it "more than" (ADR 0044),
-    # so whether an export runs in the background is always known exactly.
-    statuses, total = counting.bounded_groups(
-        qs, "status", [s.value for s in Status], settings.EXPORT_STREAM_ROWS
-    )
+    if filters.overdue:
+        # Overdue is a date, not a place: counted from the referrals, exact up to the
+        # largest export a request streams and "more than" beyond it (ADR 0044), so whether
+        # an export runs in the background is always known.
+        statuses, total = counting.bounded_groups(
+            qs, "status", [s.value for s in Status], settings.EXPORT_STREAM_ROWS
+        )
+    else:
+        statuses, total = _tallied(scope, filters, qs)
     return Tracker(_ordered(qs, sort), _counts(statuses), total, ScreeningClock(today), sort)
 
 

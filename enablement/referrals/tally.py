@@ -1,0 +1,140 @@
+"""Referrals counted by place and status from `StatusTally` (ADR 0047): the triggers that
+keep it, folding its rows together, rebuilding it, and reading counts from it.
+
+The triggers are the database's own, so a count cannot drift from the referrals whatever
+writes them (an action, a bulk update in the sweep, the generator's COPY, a shell). On
+PostgreSQL one trigger per statement writes the statement's net change per place and
+status from its transition tables, so the sweep's update of a thousand referrals writes a
+handful of rows, and no two transactions wait for each other on a shared count row.
+SQLite has no statement triggers: a row each."""
+
+from django.db import connection, transaction
+from django.db.models import Q, Sum
+
+from enablement.referrals.models import StatusTally
+
+TABLE = "referrals_statustally"
+REFERRALS = "referrals_referral"
+_COLUMNS = "service_id, team_id, status"
+
+_POSTGRES_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION referrals_tally() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    INSERT INTO {TABLE} ({_COLUMNS}, n)
+      SELECT {_COLUMNS}, COUNT(*) FROM new_rows GROUP BY {_COLUMNS};
+  ELSIF TG_OP = 'DELETE' THEN
+    INSERT INTO {TABLE} ({_COLUMNS}, n)
+      SELECT {_COLUMNS}, -COUNT(*) FROM old_rows GROUP BY {_COLUMNS};
+  ELSE
+    -- An update that leaves every row in its place and status nets to nothing: no row.
+    INSERT INTO {TABLE} ({_COLUMNS}, n)
+      SELECT {_COLUMNS}, SUM(d) FROM (
+        SELECT {_COLUMNS}, -1 AS d FROM old_rows
+        UNION ALL SELECT {_COLUMNS}, 1 AS d FROM new_rows
+      ) moved GROUP BY {_COLUMNS} HAVING SUM(d) <> 0;
+  END IF;
+  RETURN NULL;
+END $$;
+"""
+_POSTGRES_TRIGGERS = [
+    f"CREATE TRIGGER referrals_tally_insert AFTER INSERT ON {REFERRALS} "
+    "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION referrals_tally()",
+    f"CREATE TRIGGER referrals_tally_update AFTER UPDATE ON {REFERRALS} "
+    "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION referrals_tally()",
+    f"CREATE TRIGGER referrals_tally_delete AFTER DELETE ON {REFERRALS} "
+    "REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION referrals_tally()",
+]
+_SQLITE_TRIGGERS = [
+    f"""CREATE TRIGGER referrals_tally_insert AFTER INSERT ON {REFERRALS} BEGIN
+      INSERT INTO {TABLE} ({_COLUMNS}, n) VALUES (NEW.service_id, NEW.team_id, NEW.status, 1);
+    END""",
+    f"""CREATE TRIGGER referrals_tally_update AFTER UPDATE OF {_COLUMNS} ON {REFERRALS}
+    WHEN OLD.service_id IS NOT NEW.service_id OR OLD.team_id IS NOT NEW.team_id
+      OR OLD.status IS NOT NEW.status
+    BEGIN
+      INSERT INTO {TABLE} ({_COLUMNS}, n) VALUES (OLD.service_id, OLD.team_id, OLD.status, -1);
+      INSERT INTO {TABLE} ({_COLUMNS}, n) VALUES (NEW.service_id, NEW.team_id, NEW.status, 1);
+    END""",
+    f"""CREATE TRIGGER referrals_tally_delete AFTER DELETE ON {REFERRALS} BEGIN
+      INSERT INTO {TABLE} ({_COLUMNS}, n) VALUES (OLD.service_id, OLD.team_id, OLD.status, -1);
+    END""",
+]
+TRIGGERS = ("referrals_tally_insert", "referrals_tally_update", "referrals_tally_delete")
+
+
+def install_triggers(schema_editor) -> None:
+    """For the migration: the triggers, then the tally rebuilt from the referrals."""
+    vendor = schema_editor.connection.vendor
+    statements = (
+        [_POSTGRES_FUNCTION, *_POSTGRES_TRIGGERS] if vendor == "postgresql" else _SQLITE_TRIGGERS
+    )
+    for sql in statements:
+        schema_editor.execute(sql)
+    rebuild(using=schema_editor.connection)
+
+
+def drop_triggers(schema_editor) -> None:
+    postgres = schema_editor.connection.vendor == "postgresql"
+    for name in TRIGGERS:
+        schema_editor.execute(
+            f"DROP TRIGGER IF EXISTS {name} ON {REFERRALS}" if postgres else f"DROP TRIGGER {name}"
+        )
+    if postgres:
+        schema_editor.execute("DROP FUNCTION IF EXISTS referrals_tally()")
+
+
+def rebuild(using=None) -> None:
+    """The tally counted afresh from the referrals. On PostgreSQL the referrals are locked
+    against writes meanwhile (reads go on), so no change is counted both in a row of changes
+    and in the recount. Run by the migration, after each `migrate` (a test database flushed
+    row by row on SQLite would otherwise keep the changes its deletes wrote) and by the
+    generator."""
+    using = using or connection
+    with transaction.atomic(using=using.alias), using.cursor() as cursor:
+        if using.vendor == "postgresql":
+            cursor.execute(f"LOCK TABLE {REFERRALS} IN SHARE MODE")
+        cursor.execute(f"DELETE FROM {TABLE}")
+        cursor.execute(
+            f"INSERT INTO {TABLE} ({_COLUMNS}, n) "
+            f"SELECT {_COLUMNS}, COUNT(*) FROM {REFERRALS} GROUP BY {_COLUMNS}"
+        )
+
+
+def compact() -> int:
+    """Folds the rows of changes into one row per place and status (the sweep runs it).
+    Counts read the same before and after, and changes committed meanwhile are kept: on
+    PostgreSQL one statement deletes the rows it sees and writes back their sums, so a row
+    another transaction commits meanwhile is neither deleted nor summed. Returns the rows
+    left."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH gone AS (DELETE FROM {TABLE} RETURNING {_COLUMNS}, n) "
+                f"INSERT INTO {TABLE} ({_COLUMNS}, n) SELECT {_COLUMNS}, SUM(n) FROM gone "
+                f"GROUP BY {_COLUMNS} HAVING SUM(n) <> 0"
+            )
+            return cursor.rowcount
+        # SQLite has one writer at a time: the read and the rewrite see the same rows.
+        cursor.execute(
+            f"SELECT {_COLUMNS}, SUM(n) FROM {TABLE} GROUP BY {_COLUMNS} HAVING SUM(n) <> 0"
+        )
+        sums = cursor.fetchall()
+        cursor.execute(f"DELETE FROM {TABLE}")
+        cursor.executemany(f"INSERT INTO {TABLE} ({_COLUMNS}, n) VALUES (%s, %s, %s, %s)", sums)
+        return len(sums)
+
+
+def counts(where: Q) -> dict[str, int]:
+    """Referrals by status in the places `where` picks (a filter on `service_id`, `team_id`
+    and `status`, the columns the referrals and the tally share). Statuses with none are
+    left out."""
+    rows = (
+        StatusTally.objects.filter(where)
+        .order_by()
+        .values_list("status")
+        .annotate(total=Sum("n"))
+        .values_list("status", "total")
+    )
+    return {status: total for status, total in rows if total}

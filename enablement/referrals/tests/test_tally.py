@@ -1,0 +1,160 @@
+"""The referrals counted by place and status (ADR 0047): kept by the database's triggers
+whatever writes the referrals, folded by the sweep, rebuilt on demand, and what the tracker
+shows."""
+
+import datetime as dt
+from html import unescape
+
+import pytest
+from django.db import connection
+from django.db.models import Count, Q, Sum
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from enablement.catalogue.models import Team
+from enablement.referrals import services, tally
+from enablement.referrals.jobs import sweep
+from enablement.referrals.models import Referral, StatusTally
+from enablement.referrals.rules import Status
+
+
+def _by_place(rows) -> dict:
+    return {(s, t, status): n for s, t, status, n in rows if n}
+
+
+def _tallied() -> dict:
+    return _by_place(
+        StatusTally.objects.values_list("service_id", "team_id", "status")
+        .annotate(n=Sum("n"))
+        .order_by()
+    )
+
+
+def _counted() -> dict:
+    return _by_place(
+        Referral.objects.values_list("service_id", "team_id", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+def _now():
+    return timezone.now()
+
+
+def test_the_tally_is_the_referrals_counted_after_every_kind_of_write(demo, user_for):
+    assert _tallied() == _counted()
+    assert _counted()  # the demo has referrals in several places and statuses
+    admin = user_for("admin")
+    received = Referral.objects.filter(
+        status=Status.SUBMITTED, team__isnull=False, service_settings__case_system_step=False
+    ).first()
+    # An action (one row changed in its own transaction).
+    services.validate_referral(referral=received, actor=admin, now=_now())
+    assert _tallied() == _counted()
+    # A bulk update of many rows at once, as the sweep writes them.
+    Referral.objects.filter(status=Status.VALIDATED).update(status=Status.CLOSED_NOT_READY)
+    assert _tallied() == _counted()
+    # A move to another team, and a service's referrals with no team yet.
+    other = Team.objects.exclude(pk=received.team_id).filter(service=received.service_id).first()
+    Referral.objects.filter(pk=received.pk).update(team=other)
+    Referral.objects.filter(pk=received.pk).update(team=None)
+    assert _tallied() == _counted()
+    # A row written outside any action (a shell, a data fix), and its delete.
+    copy = Referral.objects.get(pk=received.pk)
+    copy.pk, copy.reference = None, "COPY-1"
+    copy.save()
+    assert _tallied() == _counted()
+    Referral.objects.filter(pk=copy.pk).delete()
+    assert _tallied() == _counted()
+
+
+def test_a_write_that_moves_no_referral_adds_no_row(demo):
+    before = StatusTally.objects.count()
+    Referral.objects.update(decision_reason="Checked")
+    assert StatusTally.objects.count() == before
+
+
+def test_folding_keeps_every_count_and_leaves_a_row_per_place_and_status(demo):
+    Referral.objects.filter(status=Status.SUBMITTED).update(status=Status.VALIDATED)
+    Referral.objects.filter(status=Status.VALIDATED).update(status=Status.SUBMITTED)
+    expected = _counted()
+    assert StatusTally.objects.count() > len(expected)  # the changes, row by row
+    assert tally.compact() == len(expected)
+    assert StatusTally.objects.count() == len(expected)
+    assert _tallied() == expected
+    assert tally.compact() == len(expected)  # again: nothing changes
+
+
+def test_the_sweep_folds_the_tally(demo):
+    Referral.objects.filter(status=Status.SUBMITTED).update(status=Status.VALIDATED)
+    assert sweep()["tally_rows"] == len(_counted())
+    assert StatusTally.objects.count() == len(_counted())
+
+
+def test_a_lost_tally_is_counted_again(demo):
+    StatusTally.objects.all().delete()
+    StatusTally.objects.create(service_id=1, team_id=None, status=Status.SUBMITTED, n=5)
+    tally.rebuild()
+    assert _tallied() == _counted()
+
+
+def test_counts_read_a_place_and_a_status(demo):
+    team = Team.objects.get(service__code="KERS", name="Kent East")
+    mine = Q(team_id=team.pk) | Q(team__isnull=True, service_id=team.service_id)
+    expected = {}
+    for status in Referral.objects.filter(mine).values_list("status", flat=True):
+        expected[status] = expected.get(status, 0) + 1
+    assert tally.counts(mine) == expected
+    assert tally.counts(mine & Q(status=Status.SUBMITTED)) == {
+        k: v for k, v in expected.items() if k == Status.SUBMITTED
+    }
+
+
+# --- The tracker ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["admin", "provision_manager", "quality_manager"])
+def test_the_tracker_counts_a_place_from_the_tally_not_its_history(role, demo, client_for):
+    """The counts are read from the tally (a row added to it shows on the page) and no
+    statement counts the referrals themselves."""
+    client = client_for(role)
+    with CaptureQueriesContext(connection) as queries:
+        before = client.get("/referrals/").context["total"].n
+    counting = [
+        q["sql"] for q in queries if "COUNT(" in q["sql"] and "referrals_referral" in q["sql"]
+    ]
+    assert counting == []
+    assert any("referrals_statustally" in q["sql"] for q in queries)
+    team = Team.objects.get(service__code="KERS", name="Kent East")
+    StatusTally.objects.create(service=team.service, team=team, status=Status.SUBMITTED, n=3)
+    after = client.get("/referrals/")
+    assert after.context["total"].n == before + 3
+    assert f'data-testid="total">{before + 3}</td>' in unescape(after.content.decode())
+
+
+def test_a_referrers_own_referrals_are_counted_from_the_referrals(demo, client_for, user_for):
+    """A referrer sees their own referrals wherever they are: not a place, so not tallied."""
+    referrer = user_for("referrer")
+    own = Referral.objects.filter(Q(referrer=referrer) | Q(named_social_worker=referrer))
+    response = client_for("referrer").get("/referrals/")
+    assert response.context["total"].n == own.count() > 0
+    counts = {status: n.n for status, _, n in response.context["counts"]}
+    expected = {}
+    for status in own.values_list("status", flat=True):
+        expected[status] = expected.get(status, 0) + 1
+    assert counts == expected
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="statement triggers: PostgreSQL")
+def test_one_statement_moving_many_referrals_writes_a_row_per_place_and_status(demo):
+    team = Team.objects.get(service__code="KERS", name="Kent East")
+    moved = Referral.objects.filter(team=team).exclude(status=Status.WITHDRAWN)
+    leaving = set(moved.values_list("status", flat=True))
+    assert moved.count() > len(leaving) + 1  # more referrals than the rows below
+    before = StatusTally.objects.count()
+    moved.update(status=Status.WITHDRAWN, decided_at=dt.datetime(2026, 3, 2, tzinfo=dt.UTC))
+    # One row per status the referrals left and one for the status they all reached, not
+    # one per referral.
+    assert StatusTally.objects.count() - before == len(leaving) + 1
+    assert _tallied() == _counted()
