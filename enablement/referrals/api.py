@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict
@@ -20,8 +21,8 @@ from enablement.api.pagination import Pages
 from enablement.api.schemas import Id, PathId, responses
 from enablement.catalogue.models import Service, Team
 from enablement.catalogue.vocab import ReferralSource
-from enablement.core import clock
-from enablement.referrals import rules, selectors, services
+from enablement.core import clock, counting
+from enablement.referrals import rules, selectors, services, tally
 from enablement.referrals.models import Referral
 from enablement.referrals.rules import Action, RiskArea
 from enablement.referrals.rules import Status as ReferralStatus
@@ -627,20 +628,26 @@ def list_referrals(request, filters: Query[ReferralFilters]):
     """Newest first. `overdue` filters on the stored screening due date, in the query."""
     if not request.auth.has_role(*REFERRAL_ROLES):
         raise PermissionDenied
+    scope = access.referral_scope(request.auth)
     referrals = (
-        access.visible_referrals(request.auth)
+        access.visible_referrals(request.auth, scope=scope)
         .select_related("service", "service_settings", "team", "person", "submitted_details")
         .order_by("-received_at", "-id")
     )
+    # The same conditions on the referrals and, for the count, on the tally (ADR 0047).
+    where = Q()
     if filters.status is not None:
-        referrals = referrals.filter(status=filters.status)
+        where &= Q(status=filters.status)
     if filters.service is not None:
-        referrals = referrals.filter(service__code=filters.service)
+        where &= Q(service__code=filters.service)
     if filters.team is not None:
-        referrals = referrals.filter(team_id=filters.team)
-    if filters.overdue is True:
+        where &= Q(team_id=filters.team)
+    referrals = referrals.filter(where)
+    if filters.overdue is None:
+        _, referrals.counted = tally.visible_counts(scope, where, referrals, counting.CEILING)
+    elif filters.overdue:
         referrals = referrals.filter(selectors.screening_overdue(clock.today()))
-    elif filters.overdue is False:
+    else:
         referrals = referrals.exclude(selectors.screening_overdue(clock.today()))
     return referrals
 

@@ -9,8 +9,9 @@ handful of rows, and no two transactions wait for each other on a shared count r
 SQLite has no statement triggers: a row each."""
 
 from django.db import connection, transaction
-from django.db.models import Q, Sum
+from django.db.models import Q, QuerySet, Sum
 
+from enablement.core import counting
 from enablement.referrals.models import StatusTally
 
 TABLE = "referrals_statustally"
@@ -138,3 +139,37 @@ def counts(where: Q) -> dict[str, int]:
         .values_list("status", "total")
     )
     return {status: total for status, total in rows if total}
+
+
+def visible_counts(scope, where: Q, referrals: QuerySet, ceiling: int):
+    """(counts by status, total) of the referrals a user sees (`scope`, an
+    `access.ReferralScope`) that `where` picks (`where` on the shared columns; `referrals`,
+    those same referrals as a queryset). The places are counted from the tally, exactly;
+    the rest (what a front door handed on, a referrer's own), which are few, from the
+    referrals, up to `ceiling` each ("more than" beyond it)."""
+    if scope.everything:
+        return _as_counts(counts(where), {})
+    placed = counts(where & scope.places_filter) if scope.places else {}
+    elsewhere = {}
+    if scope.others:
+        # Only those outside the tallied places, so none is counted twice.
+        rest = referrals.exclude(scope.places_filter) if scope.places else referrals
+        elsewhere, _ = counting.bounded_groups(rest, "status", _statuses(), ceiling)
+    return _as_counts(placed, elsewhere)
+
+
+def _statuses() -> list[str]:
+    from enablement.referrals.rules import Status
+
+    return [s.value for s in Status]
+
+
+def _as_counts(placed: dict[str, int], elsewhere: dict[str, counting.Count]):
+    statuses = {}
+    for status in placed.keys() | elsewhere.keys():
+        extra = elsewhere.get(status, counting.Count(0))
+        statuses[status] = counting.Count(placed.get(status, 0) + extra.n, extra.more)
+    total = counting.Count(
+        sum(c.n for c in statuses.values()), any(c.more for c in statuses.values())
+    )
+    return statuses, total

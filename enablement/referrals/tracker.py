@@ -240,10 +240,8 @@ def _counts(statuses: dict[str, counting.Count]) -> list[tuple[str, str, countin
 
 
 def _tallied(scope, filters: Filters, qs: QuerySet):
-    """Counts by status and the total, exact, from the tally of places (ADR 0047) for the
-    part of the user's access that is places, and from the referrals for the rest (what a
-    front door handed on, a referrer's own), which are few: a national tracker reads a few
-    thousand tally rows whatever the size of its history."""
+    """Exact counts by status and their total from the tally (ADR 0047), whatever the size
+    of the history."""
     where = Q()
     if filters.service:
         where &= Q(service_id=filters.service)
@@ -253,28 +251,7 @@ def _tallied(scope, filters: Filters, qs: QuerySet):
         where &= Q(team_id=filters.team)
     if filters.status:
         where &= Q(status=filters.status)
-    if scope.everything:
-        return _as_counts(tally.counts(where), {})
-    placed = tally.counts(where & scope.places_filter) if scope.places else {}
-    elsewhere = {}
-    if scope.others:
-        # Only those outside the tallied places, so none is counted twice.
-        rest = qs.exclude(scope.places_filter) if scope.places else qs
-        elsewhere, _ = counting.bounded_groups(
-            rest, "status", [s.value for s in Status], settings.EXPORT_STREAM_ROWS
-        )
-    return _as_counts(placed, elsewhere)
-
-
-def _as_counts(placed: dict[str, int], elsewhere: dict[str, counting.Count]):
-    statuses = {}
-    for status in placed.keys() | elsewhere.keys():
-        extra = elsewhere.get(status, counting.Count(0))
-        statuses[status] = counting.Count(placed.get(status, 0) + extra.n, extra.more)
-    total = counting.Count(
-        sum(c.n for c in statuses.values()), any(c.more for c in statuses.values())
-    )
-    return statuses, total
+    return tally.visible_counts(scope, where, qs, settings.EXPORT_STREAM_ROWS)
 
 
 def _ordered(qs: QuerySet, sort: str) -> QuerySet:

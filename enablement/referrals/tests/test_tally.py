@@ -158,3 +158,21 @@ def test_one_statement_moving_many_referrals_writes_a_row_per_place_and_status(d
     # one per referral.
     assert StatusTally.objects.count() - before == len(leaving) + 1
     assert _tallied() == _counted()
+
+
+def test_the_api_counts_its_list_from_the_tally(demo, client_for):
+    admin = client_for("admin")
+    url = "/api/v1/referrals"
+    before = admin.get(url).json()["count"]
+    submitted = admin.get(url, {"status": Status.SUBMITTED.value}).json()["count"]
+    overdue = admin.get(url, {"overdue": True}).json()["count"]
+    team = Team.objects.get(service__code="KERS", name="Kent East")
+    StatusTally.objects.create(service=team.service, team=team, status=Status.SUBMITTED, n=3)
+    assert admin.get(url).json()["count"] == before + 3
+    assert admin.get(url, {"status": Status.SUBMITTED.value}).json()["count"] == submitted + 3
+    assert admin.get(url, {"team": team.pk}).json()["count"] == before + 3
+    assert admin.get(url, {"status": Status.VALIDATED.value}).json()["count"] == (
+        Referral.objects.filter(team=team, status=Status.VALIDATED).count()
+    )
+    # Overdue is a date, not a place: counted from the referrals.
+    assert admin.get(url, {"overdue": True}).json()["count"] == overdue
