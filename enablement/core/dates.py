@@ -24,6 +24,12 @@ def long_date(d: date) -> str:
     return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
 
 
+def short_date(d: date) -> str:
+    """ "3 Jan 2026", as the template filter `date:"j M Y"` writes it (the tables' style),
+    without the locale machinery the filter runs for every cell of a long table."""
+    return f"{d.day} {_MONTHS[d.month - 1][:3]} {d.year}"
+
+
 def add_months(d: date, months: int) -> date:
     """The day `months` calendar months after `d`: the product's one "N months after".
 

@@ -37,6 +37,7 @@ from enablement.casework.models import EpisodeStatus
 from enablement.catalogue.models import ServiceSettings
 from enablement.catalogue.vocab import ClosureReason
 from enablement.core import clock, counting, export_jobs
+from enablement.core.dates import short_date
 from enablement.core.exports import streamed_csv, streamed_xlsx
 from enablement.core.params import query_int
 from enablement.governance import reads
@@ -164,6 +165,50 @@ class Row:
         if episode is None or not episode.closure_reason:
             return ""
         return CLOSURE_REASON_LABELS.get(episode.closure_reason, episode.closure_reason)
+
+    # A page's cells in words, made here rather than by template filters: 25 rows of
+    # dates through the `date` filter were a tenth of the tracker's time (issue 14, load).
+
+    @property
+    def status(self) -> str:
+        return Status(self.referral.status).label
+
+    @property
+    def received(self) -> str:
+        return _day(self.referral.received_at)
+
+    @property
+    def due(self) -> str:
+        return short_date(self.screening_due) if self.screening_due else ""
+
+    @property
+    def validated(self) -> str:
+        return _day(self.referral.validated_at)
+
+    @property
+    def decided(self) -> str:
+        return _day(self.referral.decided_at)
+
+    @property
+    def episode(self):
+        return getattr(self.referral, "episode", None)
+
+    @property
+    def allocated(self) -> str:
+        return _day(self.episode.allocated_at) if self.episode else ""
+
+    @property
+    def episode_status(self) -> str:
+        return EpisodeStatus(self.episode.status).label if self.episode else ""
+
+    @property
+    def episode_closed(self) -> str:
+        return _day(self.episode.closed_at) if self.episode else ""
+
+
+def _day(moment: datetime | None) -> str:
+    """The local day of a moment, as the tables write dates; empty for none."""
+    return short_date(timezone.localtime(moment).date()) if moment else ""
 
 
 @dataclass

@@ -137,3 +137,14 @@ def test_add_months_keeps_the_day_or_moves_to_the_1st_of_the_next_month(d, month
 
 def test_long_date_spells_the_month():
     assert long_date(date(2025, 3, 1)) == "1 March 2025"
+
+
+def test_short_date_is_what_the_tables_date_filter_writes():
+    from django.utils import dateformat
+
+    from enablement.core.dates import short_date
+
+    day = date(2025, 12, 25)
+    for _ in range(400):  # every month, both ends of each
+        assert short_date(day) == dateformat.format(day, "j M Y")
+        day += timedelta(days=1)

@@ -515,3 +515,14 @@ def test_a_worker_of_kent_west_sees_none_of_kent_east(thirty, client_for, kers_e
 @pytest.mark.parametrize("path", ["/referrals/", CSV, XLSX])
 def test_commissioner_is_refused(path, client_for):
     assert client_for("commissioner").get(path).status_code == 403
+
+
+def test_a_rows_dates_are_the_local_day(submit, client_for):
+    """Received at 23:30 UTC on 31 May is 00:30 on 1 June in London: the tracker says 1 Jun."""
+    late = timezone.make_aware(dt.datetime(2026, 5, 31, 23, 30), dt.UTC)
+    with time_machine.travel(late, tick=False):
+        referral = submit(late)
+        page = client_for("quality_manager").get("/referrals/", {"sort": "received_desc"})
+    row = next(r for r in page.context["rows"] if r.referral.pk == referral.pk)
+    assert row.received == "1 Jun 2026"
+    assert "1 Jun 2026" in page.content.decode()
