@@ -3,6 +3,7 @@ whatever writes the referrals, folded by the sweep, rebuilt on demand, and what 
 shows."""
 
 import datetime as dt
+from collections import Counter
 from html import unescape
 
 import pytest
@@ -11,6 +12,7 @@ from django.db.models import Count, Q, Sum
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from enablement.accounts import access
 from enablement.catalogue.models import Team
 from enablement.referrals import services, tally
 from enablement.referrals.jobs import sweep
@@ -176,3 +178,23 @@ def test_the_api_counts_its_list_from_the_tally(demo, client_for):
     )
     # Overdue is a date, not a place: counted from the referrals.
     assert admin.get(url, {"overdue": True}).json()["count"] == overdue
+
+
+def test_a_hub_counts_what_it_handed_on_once(demo, client_for, user_for):
+    """What a hub handed on to another service is outside its places (counted from the
+    referrals); what came back into its own team is inside them: each counted once."""
+    admin = user_for("admin.bep")
+    hub = admin.staff.team
+    before = client_for("admin.bep").get("/referrals/").context["total"].n
+    handed = access.visible_referrals(admin).first()  # its unassigned one
+    elsewhere = Team.objects.exclude(service=hub.service_id).first()
+    for n, team in enumerate((elsewhere, hub)):
+        copy = Referral.objects.get(pk=handed.pk)
+        copy.pk, copy.reference, copy.routed_from = None, f"HANDED-{n}", handed
+        copy.team, copy.service_id = team, team.service_id
+        copy.save()
+    response = client_for("admin.bep").get("/referrals/")
+    seen = Counter(access.visible_referrals(admin).values_list("status", flat=True))
+    assert response.context["total"].n == sum(seen.values()) == before + 2
+    counts = {status: n.n for status, _, n in response.context["counts"]}
+    assert counts == dict(seen)

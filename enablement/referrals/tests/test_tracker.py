@@ -269,6 +269,9 @@ def test_tracker_clock_agrees_with_the_detail_page_clock(demo, submit, user_for)
     [
         ("quality_manager", {}),
         ("admin", {}),
+        ("senior", {}),
+        ("provision_manager", {}),
+        ("referrer", {}),
         ("quality_manager", {"service": "KERS"}),
         ("quality_manager", {"overdue": "on"}),
     ],
@@ -526,3 +529,13 @@ def test_a_rows_dates_are_the_local_day(submit, client_for):
     row = next(r for r in page.context["rows"] if r.referral.pk == referral.pk)
     assert row.received == "1 Jun 2026"
     assert "1 Jun 2026" in page.content.decode()
+
+
+@pytest.mark.parametrize("username", ["admin.bep", "worker.bep", "senior.autism", "admin.str"])
+def test_counts_of_a_front_door_that_hands_on_are_what_it_sees(username, client_for, user_for):
+    """A hub or panel also sees what it handed on, outside its places: counted once each."""
+    response = client_for(username).get("/referrals/")
+    expected = Counter(_visible(user_for(username)).values_list("status", flat=True))
+    counts = {status: n for status, _, n in response.context["counts"]}
+    assert counts == {status: counting.Count(n) for status, n in expected.items()}
+    assert response.context["total"] == counting.Count(sum(expected.values()))
