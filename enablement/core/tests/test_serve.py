@@ -69,3 +69,35 @@ def test_gunicorn_starts_one_worker_per_core_and_one_more(monkeypatch):
     assert importlib.reload(gunicorn_conf).workers == 3
     monkeypatch.setenv("WEB_CONCURRENCY", "7")
     assert importlib.reload(gunicorn_conf).workers == 7
+
+
+def test_workers_are_recycled_at_spread_out_moments(monkeypatch):
+    import importlib
+
+    from enablement import gunicorn_conf
+
+    monkeypatch.delenv("WEB_MAX_REQUESTS", raising=False)
+    conf = importlib.reload(gunicorn_conf)
+    assert (conf.max_requests, conf.max_requests_jitter) == (5000, 2500)
+
+
+def test_the_master_compiles_every_template_before_forking_its_workers():
+    """A worker forked from the master has the product's templates compiled already."""
+    from django.template import engines
+
+    from enablement import gunicorn_conf
+
+    engine = engines["django"].engine
+    cached = next(loader for loader in engine.template_loaders if hasattr(loader, "reset"))
+    cached.reset()
+    assert "referrals/list.html" not in cached.get_template_cache
+
+    class Server:
+        class log:
+            @staticmethod
+            def warning(*args):
+                raise AssertionError(args)
+
+    gunicorn_conf.when_ready(Server())
+    for name in ("referrals/list.html", "base.html", "home/admin.html"):
+        assert name in cached.get_template_cache
