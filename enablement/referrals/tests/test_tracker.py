@@ -539,3 +539,10 @@ def test_counts_of_a_front_door_that_hands_on_are_what_it_sees(username, client_
     counts = {status: n for status, _, n in response.context["counts"]}
     assert counts == {status: counting.Count(n) for status, n in expected.items()}
     assert response.context["total"] == counting.Count(sum(expected.values()))
+
+
+def test_one_referral_is_offered_as_this_referral(client_for):
+    """A hub with one referral: "Download this referral", not "these 1 referral"."""
+    page = unescape(client_for("admin.bep").get("/referrals/").content.decode())
+    assert "Download this referral as CSV" in page
+    assert "these 1" not in page
