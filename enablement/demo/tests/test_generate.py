@@ -10,9 +10,10 @@ from enablement.casework.models import OPEN_EPISODE_STATUSES, Episode, EpisodeSt
 from enablement.casework.services import recompute_open_episode_clocks
 from enablement.catalogue.models import StaffMember
 from enablement.governance import chain
-from enablement.referrals.models import Referral
+from enablement.referrals.models import Referral, StatusTally
 from enablement.referrals.rules import Status
 from enablement.referrals.services import recompute_deadlines
+from enablement.referrals.tests.test_tally import _counted, _tallied
 
 SMALL = {"teams_per_service": 3, "staff_per_team": 6, "progress": False, "migrate": False}
 
@@ -62,6 +63,11 @@ def test_generated_data_is_what_the_product_would_have_written(demo, client_for)
     checked, changed = recompute_open_episode_clocks()
     assert checked > 20
     assert changed == 0
+    # The tally counted the bulk-loaded referrals as the referrals' own triggers would, and
+    # was folded to a row per place and status (ADR 0047).
+    counted = _counted()
+    assert _tallied() == counted
+    assert StatusTally.objects.count() == len(counted)
     # The audit chain holds over the rows written in bulk.
     for model in chain.audit_models():
         rows, broken = chain.verify_table(model)
