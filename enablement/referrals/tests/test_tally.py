@@ -173,6 +173,8 @@ def test_the_api_counts_its_list_from_the_tally(demo, client_for):
     assert admin.get(url).json()["count"] == before + 3
     assert admin.get(url, {"status": Status.SUBMITTED.value}).json()["count"] == submitted + 3
     assert admin.get(url, {"team": team.pk}).json()["count"] == before + 3
+    assert admin.get(url, {"service": "KERS"}).json()["count"] == before + 3
+    assert admin.get(url, {"service": "BEN"}).json()["count"] == 0  # not this admin's
     assert admin.get(url, {"status": Status.VALIDATED.value}).json()["count"] == (
         Referral.objects.filter(team=team, status=Status.VALIDATED).count()
     )
