@@ -316,6 +316,9 @@ def test_beyond_the_largest_streamed_export_counts_stay_exact(thirty, client_for
     assert len(response.context["rows"]) == 25
     assert "prepared in the background" in page
     assert f"Download these {total} referrals as CSV" in page
+    assert f"The pages stop at the first {max(every.values()) - 1:,} referrals" in page
+    last = response.context["page"].paginator.num_pages
+    assert last == -(-(max(every.values()) - 1) // 25)  # the pages cover the first rows only
 
 
 def test_overdue_beyond_the_ceiling_is_counted_up_to_it(thirty, client_for, settings):
