@@ -48,17 +48,18 @@ _POSTGRES_TRIGGERS = [
     "REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION referrals_tally()",
 ]
 _SQLITE_TRIGGERS = [
-    f"""CREATE TRIGGER referrals_tally_insert AFTER INSERT ON {REFERRALS} BEGIN
+    f"""CREATE TRIGGER IF NOT EXISTS referrals_tally_insert AFTER INSERT ON {REFERRALS} BEGIN
       INSERT INTO {TABLE} ({_COLUMNS}, n) VALUES (NEW.service_id, NEW.team_id, NEW.status, 1);
     END""",
-    f"""CREATE TRIGGER referrals_tally_update AFTER UPDATE OF {_COLUMNS} ON {REFERRALS}
+    f"""CREATE TRIGGER IF NOT EXISTS referrals_tally_update
+    AFTER UPDATE OF {_COLUMNS} ON {REFERRALS}
     WHEN OLD.service_id IS NOT NEW.service_id OR OLD.team_id IS NOT NEW.team_id
       OR OLD.status IS NOT NEW.status
     BEGIN
       INSERT INTO {TABLE} ({_COLUMNS}, n) VALUES (OLD.service_id, OLD.team_id, OLD.status, -1);
       INSERT INTO {TABLE} ({_COLUMNS}, n) VALUES (NEW.service_id, NEW.team_id, NEW.status, 1);
     END""",
-    f"""CREATE TRIGGER referrals_tally_delete AFTER DELETE ON {REFERRALS} BEGIN
+    f"""CREATE TRIGGER IF NOT EXISTS referrals_tally_delete AFTER DELETE ON {REFERRALS} BEGIN
       INSERT INTO {TABLE} ({_COLUMNS}, n) VALUES (OLD.service_id, OLD.team_id, OLD.status, -1);
     END""",
 ]
@@ -74,6 +75,16 @@ def install_triggers(schema_editor) -> None:
     for sql in statements:
         schema_editor.execute(sql)
     rebuild(using=schema_editor.connection)
+
+
+def restore_sqlite_triggers(using) -> None:
+    """SQLite remakes a table for most changes a migration makes to it (a new table, the
+    rows copied, the old one dropped), and its triggers go with the old table: any later
+    migration of the referrals would silently stop the tally. Run after every `migrate` on
+    SQLite, this puts back any that are missing, before the recount."""
+    with using.cursor() as cursor:
+        for sql in _SQLITE_TRIGGERS:
+            cursor.execute(sql)
 
 
 def drop_triggers(schema_editor) -> None:

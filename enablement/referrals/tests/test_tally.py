@@ -200,3 +200,24 @@ def test_a_hub_counts_what_it_handed_on_once(demo, client_for, user_for):
     assert response.context["total"].n == sum(seen.values()) == before + 2
     counts = {status: n.n for status, _, n in response.context["counts"]}
     assert counts == dict(seen)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite drops triggers with a table")
+def test_after_a_migration_remakes_the_referrals_table_the_triggers_are_put_back(demo):
+    """As if a later migration had remade the table on SQLite (its triggers dropped with
+    it): the next `migrate` puts them back and recounts."""
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
+
+    with connection.cursor() as cursor:
+        for name in tally.TRIGGERS:
+            cursor.execute(f"DROP TRIGGER {name}")
+    Referral.objects.filter(status=Status.SUBMITTED).update(status=Status.WITHDRAWN)
+    assert _tallied() != _counted()  # unseen without its triggers
+    config = apps.get_app_config("referrals")
+    post_migrate.send(
+        config, app_config=config, using="default", verbosity=0, interactive=False, apps=apps
+    )
+    assert _tallied() == _counted()
+    Referral.objects.filter(status=Status.WITHDRAWN).update(status=Status.SUBMITTED)
+    assert _tallied() == _counted()  # the triggers are back
