@@ -8,11 +8,15 @@ status from its transition tables, so the sweep's update of a thousand referrals
 handful of rows, and no two transactions wait for each other on a shared count row.
 SQLite has no statement triggers: a row each."""
 
+import logging
+
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet, Sum
 
 from enablement.core import counting
 from enablement.referrals.models import StatusTally
+
+logger = logging.getLogger(__name__)
 
 TABLE = "referrals_statustally"
 REFERRALS = "referrals_referral"
@@ -90,8 +94,11 @@ def restore_sqlite_triggers(using) -> None:
 def drop_triggers(schema_editor) -> None:
     postgres = schema_editor.connection.vendor == "postgresql"
     for name in TRIGGERS:
+        # IF EXISTS on SQLite too: a migration that remade the table dropped them already.
         schema_editor.execute(
-            f"DROP TRIGGER IF EXISTS {name} ON {REFERRALS}" if postgres else f"DROP TRIGGER {name}"
+            f"DROP TRIGGER IF EXISTS {name} ON {REFERRALS}"
+            if postgres
+            else f"DROP TRIGGER IF EXISTS {name}"
         )
     if postgres:
         schema_editor.execute("DROP FUNCTION IF EXISTS referrals_tally()")
@@ -107,6 +114,9 @@ def rebuild(using=None) -> None:
     with transaction.atomic(using=using.alias), using.cursor() as cursor:
         if using.vendor == "postgresql":
             cursor.execute(f"LOCK TABLE {REFERRALS} IN SHARE MODE")
+            # And a fold in flight finishes first: its rows of sums, committed after this
+            # DELETE's snapshot, would otherwise survive it and count everything twice.
+            cursor.execute(f"LOCK TABLE {TABLE} IN EXCLUSIVE MODE")
         cursor.execute(f"DELETE FROM {TABLE}")
         cursor.execute(
             f"INSERT INTO {TABLE} ({_COLUMNS}, n) "
@@ -149,7 +159,15 @@ def counts(where: Q) -> dict[str, int]:
         .annotate(total=Sum("n"))
         .values_list("status", "total")
     )
-    return {status: total for status, total in rows if total}
+    found = {}
+    for status, total in rows:
+        if total < 0:
+            # Cannot happen while the triggers run; if they were bypassed (disabled by the
+            # database's owner), say so rather than show a negative count.
+            logger.error("referral tally below zero for %s in %s: run tally.rebuild", status, where)
+        elif total:
+            found[status] = total
+    return found
 
 
 def visible_counts(scope, where: Q, referrals: QuerySet, ceiling: int):

@@ -221,3 +221,13 @@ def test_after_a_migration_remakes_the_referrals_table_the_triggers_are_put_back
     assert _tallied() == _counted()
     Referral.objects.filter(status=Status.WITHDRAWN).update(status=Status.SUBMITTED)
     assert _tallied() == _counted()  # the triggers are back
+
+
+def test_a_count_below_zero_is_left_out_and_reported(demo, caplog):
+    """Only if the triggers were bypassed: never shown as a negative number."""
+    team = Team.objects.get(service__code="KERS", name="Kent East")
+    StatusTally.objects.create(service=team.service, team=team, status=Status.DECLINED, n=-1000)
+    with caplog.at_level("ERROR", logger="enablement.referrals.tally"):
+        counts = tally.counts(Q(team_id=team.pk))
+    assert Status.DECLINED not in counts
+    assert "below zero" in caplog.text
