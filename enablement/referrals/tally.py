@@ -124,6 +124,36 @@ def rebuild(using=None) -> None:
         )
 
 
+def differences() -> dict[tuple, tuple[int, int]]:
+    """{(service_id, team_id, status): (tallied, counted)} wherever the tally and a count of
+    the referrals disagree: empty while the triggers have seen every write. Reads every
+    referral (for `manage.py recount_referrals --check`, not for a page)."""
+    from django.db.models import Count
+
+    from enablement.referrals.models import Referral
+
+    places = ("service_id", "team_id", "status")
+    tallied = {
+        (s, t, st): n
+        for s, t, st, n in StatusTally.objects.values_list(*places)
+        .annotate(n=Sum("n"))
+        .order_by()
+        .values_list(*places, "n")
+    }
+    counted = {
+        (s, t, st): n
+        for s, t, st, n in Referral.objects.values_list(*places)
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list(*places, "n")
+    }
+    return {
+        place: (tallied.get(place, 0), counted.get(place, 0))
+        for place in tallied.keys() | counted.keys()
+        if tallied.get(place, 0) != counted.get(place, 0)
+    }
+
+
 def compact() -> int:
     """Folds the rows of changes into one row per place and status (the sweep runs it).
     Counts read the same before and after, and changes committed meanwhile are kept: on

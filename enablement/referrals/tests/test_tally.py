@@ -231,3 +231,22 @@ def test_a_count_below_zero_is_left_out_and_reported(demo, caplog):
         counts = tally.counts(Q(team_id=team.pk))
     assert Status.DECLINED not in counts
     assert "below zero" in caplog.text
+
+
+def test_the_recount_command_finds_and_mends_a_tally_the_triggers_missed(demo):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("recount_referrals", "--check", stdout=out)
+    assert "agrees" in out.getvalue()
+    team = Team.objects.get(service__code="KERS", name="Kent East")
+    StatusTally.objects.create(service=team.service, team=team, status=Status.SUBMITTED, n=2)
+    with pytest.raises(CommandError, match="differs from the referrals in 1 places"):
+        call_command("recount_referrals", "--check", stdout=StringIO())
+    out = StringIO()
+    call_command("recount_referrals", stdout=out)
+    assert "submitted: tally says" in out.getvalue()
+    assert "recounted (1 places were wrong)" in out.getvalue()
+    assert tally.differences() == {}
