@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -18,12 +18,13 @@ from enablement.catalogue.rules import caseload_capacity
 from enablement.catalogue.selectors import services_with_figures, staffing_gaps, team_staff
 from enablement.catalogue.vocab import DiagnosisCategory
 from enablement.core import clock
+from enablement.core.counting import CEILING, bounded_count
 from enablement.core.counting import Count as Counted
-from enablement.core.counting import bounded_count, bounded_groups
 from enablement.governance import reads
 from enablement.governance.models import Event
 from enablement.home import selectors
 from enablement.people.selectors import counts_by_diagnosis, duplicate_questions
+from enablement.referrals import tally
 
 SMALL_NUMBER = 5  # counts below this are shown as "fewer than 5" to commissioners
 BREAK_GLASS_RECENT_DAYS = 30  # the managers' home page counts emergency accesses this recent
@@ -102,7 +103,9 @@ def _queue(user, *statuses):
     from enablement.referrals.rules import Status
     from enablement.referrals.selectors import clocks
 
-    waiting = access.visible_referrals(user).filter(status__in=statuses)
+    scope = access.referral_scope(user)
+    where = Q(status__in=statuses)
+    waiting = access.visible_referrals(user, scope=scope).filter(where)
     referrals = list(
         waiting.select_related("service", "team", "person", "submitted_details")
         .prefetch_related("holds")
@@ -115,9 +118,9 @@ def _queue(user, *statuses):
         r.service_settings = versions[r.service_settings_id]
     today = clock.today()
     rows = [(r, clocks(r, today=today), _next_step(user, r)) for r in referrals]
-    # Counted even when all are shown: a page's queries stay the same however long the
-    # queue (home/tests/test_query_counts.py), and the count is of an index, LIMIT'ed.
-    each, total = bounded_groups(waiting, "status", statuses)
+    # Counted even when all are shown, as the tracker counts (ADR 0047): a page's queries
+    # stay the same however long the queue (home/tests/test_query_counts.py).
+    each, total = tally.visible_counts(scope, where, waiting, CEILING)
     tracker = reverse("referrals:list")
     links = [
         (

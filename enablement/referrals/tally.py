@@ -124,33 +124,34 @@ def rebuild(using=None) -> None:
         )
 
 
-def differences() -> dict[tuple, tuple[int, int]]:
-    """{(service_id, team_id, status): (tallied, counted)} wherever the tally and a count of
-    the referrals disagree: empty while the triggers have seen every write. Reads every
-    referral (for `manage.py recount_referrals --check`, not for a page)."""
+_PLACE = ("service_id", "team_id", "status")
+
+
+def tallied() -> dict[tuple, int]:
+    """{(service_id, team_id, status): n} as the tally says, places with none left out."""
+    rows = StatusTally.objects.values_list(*_PLACE).annotate(n=Sum("n")).order_by()
+    return {(s, t, st): n for s, t, st, n in rows.values_list(*_PLACE, "n") if n}
+
+
+def counted() -> dict[tuple, int]:
+    """The same, counted from the referrals themselves: reads every referral (for
+    `manage.py recount_referrals --check` and tests, never for a page)."""
     from django.db.models import Count
 
     from enablement.referrals.models import Referral
 
-    places = ("service_id", "team_id", "status")
-    tallied = {
-        (s, t, st): n
-        for s, t, st, n in StatusTally.objects.values_list(*places)
-        .annotate(n=Sum("n"))
-        .order_by()
-        .values_list(*places, "n")
-    }
-    counted = {
-        (s, t, st): n
-        for s, t, st, n in Referral.objects.values_list(*places)
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list(*places, "n")
-    }
+    rows = Referral.objects.values_list(*_PLACE).annotate(n=Count("pk")).order_by()
+    return {(s, t, st): n for s, t, st, n in rows.values_list(*_PLACE, "n")}
+
+
+def differences() -> dict[tuple, tuple[int, int]]:
+    """{place: (tallied, counted)} wherever the two disagree: empty while the triggers
+    have seen every write."""
+    said, found = tallied(), counted()
     return {
-        place: (tallied.get(place, 0), counted.get(place, 0))
-        for place in tallied.keys() | counted.keys()
-        if tallied.get(place, 0) != counted.get(place, 0)
+        place: (said.get(place, 0), found.get(place, 0))
+        for place in said.keys() | found.keys()
+        if said.get(place, 0) != found.get(place, 0)
     }
 
 

@@ -8,7 +8,7 @@ from html import unescape
 
 import pytest
 from django.db import connection
-from django.db.models import Count, Q, Sum
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -19,25 +19,8 @@ from enablement.referrals.jobs import sweep
 from enablement.referrals.models import Referral, StatusTally
 from enablement.referrals.rules import Status
 
-
-def _by_place(rows) -> dict:
-    return {(s, t, status): n for s, t, status, n in rows if n}
-
-
-def _tallied() -> dict:
-    return _by_place(
-        StatusTally.objects.values_list("service_id", "team_id", "status")
-        .annotate(n=Sum("n"))
-        .order_by()
-    )
-
-
-def _counted() -> dict:
-    return _by_place(
-        Referral.objects.values_list("service_id", "team_id", "status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+# The tally by place and the referrals counted by place (`tally.tallied`, `tally.counted`).
+_tallied, _counted = tally.tallied, tally.counted
 
 
 def _now():
@@ -250,3 +233,14 @@ def test_the_recount_command_finds_and_mends_a_tally_the_triggers_missed(demo):
     assert "submitted: tally says" in out.getvalue()
     assert "recounted (1 places were wrong)" in out.getvalue()
     assert tally.differences() == {}
+
+
+def test_the_home_queues_are_counted_from_the_tally(demo, client_for):
+    """The admin's validation queue and the senior's screening queue say their totals as the
+    tracker does: from the tally (a row added to it shows in the total)."""
+    team = Team.objects.get(service__code="KERS", name="Kent East")
+    for role, status in (("admin", Status.SUBMITTED), ("senior", Status.VALIDATED)):
+        client = client_for(role)
+        before = client.get("/", follow=True).context["queue_summary"].total.n
+        StatusTally.objects.create(service=team.service, team=team, status=status, n=2)
+        assert client.get("/", follow=True).context["queue_summary"].total.n == before + 2
